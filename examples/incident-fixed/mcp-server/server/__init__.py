@@ -1,0 +1,1 @@
+"""MCP server exposing the Airtable gateway as tools for language models."""

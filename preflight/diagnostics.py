@@ -1,0 +1,99 @@
+"""The vocabulary every stage shares: severities, source spans, diagnostics and the report."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    """How serious a finding is; ordered so that ERROR > WARNING > INFO."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Numeric order used for thresholds."""
+        return _RANK[self]
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of a file: 1-based line and column, POSIX path relative to the checked root.
+
+    ``end_line``/``end_col`` are inclusive of the last line and exclusive of the last column
+    (the column just past the region), like ruff's ranges.
+    """
+
+    path: str
+    line: int = 1
+    col: int = 1
+    end_line: int = 0
+    end_col: int = 0
+
+    def __post_init__(self) -> None:
+        if self.end_line < self.line:
+            object.__setattr__(self, "end_line", self.line)
+        if self.end_line == self.line and self.end_col < self.col:
+            object.__setattr__(self, "end_col", self.col)
+
+    @classmethod
+    def whole_file(cls, path: str) -> Span:
+        """A span for findings about a file as a whole."""
+        return cls(path, 1, 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    """A syntax problem found by a parser, positioned 1-based within its file."""
+
+    message: str
+    line: int = 1
+    col: int = 1
+    end_line: int = 0
+    end_col: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another location that explains a finding (the `note:` lines of the text output)."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding of one rule."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span
+    help: str | None = None
+    service: str | None = None
+    related: tuple[Related, ...] = ()
+    suppressed: bool = False
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Deterministic order: path, line, column, code, message."""
+        return (self.span.path, self.span.line, self.span.col, self.code, self.message)
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything one check produced, ready for a renderer."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressed: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+
+    def count(self, severity: Severity) -> int:
+        """How many unsuppressed findings have this severity."""
+        return sum(1 for d in self.diagnostics if d.severity is severity)

@@ -1,0 +1,78 @@
+"""Find what to check: the compose projects of a repository (files are found, never parsed here)."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from preflight.model.compose import DEFAULT_COMPOSE_FILES
+
+SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache",
+     ".ruff_cache", ".pytest_cache", "site-packages", ".eggs", "dist", "build"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeTarget:
+    """A compose project to load: its folder and its files in merge order."""
+
+    directory: Path
+    files: tuple[Path, ...]
+    explicit: bool = False
+
+
+def default_files(directory: Path, names: set[str]) -> tuple[Path, ...]:
+    """The files `docker compose` picks in a folder: the first default name, and its override."""
+    for name in DEFAULT_COMPOSE_FILES:
+        if name in names:
+            stem, ext = name.rsplit(".", 1)
+            files = [directory / name]
+            for override_ext in (ext, "yml" if ext == "yaml" else "yaml"):
+                override = f"{stem}.override.{override_ext}"
+                if override in names:
+                    files.append(directory / override)
+                    break
+            return tuple(files)
+    return ()
+
+
+def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a root-relative POSIX path matches an `exclude` pattern (or lies under one)."""
+    return any(
+        fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, p.rstrip("/") + "/*") or rel.startswith(p.rstrip("/") + "/")
+        for p in patterns
+    )
+
+
+def find_compose_projects(root: Path, exclude: tuple[str, ...] = ()) -> list[ComposeTarget]:
+    """Every folder under `root` holding a default compose file is one project."""
+    targets: list[ComposeTarget] = []
+    for current, dirs, filenames in os.walk(root):
+        here = Path(current)
+        rel_here = here.relative_to(root).as_posix()
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS
+            and not (here / d).is_symlink()
+            and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, exclude)
+        )
+        files = default_files(here, set(filenames))
+        if files:
+            targets.append(ComposeTarget(here, files))
+    return targets
+
+
+def explicit_target(root: Path, files: tuple[str, ...], cwd: Path | None = None) -> ComposeTarget:
+    """The project named by `-f` options: paths relative to the root (or the current folder)."""
+    resolved = []
+    for name in files:
+        path = Path(name)
+        if not path.is_absolute():
+            base = cwd if cwd is not None and (cwd / path).exists() and not (root / path).exists() else root
+            path = base / path
+        resolved.append(Path(os.path.normpath(path)))
+    return ComposeTarget(resolved[0].parent, tuple(resolved), explicit=True)

@@ -1,0 +1,45 @@
+"""Build the Project model from a root folder and a Config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from preflight.config import Config
+from preflight.discover import ComposeTarget, explicit_target, find_compose_projects
+from preflight.files import SourceTree
+from preflight.model.compose_load import load_project
+from preflight.model.env import build_env
+from preflight.model.project import Project
+
+
+def _env_string(values: dict[str, object], name: str) -> str | None:
+    found = values.get(name)
+    value = getattr(found, "value", None)
+    return value if isinstance(value, str) and value else None
+
+
+def build_project(root: Path, config: Config, cwd: Path | None = None) -> Project:
+    """Discover and load every compose project under `root`."""
+    root = root.resolve()
+    tree = SourceTree(root)
+    project = Project(root, tree, config)
+    targets: list[ComposeTarget]
+    if config.compose_files:
+        targets = [explicit_target(root, config.compose_files, cwd)]
+    else:
+        targets = find_compose_projects(root, config.exclude)
+    for target in targets:
+        env = build_env(tree, target.directory, config.env_files, config.provided_env, config.use_os_env)
+        files = list(target.files)
+        compose_file = _env_string(dict(env.values), "COMPOSE_FILE")
+        if compose_file and not target.explicit:
+            separator = _env_string(dict(env.values), "COMPOSE_PATH_SEPARATOR") or ":"
+            files = [target.directory / part for part in compose_file.split(separator) if part]
+        profiles = config.profiles
+        env_profiles = _env_string(dict(env.values), "COMPOSE_PROFILES")
+        if not profiles and env_profiles:
+            profiles = tuple(p.strip() for p in env_profiles.split(",") if p.strip())
+        compose = load_project(tree, target.directory, files, env, profiles)
+        compose.name = _env_string(dict(env.values), "COMPOSE_PROJECT_NAME") or compose.name
+        project.compose.append(compose)
+    return project

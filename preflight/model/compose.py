@@ -1,0 +1,113 @@
+"""The compose model: services after interpolation, extends, include and merging."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from preflight.diagnostics import Span
+from preflight.model.env import InterpolationEnv
+from preflight.model.merge import as_mapping
+from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
+
+DEFAULT_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+RESOURCE_KINDS = ("volumes", "networks", "secrets", "configs")
+
+
+class VarStatus(enum.Enum):
+    """What compose knows about a variable at interpolation time."""
+
+    SET = "set"
+    UNSET = "unset"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class VarUse:
+    """One `${VAR...}` reference in a compose file, with the outcome of interpolating it."""
+
+    name: str
+    span: Span
+    status: VarStatus
+    evaluated: bool
+    has_fallback: bool
+    required: bool
+    service: str | None
+    path: tuple[str | int, ...]
+    template: str
+    """The whole scalar the reference sits in, as written (not a value from any env file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeIssue:
+    """A problem found while loading compose files, reported by the rule owning `code`."""
+
+    code: str
+    span: Span
+    message: str
+    help: str | None = None
+    service: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One service after interpolation, `extends` and merging of every file."""
+
+    name: str
+    node: YMap
+    key_span: Span
+    base_dir: Path
+    """Directory that relative paths of this service resolve from (absolute)."""
+
+    def get(self, attr: str) -> YNode | None:
+        """A top-level attribute of the service."""
+        return self.node.get(attr)
+
+    def scalar(self, attr: str) -> YScalar | None:
+        """A scalar attribute, or None."""
+        value = self.node.get(attr)
+        return value if isinstance(value, YScalar) else None
+
+    def mapping(self, attr: str) -> YMap:
+        """A list-or-mapping attribute (`environment`, `depends_on`, ...) as a mapping."""
+        value = self.node.get(attr)
+        return as_mapping(value) if value is not None else YMap((), self.key_span)
+
+    def span_of(self, attr: str) -> Span:
+        """The attribute's key if present, else the service's key."""
+        key = self.node.key_node(attr)
+        return key.span if key is not None else self.key_span
+
+    @property
+    def profiles(self) -> tuple[str, ...]:
+        """The profiles the service belongs to."""
+        value = self.node.get("profiles")
+        if isinstance(value, YSeq):
+            return tuple(item.text() for item in value.items if isinstance(item, YScalar))
+        return ()
+
+
+@dataclass(slots=True)
+class ComposeProject:
+    """One compose project: its files, its interpolation environment and its services."""
+
+    directory: Path
+    rel_dir: str
+    files: list[str]
+    env: InterpolationEnv
+    services: dict[str, Service] = field(default_factory=dict)
+    inactive: dict[str, Service] = field(default_factory=dict)
+    resources: dict[str, YMap] = field(default_factory=dict)
+    var_uses: list[VarUse] = field(default_factory=list)
+    issues: list[ComposeIssue] = field(default_factory=list)
+    name: str | None = None
+
+    def all_services(self) -> dict[str, Service]:
+        """Active and profile-disabled services together."""
+        return {**self.inactive, **self.services}
+
+    def declared(self, kind: str) -> set[str]:
+        """Names declared under a top-level `volumes`/`networks`/`secrets`/`configs`."""
+        node = self.resources.get(kind)
+        return set(node.keys()) if node is not None else set()

@@ -1,0 +1,320 @@
+"""Load a compose project the way Docker Compose v2 does.
+
+Per file: parse, interpolate every value (recording each variable reference), validate against
+the compose specification, resolve `extends`; then merge the files in order and add the
+services of `include`d projects. Relative paths resolve from the first file's folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from preflight.diagnostics import Span
+from preflight.files import FileProblem, SourceTree
+from preflight.model.compose import (
+    RESOURCE_KINDS,
+    ComposeIssue,
+    ComposeProject,
+    Service,
+    VarStatus,
+    VarUse,
+)
+from preflight.model.env import InterpolationEnv
+from preflight.model.merge import merge_maps
+from preflight.model.yamlpath import locate, locate_key
+from preflight.parse.interpolate import Interpolation, Unknown, interpolate
+from preflight.parse.yaml import YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
+
+PathT = tuple[str | int, ...]
+_STATUS = {"SET": VarStatus.SET, "UNSET": VarStatus.UNSET, "UNKNOWN": VarStatus.UNKNOWN}
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    """One compose file after parsing and interpolation."""
+
+    path: Path
+    rel: str
+    root: YMap | None
+    uses: list[VarUse] = field(default_factory=list)
+    issues: list[ComposeIssue] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Loader:
+    """Loads the files of one compose project, caching files that `extends` reads again."""
+
+    tree: SourceTree
+    env: InterpolationEnv
+    cache: dict[Path, LoadedFile] = field(default_factory=dict)
+
+    def load_file(self, path: Path) -> LoadedFile:
+        """Read, parse, interpolate and validate one compose file (cached)."""
+        path = Path(path)
+        if path in self.cache:
+            return self.cache[path]
+        rel = self.tree.rel(path)
+        loaded = LoadedFile(path, rel, None)
+        self.cache[path] = loaded
+        source = self.tree.read_text(path)
+        if isinstance(source, FileProblem):
+            loaded.issues.append(ComposeIssue("PF002", Span(rel, source.line, source.col), source.message))
+            return loaded
+        document = parse_yaml(source.text, rel)
+        for problem in document.problems:
+            span = Span(rel, problem.line, problem.col)
+            loaded.issues.append(ComposeIssue("PF001", span, problem.message))
+        if document.root is None:
+            if not document.problems:
+                loaded.root = YMap((), Span(rel))
+            return loaded
+        if not isinstance(document.root, YMap):
+            loaded.issues.append(
+                ComposeIssue("PF101", document.root.span, "a compose file must be a mapping at the top level")
+            )
+            return loaded
+        interpolated = self._interpolate(document.root, (), loaded)
+        assert isinstance(interpolated, YMap)  # noqa: S101 - interpolation keeps node kinds
+        loaded.root = interpolated
+        self._validate(loaded)
+        return loaded
+
+    def _interpolate(self, node: YNode, path: PathT, loaded: LoadedFile) -> YNode:
+        if isinstance(node, YMap):
+            items = tuple((k, self._interpolate(v, (*path, k.text()), loaded)) for k, v in node.items)
+            return YMap(items, node.span)
+        if isinstance(node, YSeq):
+            return YSeq(tuple(self._interpolate(v, (*path, i), loaded) for i, v in enumerate(node.items)), node.span)
+        if not isinstance(node.value, str) or "$" not in node.value:
+            return node
+        result = interpolate(node.value, self.env.lookup)
+        self._record(node, path, result, loaded)
+        if result.value is None:
+            return YScalar(node.value, node.span, node.quoted, node.single_line, unknown=True)
+        return YScalar(_cast(path, result.value), node.span, True, node.single_line)
+
+    def _record(self, node: YScalar, path: PathT, result: Interpolation, loaded: LoadedFile) -> None:
+        service = str(path[1]) if len(path) >= 2 and path[0] == "services" else None
+        template = node.value if isinstance(node.value, str) else ""
+        for ref in result.refs:
+            span = _ref_span(node, ref.start, ref.end)
+            operator = ref.operator.name
+            loaded.uses.append(
+                VarUse(
+                    name=ref.name,
+                    span=span,
+                    status=_STATUS.get(ref.status.name, VarStatus.UNKNOWN),
+                    evaluated=ref.evaluated,
+                    has_fallback=operator.startswith(("DEFAULT", "ALT")),
+                    required=operator.startswith("REQUIRED"),
+                    service=service,
+                    path=path,
+                    template=template,
+                )
+            )
+        if result.required_error is not None:
+            span = next(
+                (_ref_span(node, r.start, r.end) for r in result.refs if r.name == result.required_error.name),
+                node.span,
+            )
+            loaded.issues.append(ComposeIssue("PF202", span, result.required_error.message, service=service))
+        if result.error is not None:
+            loaded.issues.append(
+                ComposeIssue("PF101", node.span, f"{_dotted(path)}: {result.error}", service=service)
+            )
+
+    def _validate(self, loaded: LoadedFile) -> None:
+        from preflight.model.compose_schema import validate_compose
+
+        assert loaded.root is not None  # noqa: S101 - only called with a root
+        plain = to_plain(loaded.root)
+        assert isinstance(plain, dict)  # noqa: S101 - root is a mapping
+        for problem in validate_compose(plain):
+            target = locate(loaded.root, problem.path)
+            if isinstance(target, YScalar) and target.unknown:
+                continue  # the value is supplied at deploy time; it cannot be judged now
+            key = locate_key(loaded.root, problem.path)
+            span = key.span if key is not None else (target.span if target is not None else loaded.root.span)
+            service = str(problem.path[1]) if len(problem.path) > 1 and problem.path[0] == "services" else None
+            loaded.issues.append(ComposeIssue("PF101", span, problem.message, service=service))
+
+
+def _cast(path: PathT, value: str) -> str | int | float | bool | None:
+    from preflight.model.compose_cast import cast_interpolated
+
+    cast = cast_interpolated(path, value)
+    return cast if isinstance(cast, str | int | float | bool) or cast is None else value
+
+
+def _ref_span(node: YScalar, start: int, end: int) -> Span:
+    """Exact columns for single-line scalars; the scalar's start otherwise."""
+    s = node.span
+    if not node.single_line or s.line != s.end_line:
+        return Span(s.path, s.line, s.col, s.line, s.col + 1)
+    offset = s.col + (1 if node.quoted and _looks_quoted(node) else 0)
+    return Span(s.path, s.line, offset + start, s.line, offset + end)
+
+
+def _looks_quoted(node: YScalar) -> bool:
+    # A scalar that was quoted in the source spans two more columns than its text
+    text = node.value if isinstance(node.value, str) else ""
+    return node.span.end_col - node.span.col >= len(text) + 2
+
+
+def _dotted(path: PathT) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def unknown_value(value: str | None | Unknown) -> bool:
+    """True for the UNKNOWN sentinel."""
+    return isinstance(value, Unknown)
+
+
+def load_project(
+    tree: SourceTree,
+    directory: Path,
+    files: list[Path],
+    env: InterpolationEnv,
+    profiles: tuple[str, ...],
+) -> ComposeProject:
+    """Load, interpolate, validate and merge a compose project's files."""
+    project = ComposeProject(directory, tree.rel(directory) if directory != tree.root else ".", [], env)
+    loader = Loader(tree, env)
+    merged: YMap | None = None
+    for path in files:
+        loaded = loader.load_file(path)
+        project.files.append(loaded.rel)
+        if loaded.root is None:
+            continue
+        resolved = _resolve_extends(loader, loaded, directory, project)
+        merged = resolved if merged is None else merge_maps(merged, resolved, ())
+    for loaded in loader.cache.values():
+        project.var_uses.extend(loaded.uses)
+        project.issues.extend(loaded.issues)
+    if merged is None:
+        return project
+    name = merged.get("name")
+    project.name = name.text() if isinstance(name, YScalar) else None
+    _add_services(project, merged, directory, profiles)
+    for kind in RESOURCE_KINDS:
+        node = merged.get(kind)
+        if isinstance(node, YMap):
+            project.resources[kind] = node
+    _add_includes(tree, project, merged, directory, profiles)
+    return project
+
+
+def _add_services(project: ComposeProject, root: YMap, base_dir: Path, profiles: tuple[str, ...]) -> None:
+    services = root.get("services")
+    if not isinstance(services, YMap):
+        return
+    for key, node in services.items:
+        if not isinstance(node, YMap):
+            node = YMap((), key.span)
+        service = Service(key.text(), node, key.span, base_dir)
+        active = not profiles or not service.profiles or bool(set(service.profiles) & set(profiles))
+        (project.services if active else project.inactive)[service.name] = service
+
+
+def _add_includes(
+    tree: SourceTree, project: ComposeProject, root: YMap, directory: Path, profiles: tuple[str, ...]
+) -> None:
+    """Services of `include`d projects join this one, resolved from their own folders."""
+    include = root.get("include")
+    if not isinstance(include, YSeq):
+        return
+    for entry in include.items:
+        paths: list[YScalar] = []
+        if isinstance(entry, YScalar):
+            paths = [entry]
+        elif isinstance(entry, YMap):
+            target = entry.get("path")
+            paths = [target] if isinstance(target, YScalar) else [
+                p for p in (target.items if isinstance(target, YSeq) else ()) if isinstance(p, YScalar)
+            ]
+        files = [(directory / p.text()).resolve() if not Path(p.text()).is_absolute() else Path(p.text()) for p in paths]
+        for scalar, file in zip(paths, files):
+            if not file.is_file():
+                project.issues.append(ComposeIssue("PF002", scalar.span, f"included compose file `{scalar.text()}` not found"))
+        existing = [f for f in files if f.is_file()]
+        if not existing:
+            continue
+        sub = load_project(tree, existing[0].parent, existing, project.env, profiles)
+        project.var_uses.extend(sub.var_uses)
+        project.issues.extend(sub.issues)
+        for name, service in sub.all_services().items():
+            if name in project.all_services():
+                project.issues.append(
+                    ComposeIssue("PF101", service.key_span, f'service "{name}" is defined by an included project too', service=name)
+                )
+                continue
+            (project.services if name in sub.services else project.inactive)[name] = service
+        for kind, node in sub.resources.items():
+            if kind in project.resources:
+                project.resources[kind] = merge_maps(node, project.resources[kind], ())
+            else:
+                project.resources[kind] = node
+
+
+def _resolve_extends(loader: Loader, loaded: LoadedFile, directory: Path, project: ComposeProject) -> YMap:
+    """Apply every `extends` of the file's services (recursively, other files too)."""
+    assert loaded.root is not None  # noqa: S101 - only called with a root
+    services = loaded.root.get("services")
+    if not isinstance(services, YMap):
+        return loaded.root
+    items = []
+    for key, node in services.items:
+        if isinstance(node, YMap) and node.get("extends") is not None:
+            node = _extended(loader, loaded, key.text(), node, project, [])
+        items.append((key, node))
+    new_services = YMap(tuple(items), services.span)
+    root_items = tuple((k, new_services if k.text() == "services" else v) for k, v in loaded.root.items)
+    return YMap(root_items, loaded.root.span)
+
+
+def _extended(
+    loader: Loader, loaded: LoadedFile, name: str, node: YMap, project: ComposeProject, chain: list[tuple[Path, str]]
+) -> YMap:
+    spec = node.get("extends")
+    without = YMap(tuple((k, v) for k, v in node.items if k.text() != "extends"), node.span)
+    if spec is None:
+        return without
+    target_file = loaded
+    base_name: YScalar | None = None
+    if isinstance(spec, YScalar):
+        base_name = spec
+    elif isinstance(spec, YMap):
+        service_node = spec.get("service")
+        base_name = service_node if isinstance(service_node, YScalar) else None
+        file_node = spec.get("file")
+        if isinstance(file_node, YScalar):
+            other = (loaded.path.parent / file_node.text()).resolve()
+            if not other.is_file():
+                project.issues.append(
+                    ComposeIssue("PF002", file_node.span, f"extends file `{file_node.text()}` not found", service=name)
+                )
+                return without
+            target_file = loader.load_file(other)
+    if base_name is None or target_file.root is None:
+        return without
+    key = (target_file.path, base_name.text())
+    if key in chain:
+        project.issues.append(
+            ComposeIssue("PF101", base_name.span, f'circular extends from service "{name}"', service=name)
+        )
+        return without
+    services = target_file.root.get("services")
+    base = services.get(base_name.text()) if isinstance(services, YMap) else None
+    if not isinstance(base, YMap):
+        project.issues.append(
+            ComposeIssue(
+                "PF102",
+                base_name.span,
+                f'service "{name}" extends service "{base_name.text()}", which is not defined in {target_file.rel}',
+                service=name,
+            )
+        )
+        return without
+    base = _extended(loader, target_file, base_name.text(), base, project, [*chain, key])
+    return merge_maps(base, without, ("services", name))

@@ -1,0 +1,37 @@
+"""`$VAR` in a command that compose expands at config time although only the container has it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.model.compose import ComposeProject, Service, VarStatus, VarUse
+from preflight.model.container_env import ContainerVar, container_env
+from preflight.model.project import Project
+
+
+def in_command(use: VarUse) -> bool:
+    """Whether the reference sits in `command`, `entrypoint` or `healthcheck.test`."""
+    rest = use.path[2:] if len(use.path) > 2 and use.path[0] == "services" else ()
+    return bool(rest) and (rest[0] in ("command", "entrypoint") or rest[:2] == ("healthcheck", "test"))
+
+
+def compose_time_expansions(
+    project: Project, compose: ComposeProject, service: Service
+) -> Iterator[tuple[VarUse, ContainerVar]]:
+    """Unset `$VAR` references in the service's commands that its container environment sets."""
+    uses = [
+        u
+        for u in compose.var_uses
+        if u.service == service.name
+        and in_command(u)
+        and u.status is VarStatus.UNSET
+        and u.evaluated
+        and not u.has_fallback
+        and not u.required
+    ]
+    if not uses:
+        return
+    env = container_env(project.tree, compose, service)
+    for use in uses:
+        if use.name in env:
+            yield use, env[use.name]

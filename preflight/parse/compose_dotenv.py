@@ -1,0 +1,444 @@
+"""Compose's own `.env` / `env_file:` parser (compose-go's ``dotenv`` package, Compose v2.40).
+
+Compose reads the project ``.env`` and every ``env_file:`` with the same parser: ``KEY=value``,
+``KEY: value``, ``export KEY=value`` and a bare ``KEY`` (taken from the environment).  Unquoted
+values run to the end of the line, lose a `` #`` comment and trailing blanks; single-quoted values
+are literal; double-quoted values expand ``\\n``-style escapes; quoted values may span lines.
+Unquoted and double-quoted values are then interpolated: a variable is looked up first in the
+caller's ``lookup`` (the process/project environment), then among the keys defined earlier in the
+file.  ``raw=True`` is ``env_file: {format: raw}``: docker's ``--env-file`` reader, no quotes, no
+interpolation.  Compose stops at the first problem; this parser records it first and then resumes
+on the next line so that a linter can see the rest of the file.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+from preflight.diagnostics import ParseProblem
+from preflight.parse.interpolate import UNKNOWN, Unknown, go_quote, interpolate
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from preflight.parse.interpolate import Lookup
+
+__all__ = ["DotenvEntry", "DotenvFile", "Quote", "parse_compose_dotenv"]
+
+
+class Quote(enum.Enum):
+    """How a value was quoted."""
+
+    NONE = "none"
+    SINGLE = "single"
+    DOUBLE = "double"
+
+
+@dataclass(frozen=True, slots=True)
+class DotenvEntry:
+    """One ``KEY=value`` statement; positions are 1-based, ``line``/``col`` are the key's.
+
+    ``value`` is None for a bare ``KEY`` that neither ``lookup`` nor an earlier entry resolves
+    (compose then leaves the variable unset) and for a value whose interpolation failed.
+    ``raw_value`` is the value as written, quotes included.  ``separator`` is ``=``, ``:`` or
+    ``""`` for a bare key.  ``dollars`` holds the (line, col, end_col) of every ``$`` reference
+    compose interpolates in the value.
+    """
+
+    key: str
+    value: str | Unknown | None
+    raw_value: str
+    quote: Quote
+    line: int
+    col: int
+    value_line: int
+    value_col: int
+    end_line: int
+    has_export: bool = False
+    spaces_around_equals: bool = False
+    inline_comment: bool = False
+    separator: str = "="
+    dollars: tuple[tuple[int, int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DotenvFile:
+    """A parsed env file: its statements, compose's problems and the resulting variables.
+
+    ``problems[0]`` is the error compose would stop at (its message without compose's
+    ``failed to read <path>:`` prefix); later ones are found by resuming on the next line.
+    ``values`` maps each key to its final value (the last definition wins); ``unset`` lists the
+    variables compose warns about while interpolating values.
+    """
+
+    path: str
+    entries: tuple[DotenvEntry, ...] = ()
+    problems: tuple[ParseProblem, ...] = ()
+    values: Mapping[str, str | Unknown | None] = field(default_factory=lambda: MappingProxyType({}))
+    unset: tuple[str, ...] = ()
+
+
+# Go's unicode.IsSpace, and the parser's isSpace (no line break).
+_GO_SPACE: Final = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
+    chr(c) for c in range(0x2000, 0x200B)
+)
+_INLINE_SPACE: Final = frozenset("\t\v\f\r \x85\xa0")
+_EXPORT: Final = re.compile(r"export[\t\n\f\r ]+")
+_ESCAPE: Final = re.compile(r'\\(?:[abcfnrtv$"\\]|0[0-9]{0,3})')
+_SIMPLE_ESCAPES: Final = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    '"': '"',
+    "\\": "\\",
+}
+
+
+_Dollars: TypeAlias = "tuple[tuple[int, int, int], ...]"
+# value, raw value, offset after the statement, offset of its last character, dollars, comment
+_Value: TypeAlias = "tuple[str | Unknown | None, str, int, int, _Dollars, bool]"
+
+
+class _Stop(Exception):
+    """A problem after which compose's reader gives up; ``resume`` is where we go on, or -1."""
+
+    def __init__(self, message: str, start: int, end: int, resume: int) -> None:
+        super().__init__(message)
+        self.message, self.start, self.end, self.resume = message, start, end, resume
+
+
+def _no_lookup(_name: str) -> str | Unknown | None:
+    return None
+
+
+@dataclass(slots=True)
+class _Parser:
+    """compose-go's dotenv parser over absolute offsets (``go_line`` is its own line counter)."""
+
+    text: str
+    path: str
+    lookup: Lookup
+    go_line: int = 1
+    starts: list[int] = field(default_factory=list)
+    entries: list[DotenvEntry] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    values: dict[str, str | Unknown | None] = field(default_factory=dict)
+    unset: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+
+    def where(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a text offset."""
+        lo, hi = 0, len(self.starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - self.starts[lo] + 1
+
+    def problem(self, message: str, start: int, end: int) -> None:
+        line, col = self.where(start)
+        end_line, end_col = self.where(max(end, start))
+        self.problems.append(ParseProblem(message, line, col, end_line, end_col))
+
+    def line_end(self, pos: int) -> int:
+        end = self.text.find("\n", pos)
+        return len(self.text) if end < 0 else end
+
+    def resolve(self, name: str) -> str | Unknown | None:
+        """Lookup first, then the keys defined earlier (compose-go's expandVariables order)."""
+        found = self.lookup(name)
+        return self.values.get(name) if found is None else found
+
+    def run(self) -> None:
+        pos = 0
+        while True:
+            pos = self.statement_start(pos)
+            if pos < 0:
+                return
+            try:
+                pos = self.statement(pos)
+            except _Stop as stop:
+                self.problem(stop.message, stop.start, stop.end)
+                if stop.resume < 0:
+                    return
+                pos = stop.resume
+                self.go_line = self.where(pos)[0]
+
+    def statement_start(self, pos: int) -> int:
+        """getStatementStart: skip blanks and comment lines, counting newlines like compose."""
+        text = self.text
+        while pos < len(text):
+            ch = text[pos]
+            if ch == "\n":
+                self.go_line += 1
+            if ch not in _GO_SPACE:
+                if ch != "#":
+                    return pos
+                pos = text.find("\n", pos)
+                if pos < 0:
+                    return -1
+                continue
+            pos += 1
+        return -1
+
+    def statement(self, start: int) -> int:
+        """One statement (locateKeyName + extractVarValue); returns the offset after it."""
+        text, pos, has_export = self.text, start, False
+        m = _EXPORT.match(text, pos)
+        if m is not None:
+            has_export, pos = True, self.skip_inline_space(start + len("export"))
+        key_start, sep, key_end = pos, "", -1
+        for i in range(pos, len(text)):
+            ch = text[i]
+            if ch in _INLINE_SPACE:
+                continue
+            if ch in "=:\n":
+                key_end, sep = i, ch
+                break
+            if ch in "_.-[]" or unicodedata.category(ch)[0] in "LN":
+                continue
+            first = text[key_start : self.line_end(key_start)]
+            msg = (
+                f"line {self.go_line}: unexpected character {go_quote(ch)} in variable name {go_quote(first)}"
+            )
+            raise _Stop(msg, i, i + 1, self.line_end(i) + 1)
+        if key_start >= len(text):
+            raise _Stop("zero length string", start, key_start, -1)
+        inherited = sep == "\n"
+        raw_key = text[key_start:key_end] if key_end >= 0 else ""
+        if inherited and " " not in raw_key:
+            self.go_line += 1
+        key = raw_key.rstrip("".join(_GO_SPACE))
+        # No separator at all (last line, no newline): compose reads the line as a value of "".
+        after = key_end + 1 if key_end >= 0 else key_start
+        value_pos = self.skip_inline_space(after)
+        if " " in key:
+            msg = f"line {self.go_line}: key cannot contain a space"
+            raise _Stop(msg, key_start, key_start + len(key), self.line_end(key_start) + 1)
+        line, col = self.where(key_start)
+        if inherited:
+            found = self.resolve(key)
+            if found is not None:
+                self.values[key] = found
+            else:
+                self.values.setdefault(key, None)
+            self.entries.append(
+                DotenvEntry(
+                    key,
+                    found,
+                    "",
+                    Quote.NONE,
+                    line,
+                    col,
+                    line,
+                    col + len(key),
+                    line,
+                    has_export,
+                    separator="",
+                )
+            )
+            return value_pos
+        spaces = key != raw_key
+        if value_pos < len(text) and text[value_pos] in "'\"":
+            result = self.quoted(value_pos)
+        else:
+            result = self.unquoted(value_pos)
+        value, raw_value, rest, end, dollars, comment = result
+        spaces = spaces or (value_pos > after and raw_value != "")
+        self.values[key] = value
+        value_line, value_col = self.where(value_pos)
+        quote = {"'": Quote.SINGLE, '"': Quote.DOUBLE}.get(raw_value[:1], Quote.NONE)
+        self.entries.append(
+            DotenvEntry(
+                key,
+                value,
+                raw_value,
+                quote,
+                line,
+                col,
+                value_line,
+                value_col,
+                self.where(end)[0],
+                has_export,
+                spaces,
+                comment,
+                sep if key_end >= 0 else "",
+                dollars,
+            )
+        )
+        return rest
+
+    def skip_inline_space(self, pos: int) -> int:
+        while pos < len(self.text) and self.text[pos] in _INLINE_SPACE:
+            pos += 1
+        return pos
+
+    def unquoted(self, pos: int) -> _Value:
+        """An unquoted value: to end of line, minus a `` #`` comment and trailing blanks."""
+        end = self.line_end(pos)
+        self.go_line += 1
+        raw = self.text[pos:end]
+        comment = " #" in raw
+        raw = raw.split(" #", 1)[0].rstrip("".join(_GO_SPACE))
+        offsets = list(range(pos, pos + len(raw) + 1))
+        value, dollars = self.expand(raw, offsets)
+        return value, raw, end + 1, max(pos, pos + len(raw) - 1), dollars, comment
+
+    def quoted(self, pos: int) -> _Value:
+        """A quoted value, possibly multi-line; ``\\<quote>`` keeps the quote."""
+        text, quote = self.text, self.text[pos]
+        chars: list[str] = []
+        offsets: list[int] = []
+        escaped = False
+        for i in range(pos + 1, len(text)):
+            ch = text[i]
+            if ch == "\n":
+                self.go_line += 1
+            if ch != quote:
+                if not escaped and ch == "\\":
+                    escaped = True
+                    continue
+                if escaped:
+                    escaped = False
+                    chars.append("\\")
+                    offsets.append(i - 1)
+                chars.append(ch)
+                offsets.append(i)
+                continue
+            if escaped:
+                escaped = False
+                chars.append(ch)
+                offsets.append(i)
+                continue
+            raw = text[pos : i + 1]
+            after = text[i + 1 : self.line_end(i)].lstrip("".join(_INLINE_SPACE))
+            comment = after.startswith("#")
+            if quote == "'":
+                return "".join(chars), raw, i + 1, i, (), comment
+            expanded, exp_offsets = _expand_escapes("".join(chars), offsets)
+            value, dollars = self.expand(expanded, [*exp_offsets, i])
+            return value, raw, i + 1, i, dollars, comment
+        first = text[pos : self.line_end(pos)]
+        raise _Stop(f"line {self.go_line}: unterminated quoted value {first}", pos, pos + len(first), -1)
+
+    def expand(self, template: str, offsets: list[int]) -> tuple[str | Unknown | None, _Dollars]:
+        """Interpolate a value; ``offsets[i]`` is the text offset of template character i."""
+        result = interpolate(template, self.resolve)
+        self.unset.extend(result.unset)
+        dollars = []
+        for ref in result.refs:
+            line, col = self.where(offsets[ref.start])
+            dollars.append((line, col, self.where(offsets[ref.end - 1])[1] + 1))
+        if result.required_error is not None:
+            err = result.required_error
+            self.problem(err.message, offsets[err.start], offsets[err.end - 1] + 1)
+            return None, tuple(dollars)
+        if result.error is not None:
+            at = offsets[result.error_start or 0]
+            self.problem(result.error, at, at + 2)
+            return None, tuple(dollars)
+        if result.value is None:
+            return UNKNOWN, tuple(dollars)
+        return result.value, tuple(dollars)
+
+
+def _expand_escapes(value: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """compose-go's expandEscapes (``\\n``, ``\\"``, ``\\$``, ``\\0ddd`` ...), tracking offsets."""
+    out: list[str] = []
+    out_offsets: list[int] = []
+    pos = 0
+    for m in _ESCAPE.finditer(value):
+        out.append(value[pos : m.start()])
+        out_offsets.extend(offsets[pos : m.start()])
+        pos = m.end()
+        match = m.group(0)
+        replacement = _unescape(match)
+        out.append(replacement)
+        at = offsets[m.start()]
+        # `\$` becomes `$$` so that interpolation keeps a literal `$`.
+        out_offsets.extend([at, offsets[m.start() + 1]] if match == "\\$" else [at] * len(replacement))
+    out.append(value[pos:])
+    out_offsets.extend(offsets[pos:])
+    return "".join(out), out_offsets
+
+
+def _unescape(match: str) -> str:
+    """One escape the way Go's ``strconv.UnquoteChar`` sees it; an invalid one stays as is."""
+    if match == "\\$":
+        return "$$"
+    letter = match[1]
+    if letter != "0":
+        return _SIMPLE_ESCAPES.get(letter, match)
+    digits = match[2:]  # `\0ddd` is read as the Go octal escape `\ddd`
+    if len(digits) == 3 and all(d in "01234567" for d in digits) and int(digits, 8) <= 255:
+        return chr(int(digits, 8))
+    return match
+
+
+def _parse_raw(p: _Parser) -> None:
+    """docker's ``--env-file`` reader (``format: raw``): ``KEY=value`` verbatim, bare KEY looked up."""
+    offset = 0
+    for number, line_text in enumerate(p.text.split("\n"), start=1):
+        start = offset
+        offset += len(line_text) + 1
+        line_text = line_text.removesuffix("\r")
+        stripped = line_text.lstrip("".join(_GO_SPACE))
+        lead = start + len(line_text) - len(stripped)
+        if not stripped or stripped.startswith("#"):
+            continue
+        key, eq, value = stripped.partition("=")
+        if not key:
+            p.problem(f"no variable name on line '{stripped}'", lead, lead + len(stripped))
+            continue
+        if " " in key or "\t" in key:
+            p.problem(f"variable '{key}' contains whitespaces", lead, lead + len(key))
+            continue
+        col = lead - start + 1
+        if eq:
+            p.values[key] = value
+            p.entries.append(
+                DotenvEntry(key, value, value, Quote.NONE, number, col, number, col + len(key) + 1, number)
+            )
+            continue
+        found = p.lookup(key)
+        if found is not None:
+            p.values[key] = found
+        else:
+            p.values.setdefault(key, None)
+        p.entries.append(
+            DotenvEntry(key, found, "", Quote.NONE, number, col, number, col + len(key), number, separator="")
+        )
+
+
+def parse_compose_dotenv(text: str, path: str, lookup: Lookup | None = None, raw: bool = False) -> DotenvFile:
+    """Parse an env file the way Compose v2.40 does; ``lookup`` is the environment compose consults.
+
+    For the project ``.env`` that is the process environment; for an ``env_file:`` it is the
+    project environment (process + ``.env``) and then the service's ``environment:``.
+    """
+    text = text.removeprefix("\ufeff")
+    parser = _Parser(text, path, lookup or _no_lookup)
+    if raw:
+        _parse_raw(parser)
+    else:
+        parser.run()
+    return DotenvFile(
+        path,
+        tuple(parser.entries),
+        tuple(parser.problems),
+        MappingProxyType(dict(parser.values)),
+        tuple(parser.unset),
+    )

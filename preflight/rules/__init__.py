@@ -1,0 +1,44 @@
+"""The one explicit registry of rules, sorted by id."""
+
+from __future__ import annotations
+
+from preflight.rules.base import Rule
+from preflight.rules.compose.pf101_compose_schema import ComposeSchema
+from preflight.rules.compose.pf102_undefined_service import UndefinedService
+from preflight.rules.compose.pf103_healthcheck_missing import HealthcheckMissing
+from preflight.rules.compose.pf104_build_context_missing import BuildContextMissing
+from preflight.rules.compose.pf105_dockerfile_missing import DockerfileMissing
+from preflight.rules.compose.pf106_port_conflict import PortConflict
+from preflight.rules.compose.pf107_undefined_resource import UndefinedResource
+from preflight.rules.compose.pf108_env_file_missing import EnvFileMissing
+from preflight.rules.env.pf201_unset_variable import UnsetVariable
+from preflight.rules.env.pf202_required_variable import RequiredVariable
+from preflight.rules.env.pf204_compose_time_expansion import ComposeTimeExpansion
+from preflight.rules.env.pf205_dotenv_syntax import DotenvSyntax
+from preflight.rules.env.pf206_dotenv_drift import DotenvDrift
+from preflight.rules.inputs.pf001_unparsable_file import UnparsableFile
+from preflight.rules.inputs.pf002_unreadable_file import UnreadableFile
+
+ALL_RULES: tuple[type[Rule], ...] = (
+    UnparsableFile,
+    UnreadableFile,
+    ComposeSchema,
+    UndefinedService,
+    HealthcheckMissing,
+    BuildContextMissing,
+    DockerfileMissing,
+    PortConflict,
+    UndefinedResource,
+    EnvFileMissing,
+    UnsetVariable,
+    RequiredVariable,
+    ComposeTimeExpansion,
+    DotenvSyntax,
+    DotenvDrift,
+)
+
+
+def rule_by_id(code: str) -> type[Rule] | None:
+    """Find a rule by id (`PF201`) or name (`unset-variable`)."""
+    wanted = code.strip()
+    return next((r for r in ALL_RULES if wanted.upper() == r.id or wanted == r.name), None)

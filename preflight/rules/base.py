@@ -1,0 +1,58 @@
+"""The Rule base class: identity as class attributes, documentation as the docstring."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from preflight.diagnostics import Diagnostic, Related, Severity, Span
+
+if TYPE_CHECKING:
+    from preflight.model.project import Project
+
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
+
+
+class Rule:
+    """A check over the project model. Subclasses set the ClassVars and implement `check`."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Yield this rule's findings for the project."""
+        raise NotImplementedError
+
+    @classmethod
+    def doc(cls) -> str:
+        """The rule's documentation (its docstring, dedented)."""
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        """First line of the documentation."""
+        return cls.doc().splitlines()[0] if cls.doc() else cls.name
+
+    def at(
+        self,
+        span: Span,
+        message: str,
+        *,
+        help: str | None = None,  # noqa: A002 - mirrors the output field name
+        service: str | None = None,
+        related: Iterable[Related] = (),
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        """Build a diagnostic of this rule at `span`."""
+        return Diagnostic(
+            code=self.id,
+            name=self.name,
+            severity=severity or self.severity,
+            message=message,
+            span=span,
+            help=help,
+            service=service,
+            related=tuple(related),
+        )

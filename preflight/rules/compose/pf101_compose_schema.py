@@ -1,0 +1,60 @@
+"""PF101."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.project import Project
+from preflight.rules.base import Rule
+from preflight.rules.issues import compose_issues
+
+
+class ComposeSchema(Rule):
+    """A compose file does not follow the Compose specification.
+
+    ## What it does
+    Checks every compose file, after interpolation, against the Compose specification: unknown
+    keys (with a "did you mean" for typos), wrong types, invalid values, invalid interpolation
+    templates, and services with neither `image` nor `build`.
+
+    ## Why is this bad?
+    Docker Compose refuses the whole project, and stops at the first error it meets; a typo such
+    as `enviroment:` in an older tool was silently ignored and the service started without its
+    variables.
+
+    ## Example
+    ```yaml
+    services:
+      api:
+        image: api
+        enviroment:
+          DEBUG: "0"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      api:
+        image: api
+        environment:
+          DEBUG: "0"
+    ```
+    """
+
+    id = "PF101"
+    name = "compose-schema"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Schema problems found while loading, and services that cannot be created."""
+        for issue in compose_issues(project, self.id):
+            yield self.at(issue.span, issue.message, service=issue.service)
+        for _compose, service in project.services():
+            if service.get("image") is None and service.get("build") is None:
+                yield self.at(
+                    service.key_span,
+                    f'service "{service.name}" has neither an image nor a build context specified',
+                    help="add `image:` or `build:` (an override file alone cannot define a service)",
+                    service=service.name,
+                )

@@ -1,0 +1,82 @@
+"""PF102."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity, Span
+from preflight.model.compose import Service
+from preflight.model.project import Project
+from preflight.parse.yaml import YScalar, YSeq
+from preflight.rules.base import Rule
+from preflight.rules.issues import compose_issues
+
+
+def _references(service: Service) -> Iterator[tuple[str, str, Span]]:
+    """(kind, target service, span) for every reference to another service."""
+    for key, _ in service.mapping("depends_on").items:
+        yield "depends_on", key.text(), key.span
+    links = service.get("links")
+    for item in links.items if isinstance(links, YSeq) else ():
+        if isinstance(item, YScalar) and not item.unknown:
+            yield "links", item.text().split(":", 1)[0], item.span
+    mode = service.scalar("network_mode")
+    if mode is not None and not mode.unknown and mode.text().startswith("service:"):
+        yield "network_mode", mode.text().removeprefix("service:"), mode.span
+    volumes_from = service.get("volumes_from")
+    for item in volumes_from.items if isinstance(volumes_from, YSeq) else ():
+        if isinstance(item, YScalar) and not item.unknown and not item.text().startswith("container:"):
+            yield "volumes_from", item.text().removeprefix("service:").split(":", 1)[0], item.span
+
+
+class UndefinedService(Rule):
+    """A service refers to a service that does not exist.
+
+    ## What it does
+    Checks that `depends_on`, `links`, `extends.service`, `network_mode: service:x` and
+    `volumes_from` name a service of the project (in any profile).
+
+    ## Why is this bad?
+    Compose refuses the project (`depends on undefined service`), usually after a rename.
+
+    ## Example
+    ```yaml
+    services:
+      api:
+        image: api
+        depends_on: [postgres]
+      db:
+        image: postgres:16
+    ```
+
+    ## Use instead
+    ```yaml
+        depends_on: [db]
+    ```
+    """
+
+    id = "PF102"
+    name = "undefined-service"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """References to services that are not defined."""
+        for issue in compose_issues(project, self.id):
+            yield self.at(issue.span, issue.message, service=issue.service)
+        for compose, service in project.services():
+            known = compose.all_services()
+            for kind, target, span in _references(service):
+                if target and target not in known:
+                    yield self.at(
+                        span,
+                        f'service "{service.name}" refers to undefined service "{target}" in `{kind}`',
+                        help=_did_you_mean(target, sorted(known)),
+                        service=service.name,
+                    )
+
+
+def _did_you_mean(name: str, candidates: list[str]) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(name, candidates, n=1)
+    return f'did you mean "{close[0]}"?' if close else None

@@ -1,0 +1,51 @@
+"""PF104."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.build_paths import build_paths
+from preflight.model.project import Project
+from preflight.rules.base import Rule
+
+
+class BuildContextMissing(Rule):
+    """A service's local build context does not exist.
+
+    ## What it does
+    Checks that `build:` / `build.context` names an existing folder (remote contexts such as git
+    URLs are not checked).
+
+    ## Why is this bad?
+    `docker compose build` fails with `unable to prepare context: path "..." not found`.
+
+    ## Example
+    ```yaml
+    services:
+      api:
+        build: ./servcies/api
+    ```
+
+    ## Use instead
+    ```yaml
+        build: ./services/api
+    ```
+    """
+
+    id = "PF104"
+    name = "build-context-missing"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Build contexts that are not folders."""
+        for _compose, service in project.services():
+            paths = build_paths(service)
+            if paths is None or paths.context.is_dir():
+                continue
+            what = "is not a folder" if paths.context.exists() else "does not exist"
+            yield self.at(
+                paths.context_span,
+                f'build context `{project.rel(paths.context)}` of service "{service.name}" {what}',
+                service=service.name,
+            )

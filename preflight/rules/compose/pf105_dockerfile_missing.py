@@ -1,0 +1,54 @@
+"""PF105."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.build_paths import build_paths
+from preflight.model.project import Project
+from preflight.rules.base import Rule
+
+
+class DockerfileMissing(Rule):
+    """A service's Dockerfile does not exist.
+
+    ## What it does
+    Checks that `build.dockerfile` (default `Dockerfile`, relative to the build context) exists.
+    `dockerfile_inline` and remote contexts are not checked.
+
+    ## Why is this bad?
+    `docker compose build` fails with `failed to read dockerfile: open Dockerfile: no such file`.
+
+    ## Example
+    ```yaml
+    services:
+      api:
+        build:
+          context: .
+          dockerfile: api/Dockerfile.prod
+    ```
+    when the file is `api/Dockerfile`.
+
+    ## Use instead
+    Point `dockerfile:` at the file, relative to the context.
+    """
+
+    id = "PF105"
+    name = "dockerfile-missing"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Dockerfiles that are not files (when the context itself exists)."""
+        for _compose, service in project.services():
+            paths = build_paths(service)
+            if paths is None or paths.dockerfile is None or not paths.context.is_dir():
+                continue
+            if paths.dockerfile.is_file():
+                continue
+            yield self.at(
+                paths.dockerfile_span,
+                f'Dockerfile `{project.rel(paths.dockerfile)}` of service "{service.name}" does not exist',
+                help="`dockerfile:` is relative to the build context",
+                service=service.name,
+            )

@@ -1,0 +1,54 @@
+"""PF108."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.container_env import env_file_refs
+from preflight.model.project import Project
+from preflight.rules.base import Rule
+
+
+class EnvFileMissing(Rule):
+    """A service's `env_file` does not exist.
+
+    ## What it does
+    Checks every `env_file` entry of every service, relative to the compose project folder,
+    unless the entry says `required: false`.
+
+    ## Why is this bad?
+    Compose refuses the project: `env file /srv/app/.env.prod not found`.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        env_file: .env.prod
+    ```
+    in a repository that only has `.env.prod-sample`.
+
+    ## Use instead
+    Create the file during deployment, or mark it optional:
+    ```yaml
+        env_file:
+          - path: .env.prod
+            required: false
+    ```
+    """
+
+    id = "PF108"
+    name = "env-file-missing"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Required env files that are absent."""
+        for _compose, service in project.services():
+            for ref in env_file_refs(service):
+                if ref.required and not ref.path.exists():
+                    yield self.at(
+                        ref.span,
+                        f'env file `{project.rel(ref.path)}` of service "{service.name}" not found',
+                        help="create it before deploying, or use `- path: ...` with `required: false`",
+                        service=service.name,
+                    )

@@ -1,0 +1,64 @@
+"""PF201."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.compose import VarStatus
+from preflight.model.compose_time import compose_time_expansions
+from preflight.model.project import Project
+from preflight.rules.base import Rule
+
+
+class UnsetVariable(Rule):
+    """Compose interpolates a variable that has no value and no default.
+
+    ## What it does
+    Finds `$VAR` / `${VAR}` references in compose files whose variable is set nowhere compose
+    looks (the env files, the process environment when `--use-os-env` is given, `provided-env`
+    in the config, an env template's keys when no `.env` exists) and that have no default.
+
+    ## Why is this bad?
+    Compose only warns, then substitutes an empty string: `redis-server --requirepass
+    ${REDIS_PASSWORD}` silently becomes `redis-server --requirepass`, and the outage starts.
+
+    ## Example
+    ```yaml
+    services:
+      cache:
+        image: redis:7
+        command: redis-server --requirepass ${REDIS_PASSWORD}
+    ```
+    with no `REDIS_PASSWORD` in `.env`.
+
+    ## Use instead
+    Define it in `.env`, give it a default (`${LOG_LEVEL:-info}`), make it required
+    (`${REDIS_PASSWORD:?set REDIS_PASSWORD}`), or declare it in `provided-env` when the
+    deployment supplies it.
+    """
+
+    id = "PF201"
+    name = "unset-variable"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Unset variables without a default."""
+        for compose in project.compose:
+            claimed = {
+                id(use)
+                for service in compose.services.values()
+                for use, _ in compose_time_expansions(project, compose, service)
+            }
+            for use in compose.var_uses:
+                if use.status is not VarStatus.UNSET or not use.evaluated or use.has_fallback or use.required:
+                    continue
+                if id(use) in claimed:
+                    continue  # PF204 explains this one better
+                yield self.at(
+                    use.span,
+                    f"variable `{use.name}` is not set; compose substitutes an empty string",
+                    help=f"{compose.env.describe_sources()}; define it, give a default "
+                    f"(`${{{use.name}:-...}}`) or list it in `provided-env`",
+                    service=use.service,
+                )

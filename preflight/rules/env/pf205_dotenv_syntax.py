@@ -1,0 +1,61 @@
+"""PF205."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity, Span
+from preflight.files import SourceText
+from preflight.model.dotenv_files import dotenv_paths
+from preflight.model.project import Project
+from preflight.parse.compose_dotenv import IssueKind, lint_dotenv
+from preflight.rules.base import Rule
+
+_SEVERITY = {
+    IssueKind.INVALID_LINE: Severity.ERROR,
+    IssueKind.DUPLICATE_KEY: Severity.WARNING,
+    IssueKind.SPACES_AROUND_EQUALS: Severity.WARNING,
+    IssueKind.UNQUOTED_MULTILINE: Severity.ERROR,
+    IssueKind.DOLLAR_INTERPOLATED: Severity.WARNING,
+}
+
+
+class DotenvSyntax(Rule):
+    """An env file has a line compose reads differently from what it looks like.
+
+    ## What it does
+    Checks `.env`, env templates and `env_file` files with compose's own `.env` rules: lines
+    compose rejects, duplicate keys, spaces around `=`, unquoted multi-line values, and a `$` in
+    an unquoted or double-quoted value, which compose interpolates (`PASS=ab$cd` becomes `ab`).
+
+    ## Why is this bad?
+    A password with a `$` is silently truncated; a duplicated key keeps only its last value.
+
+    ## Example
+    ```
+    REDIS_PASSWORD=s3cr$t
+    ```
+
+    ## Use instead
+    ```
+    REDIS_PASSWORD='s3cr$t'
+    ```
+    (single quotes keep the value literal; `export KEY=value` is fine too).
+    """
+
+    id = "PF205"
+    name = "dotenv-syntax"
+    severity = Severity.WARNING
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Lint findings of every env-format file the project reads."""
+        for path in dotenv_paths(project):
+            source = project.tree.read_text(path)
+            if not isinstance(source, SourceText):
+                continue
+            for issue in lint_dotenv(source.text, source.path):
+                yield self.at(
+                    Span(source.path, issue.line, issue.col, issue.line, issue.end_col),
+                    issue.message,
+                    severity=_SEVERITY.get(issue.kind, self.severity),
+                )

@@ -1,0 +1,46 @@
+"""PF001."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity, Span
+from preflight.model.project import Project
+from preflight.rules.base import Rule
+from preflight.rules.issues import compose_issues
+
+
+class UnparsableFile(Rule):
+    """A file preflight needs cannot be parsed.
+
+    ## What it does
+    Reports YAML, TOML, `.env`, requirements and Dockerfile syntax errors, at the line and
+    column the parser stopped, for every file the deployment reads.
+
+    ## Why is this bad?
+    Docker Compose, pip and BuildKit refuse the whole file; nothing else in it is checked by
+    them, and nothing else in it can be checked by preflight either.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx
+        image: nginx:1.27   # duplicate key
+    ```
+
+    ## Use instead
+    Fix the syntax error the message points at.
+    """
+
+    id = "PF001"
+    name = "unparsable-file"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Syntax errors collected while loading."""
+        for issue in compose_issues(project, self.id):
+            yield self.at(issue.span, issue.message, service=issue.service)
+        for compose in project.compose:
+            for path, problem in compose.env.problems:
+                yield self.at(Span(path, problem.line, problem.col), problem.message)

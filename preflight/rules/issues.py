@@ -1,0 +1,16 @@
+"""Shared helpers for rules that report problems found while loading the model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.model.compose import ComposeIssue
+from preflight.model.project import Project
+
+
+def compose_issues(project: Project, code: str) -> Iterator[ComposeIssue]:
+    """Loading problems of every compose project that belong to the rule `code`."""
+    for compose in project.compose:
+        for issue in compose.issues:
+            if issue.code == code:
+                yield issue

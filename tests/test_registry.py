@@ -1,0 +1,61 @@
+"""Meta-tests: the registry, the docs and the fixtures stay complete and consistent."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import preflight.rules
+from preflight.rules import ALL_RULES
+from preflight.rules.base import DOC_SECTIONS, Rule
+
+REPO = Path(__file__).resolve().parent.parent
+FAMILY = {"0": "inputs", "1": "compose", "2": "env", "3": "requirements", "4": "imports", "5": "dockerfile"}
+
+
+def test_ids_and_names_are_unique_and_well_formed() -> None:
+    ids = [r.id for r in ALL_RULES]
+    names = [r.name for r in ALL_RULES]
+    assert len(set(ids)) == len(ids)
+    assert len(set(names)) == len(names)
+    assert ids == sorted(ids)
+    for rule in ALL_RULES:
+        assert re.fullmatch(r"PF\d{3}", rule.id)
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name)
+
+
+def test_every_rule_module_is_registered_in_its_family() -> None:
+    registered = {r.__module__ for r in ALL_RULES}
+    found = set()
+    for info in pkgutil.walk_packages(preflight.rules.__path__, "preflight.rules."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == info.name:
+                found.add(info.name)
+                assert value.id[2] in FAMILY
+                assert info.name.split(".")[2] == FAMILY[value.id[2]], info.name
+                assert info.name.endswith(f"{value.id.lower()}_{value.name.replace('-', '_')}")
+    assert found == registered
+
+
+def test_every_docstring_has_the_sections() -> None:
+    for rule in ALL_RULES:
+        doc = rule.doc()
+        for section in DOC_SECTIONS:
+            assert section in doc, f"{rule.id} lacks {section}"
+
+
+def test_every_rule_has_positive_and_negative_fixtures() -> None:
+    for rule in ALL_RULES:
+        folder = REPO / "rules" / f"{rule.id}-{rule.name}"
+        for kind in ("positive", "negative"):
+            cases = [p for p in (folder / kind).glob("*") if p.is_dir()] if (folder / kind).is_dir() else []
+            assert cases, f"{rule.id} has no {kind} fixture"
+
+
+def test_readme_rule_table_matches_registry() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for rule in ALL_RULES:
+        assert f"| {rule.id} | `{rule.name}` | {rule.severity.value} |" in readme, rule.id
