@@ -13,19 +13,28 @@ import enum
 import math
 import re
 
-from preflight.model.compose_schema_spec import Path, ProblemKind, SchemaProblem, path_matches, render_path
+from preflight.model.compose_schema_spec import (
+    Decode,
+    Path,
+    ProblemKind,
+    SchemaProblem,
+    path_matches,
+    render_path,
+)
 
 __all__ = [
     "CAST_RULES",
     "CastKind",
     "cast_interpolated",
     "cast_kind_for",
+    "decode_problem",
     "go_parse_bool",
     "go_parse_duration",
     "go_parse_float",
     "go_parse_int",
     "go_parse_octal",
     "go_ram_in_bytes",
+    "shell_command_error",
 ]
 
 
@@ -264,3 +273,102 @@ def cast_interpolated(path: Path, value: str) -> object:
             ProblemKind.CAST_ERROR,
         )
     return converted
+
+
+def shell_command_error(line: str) -> str | None:
+    """Why Compose cannot split a string ``command``/``entrypoint`` into words, or None.
+
+    Mirrors the tokenizer Compose uses (go-shellwords, no env or backtick expansion).
+    """
+    escaped = double = single = back = dollar = False
+    buf = ""
+    for char in line:
+        if escaped:
+            escaped = False
+            buf += char
+            continue
+        if char == "\\":
+            if single:
+                buf += char
+            else:
+                escaped = True
+            continue
+        if char in " \t\r\n":
+            buf = buf + char if (single or double or back or dollar) else ""
+            continue
+        if char == "`" and not (single or double or dollar):
+            back = not back
+        elif char == ")" and not (single or double or back):
+            dollar = not dollar
+        elif char == "(" and not (single or double or back):
+            if dollar or not buf.endswith("$"):
+                return "unexpected '('"
+            dollar = True
+            buf += char
+            continue
+        elif char == '"' and not (single or dollar):
+            double = not double
+            continue
+        elif char == "'" and not (double or dollar):
+            single = not single
+            continue
+        elif char in ";&|<>" and not (single or double or back or dollar):
+            return None  # the rest is not parsed
+        buf += char
+    if escaped or single or double or back or dollar:
+        return "unterminated quote, escape or parenthesis"
+    return None
+
+
+_DECODE_TEXT = {
+    Decode.BOOL: "must be a boolean (true or false)",
+    Decode.INT: "must be an integer",
+    Decode.FLOAT32: "must be a number",
+    Decode.FLOAT64: "must be a number",
+    Decode.DURATION: 'is not a valid duration (expected a number with a unit, e.g. "30s", "1m30s", "2h")',
+    Decode.BYTES: 'is not a valid size (expected a number of bytes or e.g. "512m", "2g")',
+    Decode.MODE: 'is not a valid octal file mode (e.g. "0440")',
+    Decode.COUNT: 'must be "all" or an integer',
+    Decode.COMMAND: "cannot be split into words: unbalanced quote, escape or parenthesis",
+}
+
+
+def _decode_string(decode: Decode, text: str) -> bool:
+    checks = {
+        Decode.BOOL: lambda: go_parse_bool(text) is not None,
+        Decode.INT: lambda: go_parse_int(text) is not None,
+        Decode.FLOAT32: lambda: go_parse_float(text, 32) is not None,
+        Decode.FLOAT64: lambda: go_parse_float(text) is not None,
+        Decode.DURATION: lambda: go_parse_duration(text) is not None,
+        Decode.BYTES: lambda: go_ram_in_bytes(text) is not None,
+        Decode.MODE: lambda: go_parse_octal(text) is not None,
+        Decode.COUNT: lambda: text.lower() == "all" or go_parse_int(text) is not None,
+        Decode.COMMAND: lambda: shell_command_error(text) is None,
+    }
+    return checks[decode]()
+
+
+def decode_problem(decode: Decode, value: object, path: Path) -> SchemaProblem | None:
+    """The problem Compose hits converting ``value`` (already schema-valid) into its Go model, if any."""
+    where = render_path(path)
+    if decode is Decode.STR:
+        if (
+            value is None
+            or isinstance(value, str)
+            or (isinstance(value, int) and not isinstance(value, bool))
+        ):
+            return None
+        return SchemaProblem(path, f"{where} must be a string", None, ProblemKind.WRONG_TYPE)
+    if decode is Decode.UINT:
+        if isinstance(value, str):
+            return SchemaProblem(
+                path, f"{where} must be a number, not a string", None, ProblemKind.WRONG_TYPE
+            )
+        if isinstance(value, int | float) and value < 0:
+            return SchemaProblem(path, f"{where} must not be negative", None, ProblemKind.INVALID_VALUE)
+        return None
+    if decode in (Decode.MODE, Decode.COUNT) and isinstance(value, float):
+        return SchemaProblem(path, f"{where} must be an integer or a string", None, ProblemKind.WRONG_TYPE)
+    if isinstance(value, str) and not _decode_string(decode, value):
+        return SchemaProblem(path, f"{where} {_DECODE_TEXT[decode]}", None, ProblemKind.INVALID_VALUE)
+    return None

@@ -85,7 +85,9 @@ class Loader:
             items = tuple((k, self._interpolate(v, (*path, k.text()), loaded)) for k, v in node.items)
             return YMap(items, node.span)
         if isinstance(node, YSeq):
-            return YSeq(tuple(self._interpolate(v, (*path, i), loaded) for i, v in enumerate(node.items)), node.span)
+            return YSeq(
+                tuple(self._interpolate(v, (*path, i), loaded) for i, v in enumerate(node.items)), node.span
+            )
         if not isinstance(node.value, str) or "$" not in node.value:
             return node
         result = interpolate(node.value, self.env.lookup)
@@ -115,7 +117,11 @@ class Loader:
             )
         if result.required_error is not None:
             span = next(
-                (_ref_span(node, r.start, r.end) for r in result.refs if r.name == result.required_error.name),
+                (
+                    _ref_span(node, r.start, r.end)
+                    for r in result.refs
+                    if r.name == result.required_error.name
+                ),
                 node.span,
             )
             loaded.issues.append(ComposeIssue("PF202", span, result.required_error.message, service=service))
@@ -136,7 +142,9 @@ class Loader:
                 continue  # the value is supplied at deploy time; it cannot be judged now
             key = locate_key(loaded.root, problem.path)
             span = key.span if key is not None else (target.span if target is not None else loaded.root.span)
-            service = str(problem.path[1]) if len(problem.path) > 1 and problem.path[0] == "services" else None
+            service = (
+                str(problem.path[1]) if len(problem.path) > 1 and problem.path[0] == "services" else None
+            )
             loaded.issues.append(ComposeIssue("PF101", span, problem.message, service=service))
 
 
@@ -230,13 +238,20 @@ def _add_includes(
             paths = [entry]
         elif isinstance(entry, YMap):
             target = entry.get("path")
-            paths = [target] if isinstance(target, YScalar) else [
-                p for p in (target.items if isinstance(target, YSeq) else ()) if isinstance(p, YScalar)
-            ]
-        files = [(directory / p.text()).resolve() if not Path(p.text()).is_absolute() else Path(p.text()) for p in paths]
+            paths = (
+                [target]
+                if isinstance(target, YScalar)
+                else [p for p in (target.items if isinstance(target, YSeq) else ()) if isinstance(p, YScalar)]
+            )
+        files = [
+            (directory / p.text()).resolve() if not Path(p.text()).is_absolute() else Path(p.text())
+            for p in paths
+        ]
         for scalar, file in zip(paths, files):
             if not file.is_file():
-                project.issues.append(ComposeIssue("PF002", scalar.span, f"included compose file `{scalar.text()}` not found"))
+                project.issues.append(
+                    ComposeIssue("PF002", scalar.span, f"included compose file `{scalar.text()}` not found")
+                )
         existing = [f for f in files if f.is_file()]
         if not existing:
             continue
@@ -246,7 +261,12 @@ def _add_includes(
         for name, service in sub.all_services().items():
             if name in project.all_services():
                 project.issues.append(
-                    ComposeIssue("PF101", service.key_span, f'service "{name}" is defined by an included project too', service=name)
+                    ComposeIssue(
+                        "PF101",
+                        service.key_span,
+                        f'service "{name}" is defined by an included project too',
+                        service=name,
+                    )
                 )
                 continue
             (project.services if name in sub.services else project.inactive)[name] = service
@@ -274,7 +294,12 @@ def _resolve_extends(loader: Loader, loaded: LoadedFile, directory: Path, projec
 
 
 def _extended(
-    loader: Loader, loaded: LoadedFile, name: str, node: YMap, project: ComposeProject, chain: list[tuple[Path, str]]
+    loader: Loader,
+    loaded: LoadedFile,
+    name: str,
+    node: YMap,
+    project: ComposeProject,
+    chain: list[tuple[Path, str]],
 ) -> YMap:
     spec = node.get("extends")
     without = YMap(tuple((k, v) for k, v in node.items if k.text() != "extends"), node.span)
@@ -292,7 +317,9 @@ def _extended(
             other = (loaded.path.parent / file_node.text()).resolve()
             if not other.is_file():
                 project.issues.append(
-                    ComposeIssue("PF002", file_node.span, f"extends file `{file_node.text()}` not found", service=name)
+                    ComposeIssue(
+                        "PF002", file_node.span, f"extends file `{file_node.text()}` not found", service=name
+                    )
                 )
                 return without
             target_file = loader.load_file(other)

@@ -87,7 +87,7 @@ def build_env(
     paths = [project_dir / f for f in env_files] if env_files else [project_dir / ".env"]
     read: list[str] = []
     for path in paths:
-        if not env_files and not path.is_file():
+        if not env_files and not path.is_file() and not path.is_symlink():
             continue
         source = tree.read_text(path)
         if isinstance(source, FileProblem):

@@ -24,11 +24,19 @@ from preflight.diagnostics import ParseProblem
 from preflight.parse.interpolate import UNKNOWN, Unknown, go_quote, interpolate
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
     from preflight.parse.interpolate import Lookup
 
-__all__ = ["DotenvEntry", "DotenvFile", "Quote", "parse_compose_dotenv"]
+__all__ = [
+    "DotenvEntry",
+    "DotenvFile",
+    "DotenvIssue",
+    "DotenvIssueKind",
+    "Quote",
+    "lint_dotenv",
+    "parse_compose_dotenv",
+]
 
 
 class Quote(enum.Enum):
@@ -46,8 +54,9 @@ class DotenvEntry:
     ``value`` is None for a bare ``KEY`` that neither ``lookup`` nor an earlier entry resolves
     (compose then leaves the variable unset) and for a value whose interpolation failed.
     ``raw_value`` is the value as written, quotes included.  ``separator`` is ``=``, ``:`` or
-    ``""`` for a bare key.  ``dollars`` holds the (line, col, end_col) of every ``$`` reference
-    compose interpolates in the value.
+    ``""``: for a bare ``KEY`` line (``inherited``), and for a last line without ``=`` nor
+    newline, which compose reads as the value of a variable named ``""``.  ``dollars`` holds
+    the (line, col, end_col) of every ``$`` reference compose interpolates in the value.
     """
 
     key: str
@@ -64,6 +73,7 @@ class DotenvEntry:
     inline_comment: bool = False
     separator: str = "="
     dollars: tuple[tuple[int, int, int], ...] = ()
+    inherited: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,17 +100,7 @@ _GO_SPACE: Final = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\
 _INLINE_SPACE: Final = frozenset("\t\v\f\r \x85\xa0")
 _EXPORT: Final = re.compile(r"export[\t\n\f\r ]+")
 _ESCAPE: Final = re.compile(r'\\(?:[abcfnrtv$"\\]|0[0-9]{0,3})')
-_SIMPLE_ESCAPES: Final = {
-    "a": "\a",
-    "b": "\b",
-    "f": "\f",
-    "n": "\n",
-    "r": "\r",
-    "t": "\t",
-    "v": "\v",
-    '"': '"',
-    "\\": "\\",
-}
+_SIMPLE_ESCAPES: Final = dict(zip('abfnrtv"\\', '\a\b\f\n\r\t\v"\\', strict=True))
 
 
 _Dollars: TypeAlias = "tuple[tuple[int, int, int], ...]"
@@ -133,6 +133,8 @@ class _Parser:
     problems: list[ParseProblem] = field(default_factory=list)
     values: dict[str, str | Unknown | None] = field(default_factory=dict)
     unset: list[str] = field(default_factory=list)
+    problem_keys: list[str] = field(default_factory=list)
+    key: str = ""  # the statement being read, for lint messages
 
     def __post_init__(self) -> None:
         self.starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
@@ -149,6 +151,8 @@ class _Parser:
         return lo + 1, offset - self.starts[lo] + 1
 
     def problem(self, message: str, start: int, end: int) -> None:
+        """Record a problem at text offsets ``start``..``end``, naming the current key."""
+        self.problem_keys.append(self.key)
         line, col = self.where(start)
         end_line, end_col = self.where(max(end, start))
         self.problems.append(ParseProblem(message, line, col, end_line, end_col))
@@ -169,6 +173,7 @@ class _Parser:
             if pos < 0:
                 return
             try:
+                self.key = ""
                 pos = self.statement(pos)
             except _Stop as stop:
                 self.problem(stop.message, stop.start, stop.end)
@@ -229,27 +234,14 @@ class _Parser:
             msg = f"line {self.go_line}: key cannot contain a space"
             raise _Stop(msg, key_start, key_start + len(key), self.line_end(key_start) + 1)
         line, col = self.where(key_start)
+        self.key = key
         if inherited:
             found = self.resolve(key)
             if found is not None:
                 self.values[key] = found
             else:
                 self.values.setdefault(key, None)
-            self.entries.append(
-                DotenvEntry(
-                    key,
-                    found,
-                    "",
-                    Quote.NONE,
-                    line,
-                    col,
-                    line,
-                    col + len(key),
-                    line,
-                    has_export,
-                    separator="",
-                )
-            )
+            self.entries.append(_bare(key, found, line, col, has_export))
             return value_pos
         spaces = key != raw_key
         if value_pos < len(text) and text[value_pos] in "'\"":
@@ -261,24 +253,12 @@ class _Parser:
         self.values[key] = value
         value_line, value_col = self.where(value_pos)
         quote = {"'": Quote.SINGLE, '"': Quote.DOUBLE}.get(raw_value[:1], Quote.NONE)
+        end_line = self.where(end)[0]
+        sep = sep if key_end >= 0 else ""
         self.entries.append(
-            DotenvEntry(
-                key,
-                value,
-                raw_value,
-                quote,
-                line,
-                col,
-                value_line,
-                value_col,
-                self.where(end)[0],
-                has_export,
-                spaces,
-                comment,
-                sep if key_end >= 0 else "",
-                dollars,
-            )
-        )
+            DotenvEntry(key, value, raw_value, quote, line, col, value_line, value_col, end_line,
+                        has_export, spaces, comment, sep, dollars)
+        )  # fmt: skip
         return rest
 
     def skip_inline_space(self, pos: int) -> int:
@@ -355,6 +335,24 @@ class _Parser:
         return result.value, tuple(dollars)
 
 
+def _bare(key: str, found: str | Unknown | None, line: int, col: int, export: bool) -> DotenvEntry:
+    """The entry of a bare ``KEY`` line."""
+    return DotenvEntry(
+        key,
+        found,
+        "",
+        Quote.NONE,
+        line,
+        col,
+        line,
+        col + len(key),
+        line,
+        export,
+        separator="",
+        inherited=True,
+    )
+
+
 def _expand_escapes(value: str, offsets: list[int]) -> tuple[str, list[int]]:
     """compose-go's expandEscapes (``\\n``, ``\\"``, ``\\$``, ``\\0ddd`` ...), tracking offsets."""
     out: list[str] = []
@@ -418,9 +416,7 @@ def _parse_raw(p: _Parser) -> None:
             p.values[key] = found
         else:
             p.values.setdefault(key, None)
-        p.entries.append(
-            DotenvEntry(key, found, "", Quote.NONE, number, col, number, col + len(key), number, separator="")
-        )
+        p.entries.append(_bare(key, found, number, col, False))
 
 
 def parse_compose_dotenv(text: str, path: str, lookup: Lookup | None = None, raw: bool = False) -> DotenvFile:
@@ -442,3 +438,102 @@ def parse_compose_dotenv(text: str, path: str, lookup: Lookup | None = None, raw
         MappingProxyType(dict(parser.values)),
         tuple(parser.unset),
     )
+
+
+class DotenvIssueKind(enum.Enum):
+    """What PF205 found in an env file."""
+
+    INVALID_LINE = "invalid-line"
+    DUPLICATE_KEY = "duplicate-key"
+    SPACES_AROUND_EQUALS = "spaces-around-equals"
+    UNQUOTED_MULTILINE = "unquoted-multiline"
+    DOLLAR_INTERPOLATED = "dollar-interpolated"
+
+
+@dataclass(frozen=True, slots=True)
+class DotenvIssue:
+    """One env-file finding; the message names keys only, never values (they are secrets)."""
+
+    kind: DotenvIssueKind
+    message: str
+    line: int
+    col: int
+    end_col: int
+    key: str | None = None
+
+
+# Our own wording: compose's messages may quote a whole line, value included.
+_PROBLEM_MESSAGES: Final = {
+    "unexpected character": "Compose cannot parse this line: invalid character in a variable name",
+    "key cannot contain a space": "Compose cannot parse this line: variable name contains a space",
+    "unterminated quoted value": "the quoted value{of} is never closed; Compose rejects the file",
+    "zero length string": "`export` without a variable name; Compose rejects the file",
+    "Invalid template": "the value{of} has a `${{` Compose cannot interpolate; write `$$` for a literal `$`",
+}
+_Kind = DotenvIssueKind
+_MESSAGES: Final[dict[str | DotenvIssueKind, str]] = {
+    "no-key": "no variable name on this line",
+    "eof": "last line has no `=` and no final newline: Compose reads it as the value of a variable "
+    "named '', not as a variable taken from the environment",
+    _Kind.DUPLICATE_KEY: "{key} is defined more than once (first on line {first}); Compose uses the last one",
+    _Kind.SPACES_AROUND_EQUALS: "spaces around `=` after {key}: Compose accepts them, "
+    "`docker run --env-file` and shells do not",
+    ":": "`{key}: value` is Compose-only syntax; `docker run --env-file` and shells need `{key}=value`",
+    _Kind.UNQUOTED_MULTILINE: "the value of {key} seems to continue on the next line; "
+    "Compose reads one line of an unquoted value, quote it",
+    _Kind.DOLLAR_INTERPOLATED: "the value of {key} contains a `$` that Compose interpolates; "
+    "write `$$` or single-quote the value if the `$` is literal",
+}
+_Finding: TypeAlias = "tuple[DotenvIssueKind, str | DotenvIssueKind, int, int, int]"
+
+
+def lint_dotenv(text: str, path: str) -> tuple[DotenvIssue, ...]:
+    """Find lines of a compose env file that compose rejects or that are likely mistakes."""
+    parser = _Parser(text.removeprefix("\ufeff"), path, lambda _name: UNKNOWN)
+    parser.run()
+    out: list[DotenvIssue] = []
+    for problem, key in zip(parser.problems, parser.problem_keys, strict=True):
+        wording = next((m for k, m in _PROBLEM_MESSAGES.items() if k in problem.message), "")
+        message = wording.format(of=f" of {key}" if key else "") or problem.message
+        end_col = problem.end_col if problem.end_line == problem.line else problem.col + 1
+        out.append(DotenvIssue(_Kind.INVALID_LINE, message, problem.line, problem.col, end_col, key or None))
+    bad_lines = {problem.line for problem in parser.problems}
+    first_seen: dict[str, int] = {}
+    for e in parser.entries:
+        for kind, what, line, col, end in _entry_findings(e, e.key in first_seen, bad_lines):
+            message = _MESSAGES[what].format(key=e.key, first=first_seen.get(e.key))
+            out.append(DotenvIssue(kind, message, line, col, end, e.key or None))
+        first_seen.setdefault(e.key, e.line)
+    return tuple(sorted(out, key=lambda i: (i.line, i.col, i.kind.value)))
+
+
+def _entry_findings(e: DotenvEntry, duplicate: bool, bad_lines: set[int]) -> Iterator[_Finding]:
+    """The per-statement checks of :func:`lint_dotenv`."""
+    key_end = e.col + len(e.key)
+    if not e.key:
+        what = "no-key" if e.separator or e.inherited else "eof"
+        yield _Kind.INVALID_LINE, what, e.line, e.col, max(e.col + len(e.raw_value), e.col + 1)
+        return
+    if duplicate:
+        yield _Kind.DUPLICATE_KEY, _Kind.DUPLICATE_KEY, e.line, e.col, key_end
+    if e.separator == ":" or e.spaces_around_equals:
+        end = e.value_col if e.value_line == e.line else key_end + 1
+        yield (
+            _Kind.SPACES_AROUND_EQUALS,
+            e.separator if e.separator == ":" else _Kind.SPACES_AROUND_EQUALS,
+            e.line,
+            e.col,
+            end,
+        )
+    raw = e.raw_value
+    continued = raw.endswith("\\") or raw.startswith("-----BEGIN") or e.line + 1 in bad_lines
+    if e.quote is Quote.NONE and raw and continued:
+        yield (
+            _Kind.UNQUOTED_MULTILINE,
+            _Kind.UNQUOTED_MULTILINE,
+            e.value_line,
+            e.value_col,
+            e.value_col + len(raw),
+        )
+    if e.dollars:
+        yield (_Kind.DOLLAR_INTERPOLATED, _Kind.DOLLAR_INTERPOLATED, *e.dollars[0])

@@ -31,18 +31,6 @@ from pip_requirements_parser import Link, is_archive_file, is_url, vcs_all_schem
 
 from preflight.diagnostics import ParseProblem
 
-__all__ = [
-    "Include",
-    "IncludeKind",
-    "PipOption",
-    "Requirement",
-    "RequirementsFile",
-    "canonical",
-    "decode_requirements_bytes",
-    "invalid_editable_message",
-    "parse_requirements",
-]
-
 _COMMENT_RE = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR_RE = re.compile(r"\$\{[A-Z0-9_]+\}")
 _EXTRAS_RE = re.compile(r"^(.+)(\[[^\]]+\])$")
@@ -60,27 +48,12 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
 )
 _PEP263_RE = re.compile(rb"coding[:=]\s*([-\w.]+)")
-# The options pip accepts in a requirements file: (option strings, takes a value).
-_OPTIONS: tuple[tuple[tuple[str, ...], bool], ...] = (
-    (("-i", "--index-url", "--pypi-url"), True),
-    (("--extra-index-url",), True),
-    (("--no-index",), False),
-    (("-c", "--constraint"), True),
-    (("-r", "--requirement"), True),
-    (("-e", "--editable"), True),
-    (("-f", "--find-links"), True),
-    (("--no-binary",), True),
-    (("--only-binary",), True),
-    (("--prefer-binary",), False),
-    (("--require-hashes",), False),
-    (("--no-require-hashes",), False),
-    (("--pre",), False),
-    (("--all-releases",), True),
-    (("--only-final",), True),
-    (("--trusted-host",), True),
-    (("--use-feature",), True),
-    (("--hash",), True),
-    (("-C", "--config-settings"), True),
+# The options pip accepts in a requirements file (pip's cmdoptions); "=" marks those taking a value.
+_OPTIONS = (
+    "-i --index-url --pypi-url= | --extra-index-url= | --no-index | -c --constraint= | -r --requirement= | "
+    "-e --editable= | -f --find-links= | --no-binary= | --only-binary= | --prefer-binary | --require-hashes | "
+    "--no-require-hashes | --pre | --all-releases= | --only-final= | --trusted-host= | --use-feature= | "
+    "--hash= | -C --config-settings="
 )
 # Options pip applies to the whole install even when written on a requirement line.
 _SHARED_STATE_OPTIONS = frozenset({"--no-binary", "--only-binary", "--all-releases", "--only-final"})
@@ -201,8 +174,10 @@ class _Parser(optparse.OptionParser):
 
 def _build_parser() -> _Parser:
     parser = _Parser(add_help_option=False)
-    for strings, takes_value in _OPTIONS:
-        parser.add_option(*strings, action="append" if takes_value else "store_true")
+    for spec in _OPTIONS.split("|"):
+        strings = spec.split()
+        action = "append" if strings[-1].endswith("=") else "store_true"
+        parser.add_option(*(string.rstrip("=") for string in strings), action=action)
     return parser
 
 
@@ -333,17 +308,6 @@ def _callback_error(occ: _Occurrence) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class _Parts:
-    name: str | None = None
-    specifier: str = ""
-    extras: tuple[str, ...] = ()
-    marker: str | None = None
-    url: str | None = None
-    local_path: str | None = None
-    vcs: bool = False
-
-
 class _ReqError(Exception):
     def __init__(self, msg: str, offset: int = 0) -> None:
         super().__init__(msg)
@@ -371,7 +335,7 @@ def _split_extras(text: str) -> tuple[str, tuple[str, ...]]:
         return match[1], ()
 
 
-def _from_link(url: str, local: str | None = None, extras: tuple[str, ...] = ()) -> _Parts:
+def _from_link(url: str, local: str | None = None, extras: tuple[str, ...] = ()) -> Requirement:
     """A URL or local-path requirement; pip names it from #egg= or from a wheel's file name."""
     link = Link(url)
     name: str | None = None
@@ -380,7 +344,9 @@ def _from_link(url: str, local: str | None = None, extras: tuple[str, ...] = ())
         if name is not None and not _PROJECT_NAME_RE.match(name):
             raise _ReqError(f"The '{name}' egg fragment is invalid")
         local = str(link.path) if link.scheme == "file" else None
-    parts = _Parts(name, "", extras, None, None if url == local else url, local, bool(link.is_vcs))
+    parts = Requirement(
+        name, extras=extras, url=None if url == local else url, local_path=local, vcs=bool(link.is_vcs)
+    )
     filename = str(link.path).rstrip("/").rsplit("/", 1)[-1]
     if filename.endswith(".whl"):
         try:
@@ -391,7 +357,7 @@ def _from_link(url: str, local: str | None = None, extras: tuple[str, ...] = ())
     return parts
 
 
-def _from_pep508(text: str) -> _Parts:
+def _from_pep508(text: str) -> Requirement:
     try:
         req = _PkgRequirement(text)
     except InvalidRequirement as exc:
@@ -401,7 +367,9 @@ def _from_pep508(text: str) -> _Parts:
             hint = " (hint: = is not a valid operator. Did you mean == ?)"
         raise _ReqError(f"Invalid requirement: {text!r}: {reason}{hint}", caret) from None
     marker = None if req.marker is None else str(req.marker)
-    parts = _Parts(req.name, str(req.specifier), tuple(sorted(req.extras)), marker)
+    parts = Requirement(
+        req.name, specifier=str(req.specifier), extras=tuple(sorted(req.extras)), marker=marker
+    )
     if req.url:
         link = Link(req.url)
         local = str(link.path) if link.scheme == "file" else None
@@ -409,7 +377,7 @@ def _from_pep508(text: str) -> _Parts:
     return parts
 
 
-def _interpret(raw: str) -> _Parts:
+def _interpret(raw: str) -> Requirement:
     """pip's parse_req_from_line, deciding 'is a directory' from the text alone."""
     sep = "; " if is_url(raw) else ";"
     name, marker = raw, None
@@ -438,7 +406,7 @@ def _interpret(raw: str) -> _Parts:
     return parts if marker is None else replace(parts, marker=marker)
 
 
-def _interpret_editable(raw: str) -> _Parts:
+def _interpret_editable(raw: str) -> Requirement:
     """pip's parse_editable, deciding 'is a directory' from the text alone."""
     try:
         url = _PkgRequirement(raw).url
@@ -461,7 +429,7 @@ def _interpret_editable(raw: str) -> _Parts:
             )
         return parts
     if not is_url(path) and (_looks_like_path(path) or _PLAIN_NAME_RE.match(path)):
-        return _Parts(local_path=path, extras=extras)
+        return Requirement(None, local_path=path, extras=extras)
     raise _ReqError(invalid_editable_message(raw))
 
 
@@ -548,28 +516,21 @@ def _handle(ll: _Logical, parser: _Parser, sink: _Sink) -> None:
         problem(exc.msg, start + exc.offset, start + len(raw))
         return
     line, col, end_col = ll.span(start, start + len(raw))
-    hashes = tuple(occ.value or "" for occ in occurrences if occ.name == "--hash" and not editables)
     options = tuple(
         occ.name if occ.value is None else f"{occ.name} {occ.value}"
         for occ in occurrences
         if occ.name != "--editable"
     )
     sink.requirements.append(
-        Requirement(
-            parts.name,
-            None if parts.name is None else canonical(parts.name),
-            parts.specifier,
-            parts.extras,
-            parts.marker,
-            parts.url,
-            bool(editables),
-            parts.local_path,
-            parts.vcs,
-            hashes,
-            options,
-            line,
-            col,
-            end_col,
-            ll.text,
+        replace(
+            parts,
+            canonical_name=None if parts.name is None else canonical(parts.name),
+            editable=bool(editables),
+            hashes=tuple(occ.value or "" for occ in occurrences if occ.name == "--hash" and not editables),
+            options=options,
+            line=line,
+            col=col,
+            end_col=end_col,
+            text=ll.text,
         )
     )

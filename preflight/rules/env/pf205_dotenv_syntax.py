@@ -8,7 +8,8 @@ from preflight.diagnostics import Diagnostic, Severity, Span
 from preflight.files import SourceText
 from preflight.model.dotenv_files import dotenv_paths
 from preflight.model.project import Project
-from preflight.parse.compose_dotenv import IssueKind, lint_dotenv
+from preflight.parse.compose_dotenv import DotenvIssueKind as IssueKind
+from preflight.parse.compose_dotenv import lint_dotenv
 from preflight.rules.base import Rule
 
 _SEVERITY = {

@@ -1,0 +1,457 @@
+""".dockerignore with Docker's exact semantics (moby/patternmatcher, BuildKit's fsutil walk).
+
+Reading (``patternmatcher/ignorefile.ReadAll``): a UTF-8 BOM is dropped; lines split on ``\\n``
+with one trailing ``\\r`` removed; a line whose *first* character is ``#`` is a comment (`` #x`` is
+the pattern ``#x``); Go whitespace is trimmed; a leading ``!`` marks an exception and is trimmed
+again; the rest goes through ``filepath.Clean`` (``./a`` -> ``a``, ``a/`` -> ``a``, ``a//b`` ->
+``a/b``, ``a/../b`` -> ``b``, ``../a`` stays) and loses one leading ``/``. ``patternmatcher.New``
+then cleans ``"!" + pattern`` once more (so ``!/`` becomes the illegal ``!``) and validates it with
+``filepath.Match``; either error fails the whole build, here a ``ParseProblem`` that drops the line.
+
+Matching (``Pattern.compile``/``match``): a pattern is an exact string, a prefix (``a**``,
+``a/**``: ``HasPrefix``), a suffix (``**`` first with only literals after it: ``HasSuffix``, so
+``**x`` matches ``ax`` and ``**/x`` matches ``x``) or a regular expression in which ``*`` is
+``[^/]*``, ``?`` is ``[^/]``, ``**`` (eating one following ``/``) is ``(.*/)?`` or a final ``.*``.
+Classes and ``\\`` escapes are copied into the Go regexp, so ``[^x]`` matches ``/`` and an escape
+of a letter has its RE2 meaning (``\\d`` is a digit, ``\\e`` an invalid regexp that fails the build
+when evaluated). RE2 constructs that have no counterpart here (``\\p``, ``\\x``, ``\\Q``, octal
+escapes, ``*``/``?``/``[:`` or ``\\d``-style escapes inside a class) are reported as problems and the
+pattern is ignored.
+
+Evaluation in BuildKit (``fsutil`` ``filterFS.Walk``): paths are visited top-down and each uses
+``MatchesUsingParentResults`` with its parent directory's per-pattern results: patterns in order,
+an inclusion is only evaluated while the path is not excluded and an exception only while it is;
+a pattern that matched an ancestor counts as matching. This equals ``MatchesOrParentMatches``
+except when an exception was skipped for an ancestor it matches: ``a/b`` + ``!a`` excludes
+``a/b`` in BuildKit but not under ``MatchesOrParentMatches`` (kept as
+:meth:`DockerIgnore.match_or_parent_matches`, used by fsutil's ``Open``). An excluded directory is
+descended into only if some exception could re-include something below it.
+
+BuildKit vs the classic builder (docker CLI + ``moby/go-archive``), as found in the sources:
+
+* descent into excluded directories: BuildKit descends whenever an exception contains ``*``,
+  ``[``, ``]``, ``?``, ``^`` or ``\\`` once a trailing ``/**`` or ``/*`` is removed, and otherwise
+  when ``exception + "/"`` starts with ``dir + "/"``; the classic builder only applies that literal
+  prefix test to the raw exception, so ``node_modules`` + ``!**/keep.js`` re-includes
+  ``node_modules/keep.js`` under BuildKit but not under the classic builder;
+* ``<Dockerfile name>.dockerignore`` beside the Dockerfile is BuildKit only;
+* the classic CLI always sends the Dockerfile and ``.dockerignore`` and the daemon drops them if
+  excluded; BuildKit reads the Dockerfile separately. ``COPY`` sees neither when excluded.
+
+We follow BuildKit, the default builder of Docker Compose v2 (``builder=Builder.CLASSIC`` gives
+the classic descent rule). docker-py's matcher differs again (see the tests): case-insensitive,
+``[!...]`` negation, no escapes, its own ``..`` cleaning, parent-directory check limited to the
+pattern's depth, ``.dockerignore`` always re-included.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from preflight.diagnostics import ParseProblem
+from preflight.parse.gomatch import clean_path, is_valid_pattern
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = [
+    "Builder",
+    "CompiledPattern",
+    "DockerIgnore",
+    "IgnorePattern",
+    "MatchKind",
+    "find_dockerignore",
+    "parse_dockerignore",
+]
+
+# Go's unicode.IsSpace (Python's str.isspace also counts \x1c-\x1f)
+_GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+)
+_MAX_LINE_BYTES = 64 * 1024  # bufio.Scanner's MaxScanTokenSize: longer lines abort ReadAll
+_RE_QUOTED = frozenset(".+()|{}$")  # patternmatcher's shouldEscape
+_CONTROL = {"a": "\x07", "f": "\x0c", "n": "\n", "r": "\r", "t": "\t", "v": "\x0b"}
+_PERL = {"d": "[0-9]", "D": "[^0-9]", "s": "[\t\n\f\r ]", "S": "[^\t\n\f\r ]"}
+_PERL |= {"w": "[0-9A-Za-z_]", "W": "[^0-9A-Za-z_]"}
+_ASSERT = {"b": r"\b", "B": r"\B", "A": r"\A", "z": r"\Z"}
+_UNMODELLED = frozenset("pPQx01234567")
+_PATTERN_CHARS = frozenset("*[]?^\\")  # fsutil's patternChars on Linux
+
+
+class Builder(enum.Enum):
+    """Which builder's directory-descent rule to apply."""
+
+    BUILDKIT = "buildkit"
+    CLASSIC = "classic"
+
+
+class MatchKind(enum.Enum):
+    """How patternmatcher compares a path with a pattern."""
+
+    EXACT = "exact"
+    PREFIX = "prefix"
+    SUFFIX = "suffix"
+    REGEX = "regex"
+
+
+class _Issue(Exception):
+    """A pattern Docker accepts but compiles differently or fails on later."""
+
+    def __init__(self, message: str, fatal: bool) -> None:
+        super().__init__(message)
+        self.fatal = fatal
+
+
+def _unmodelled(ch: str) -> _Issue:
+    return _Issue(f"'\\{ch}' is a regular-expression escape in Docker that preflight does not model", False)
+
+
+def _invalid_escape(ch: str) -> _Issue:
+    return _Issue(f"Docker turns '\\{ch}' into an invalid regular expression; the build fails", True)
+
+
+def _escape(ch: str) -> str:
+    """The Python regex for RE2's ``\\ch`` outside a class."""
+    if ch.isascii() and not ch.isalnum():
+        return re.escape(ch)
+    if ch in _CONTROL:
+        return re.escape(_CONTROL[ch])
+    if ch in _PERL:
+        return _PERL[ch]
+    if ch in _ASSERT:
+        return _ASSERT[ch]
+    raise _unmodelled(ch) if ch in _UNMODELLED else _invalid_escape(ch)
+
+
+def _class_char(p: str, j: int) -> tuple[str, int]:
+    """One member of a class (the character it stands for) and the index after it."""
+    ch = p[j]
+    if ch == "\\":
+        esc = p[j + 1]
+        if esc.isascii() and not esc.isalnum():
+            return esc, j + 2
+        if esc in _CONTROL:
+            return _CONTROL[esc], j + 2
+        raise _unmodelled(esc) if esc in _UNMODELLED or esc in _PERL else _invalid_escape(esc)
+    if ch in "*?" or (ch == "[" and p[j + 1] == ":"):
+        raise _Issue(
+            f"'{ch}' inside a character class is rewritten by Docker; preflight does not model it", False
+        )
+    return ch, j + 1
+
+
+def _class(p: str, j: int) -> tuple[str, int]:
+    # the pattern already passed filepath.Match, so the class is well formed
+    out = "["
+    if p[j] == "^":
+        out += "^"
+        j += 1
+    first = True
+    while first or p[j] != "]":
+        first = False
+        lo, j = _class_char(p, j)
+        if p[j] == "-":
+            hi, j = _class_char(p, j + 1)
+            if lo > hi:
+                raise _Issue("Docker turns this class range into an invalid regular expression", True)
+            out += f"{re.escape(lo)}-{re.escape(hi)}"
+        else:
+            out += re.escape(lo)
+    return out + "]", j + 1
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    kind: MatchKind
+    literal: str
+    regex: re.Pattern[str] | None
+
+    def matches(self, path: str) -> bool:
+        if self.kind is MatchKind.EXACT:
+            return path == self.literal
+        if self.kind is MatchKind.PREFIX:
+            return path.startswith(self.literal)
+        if self.kind is MatchKind.SUFFIX:
+            if path.endswith(self.literal):
+                return True
+            return self.literal.startswith("/") and path == self.literal[1:]
+        return self.regex is not None and self.regex.fullmatch(path) is not None
+
+
+def _compile(p: str) -> CompiledPattern:
+    """Mirror of patternmatcher's Pattern.compile, producing an equivalent Python regex."""
+    parts: list[str] = []
+    kind = MatchKind.EXACT
+    pos, step = 0, 0
+    while pos < len(p):
+        ch = p[pos]
+        pos += 1
+        if ch == "*" and p[pos : pos + 1] == "*":
+            pos += 1
+            if p[pos : pos + 1] == "/":
+                pos += 1
+            if pos >= len(p):
+                if kind is MatchKind.EXACT:
+                    kind = MatchKind.PREFIX
+                else:
+                    parts.append(".*")
+                    kind = MatchKind.REGEX
+            else:
+                parts.append("(?:.*/)?")
+                kind = MatchKind.REGEX
+            if step == 0:
+                kind = MatchKind.SUFFIX
+        elif ch in "*?":
+            parts.append("[^/]*" if ch == "*" else "[^/]")
+            kind = MatchKind.REGEX
+        elif ch in _RE_QUOTED:
+            parts.append(re.escape(ch))
+        elif ch == "\\":
+            parts.append(_escape(p[pos]))
+            pos += 1
+            kind = MatchKind.REGEX
+        elif ch == "[":
+            text, pos = _class(p, pos)
+            parts.append(text)
+            kind = MatchKind.REGEX
+        elif ch == "]":
+            parts.append(r"\]")
+            kind = MatchKind.REGEX
+        else:
+            # '^' stays an anchor, as in the Go regexp
+            parts.append("^" if ch == "^" else re.escape(ch))
+        step += 1
+    if kind is MatchKind.PREFIX:
+        return CompiledPattern(kind, p[:-2], None)
+    if kind is MatchKind.SUFFIX:
+        return CompiledPattern(kind, p[2:], None)
+    if kind is MatchKind.EXACT:
+        return CompiledPattern(kind, p, None)
+    return CompiledPattern(kind, p, re.compile("".join(parts), re.ASCII))
+
+
+@dataclass(frozen=True, slots=True)
+class IgnorePattern:
+    """One pattern: cleaned text (without ``!``), whether it is an exception, where it was written."""
+
+    pattern: str
+    exception: bool
+    line: int
+    col: int
+    end_col: int
+    text: str
+    compiled: CompiledPattern = field(repr=False, compare=False)
+
+    @property
+    def kind(self) -> MatchKind:
+        """How Docker compares paths with this pattern."""
+        return self.compiled.kind
+
+    def matches(self, rel_path: str) -> bool:
+        """Whether the cleaned relative path itself matches (no parent-directory rule)."""
+        return self.compiled.matches(rel_path)
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    excluded: bool
+    info: tuple[bool, ...]
+    decider: IgnorePattern | None
+
+
+def _strip_trailing_glob(pattern: str) -> str:
+    if pattern.endswith("/**"):
+        pattern = pattern[:-3]
+    if pattern.endswith("/*"):
+        pattern = pattern[:-2]
+    return pattern
+
+
+def _normalize(rel_path: str) -> str | None:
+    cleaned = clean_path(rel_path.lstrip("/"))
+    if cleaned in (".", "..") or cleaned.startswith("../"):
+        return None
+    return cleaned
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+@dataclass(frozen=True, slots=True)
+class DockerIgnore:
+    """A parsed .dockerignore: its patterns in order and the problems found while reading it."""
+
+    path: str
+    patterns: tuple[IgnorePattern, ...]
+    problems: tuple[ParseProblem, ...] = ()
+    _states: dict[str, _State] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def exceptions(self) -> tuple[IgnorePattern, ...]:
+        """The ``!`` patterns."""
+        return tuple(p for p in self.patterns if p.exception)
+
+    def _any_ancestor(self, pat: IgnorePattern, path: str) -> bool:
+        return any(pat.matches(prefix) for prefix in _prefixes(path)[:-1])
+
+    def _state(self, path: str) -> _State:
+        """MatchesUsingParentResults for ``path``, chained from its parent directory's results."""
+        cached = self._states.get(path)
+        if cached is not None:
+            return cached
+        parent = path.rpartition("/")[0]
+        inherited = self._state(parent).info if parent else None
+        excluded, decider = False, None
+        info: list[bool] = []
+        for index, pat in enumerate(self.patterns):
+            hit = inherited is not None and inherited[index]
+            if not hit and pat.exception != excluded:
+                # skipped by Docker; still the latest inclusion that applies, for reporting
+                if not pat.exception and (pat.matches(path) or self._any_ancestor(pat, path)):
+                    decider = pat
+                info.append(False)
+                continue
+            hit = hit or pat.matches(path)
+            info.append(hit)
+            if hit:
+                excluded = not pat.exception
+                decider = pat if excluded else None
+        state = _State(excluded, tuple(info), decider)
+        self._states[path] = state
+        return state
+
+    def _descends(self, directory: str, builder: Builder) -> bool:
+        """Whether the walk enters an excluded directory (fsutil / go-archive rule)."""
+        exceptions = self.exceptions
+        if not exceptions:
+            return False
+        if builder is Builder.BUILDKIT:
+            stems = [_strip_trailing_glob(p.pattern) for p in exceptions]
+            if any(_PATTERN_CHARS.intersection(stem) for stem in stems):
+                return True
+        else:
+            stems = [p.pattern for p in exceptions]
+        return any((stem + "/").startswith(directory + "/") for stem in stems)
+
+    def _walk(self, path: str, builder: Builder) -> tuple[_State, IgnorePattern | None]:
+        """The path's own state, and the pattern of an excluded ancestor the walk never left."""
+        for ancestor in _prefixes(path)[:-1]:
+            state = self._state(ancestor)
+            if state.excluded and not self._descends(ancestor, builder):
+                return state, state.decider
+        return self._state(path), None
+
+    def match(self, rel_path: str, builder: Builder = Builder.BUILDKIT) -> IgnorePattern | None:
+        """The pattern that excludes ``rel_path`` from the build context, or None if it is sent.
+
+        ``rel_path`` is POSIX and relative to the context root; the root itself and paths outside
+        the context are never excluded. A directory reported as excluded may still appear in the
+        context as the parent of a re-included file (see :meth:`might_contain_included`).
+        """
+        path = _normalize(rel_path)
+        if path is None or not self.patterns:
+            return None
+        state, pruned_by = self._walk(path, builder)
+        if pruned_by is not None:
+            return pruned_by
+        return state.decider if state.excluded else None
+
+    def excluded(self, rel_path: str, builder: Builder = Builder.BUILDKIT) -> bool:
+        """Whether ``rel_path`` is left out of the build context."""
+        return self.match(rel_path, builder) is not None
+
+    def might_contain_included(self, dir_rel_path: str, builder: Builder = Builder.BUILDKIT) -> bool:
+        """Whether the context walk enters this directory (always, unless it is excluded and no
+        exception pattern can re-include anything below it)."""
+        path = _normalize(dir_rel_path)
+        if path is None or not self.patterns:
+            return True
+        state, pruned_by = self._walk(path, builder)
+        if pruned_by is not None:
+            return False
+        return not state.excluded or self._descends(path, builder)
+
+    def match_or_parent_matches(self, rel_path: str) -> IgnorePattern | None:
+        """moby's ``MatchesOrParentMatches`` (every ancestor re-checked against every pattern)."""
+        path = _normalize(rel_path)
+        if path is None:
+            return None
+        excluded, decider = False, None
+        for pat in self.patterns:
+            hit = pat.matches(path) or self._any_ancestor(pat, path)
+            if pat.exception != excluded:
+                if hit and not pat.exception:
+                    decider = pat
+                continue
+            if hit:
+                excluded = not pat.exception
+                decider = pat if excluded else None
+        return decider if excluded else None
+
+
+def _problem(message: str, line: int, col: int, end_col: int) -> ParseProblem:
+    return ParseProblem(message, line, col, line, end_col)
+
+
+def parse_dockerignore(text: str, path: str) -> DockerIgnore:
+    """Parse .dockerignore text like BuildKit; never raises (bad lines become ``problems``)."""
+    patterns: list[IgnorePattern] = []
+    problems: list[ParseProblem] = []
+    text = text.removeprefix("\ufeff")
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if len(line.encode("utf-8", "surrogatepass")) >= _MAX_LINE_BYTES:
+            problems.append(_problem("line too long: Docker cannot read this .dockerignore", number, 1, 1))
+            continue
+        if line.startswith("#"):
+            continue
+        written = line.strip(_GO_SPACE)
+        if not written:
+            continue
+        col = len(line) - len(line.lstrip(_GO_SPACE)) + 1
+        end_col = col + len(written)
+        body = written
+        invert = body.startswith("!")
+        if invert:
+            body = body[1:].strip(_GO_SPACE)
+        if body:
+            body = clean_path(body)
+            if len(body) > 1 and body.startswith("/"):
+                body = body[1:]
+        # patternmatcher.New cleans the pattern again, '!' included
+        entry = clean_path(("!" + body) if invert else body)
+        exception = entry.startswith("!")
+        if exception:
+            entry = entry[1:]
+        if exception and not entry:
+            problems.append(_problem('illegal exclusion pattern: "!"', number, col, end_col))
+            continue
+        if not is_valid_pattern(entry):
+            problems.append(_problem(f"syntax error in pattern {written!r}", number, col, end_col))
+            continue
+        try:
+            compiled = _compile(entry)
+        except _Issue as issue:
+            problems.append(_problem(f"pattern {written!r} ignored: {issue}", number, col, end_col))
+            continue
+        patterns.append(IgnorePattern(entry, exception, number, col, end_col, written, compiled))
+    return DockerIgnore(path, tuple(patterns), tuple(problems))
+
+
+def find_dockerignore(context_dir: Path, dockerfile: Path | None) -> Path | None:
+    """The ignore file BuildKit uses: ``<Dockerfile name>.dockerignore`` beside the Dockerfile
+    (a relative ``dockerfile`` is taken from the context, as Compose does) if it exists, else
+    ``<context>/.dockerignore``, else None. An existing Dockerfile-specific file wins even if empty.
+    """
+    if dockerfile is not None:
+        located = dockerfile if dockerfile.is_absolute() else context_dir / dockerfile
+        specific = located.with_name(located.name + ".dockerignore")
+        if specific.is_file():
+            return specific
+    default = context_dir / ".dockerignore"
+    return default if default.is_file() else None
