@@ -38,13 +38,14 @@ import fnmatch
 import functools
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
     from pydantic import BaseModel
 
 __all__ = [
@@ -250,13 +251,14 @@ class CommandArgRule:
                 nxt = argv[index + 1] if index + 1 < len(argv) else ""
                 if nxt == "" or nxt.startswith("--"):
                     found.append(index)
-            elif arg.startswith(self.flag + "="):
-                if self.requires_value and arg == self.flag + "=":
-                    found.append(index)
+            elif self.requires_value and arg == self.flag + "=":
+                found.append(index)
         return tuple(found)
 
 
-_HUB_REGISTRIES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"})
+_HUB_REGISTRIES = frozenset(
+    {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
+)
 # Registries that mirror Docker Hub's official images under a path prefix.
 _HUB_MIRRORS = {
     ("public.ecr.aws", "docker/library/"): "library/",
@@ -303,26 +305,38 @@ _REF_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 def parse_image_ref(ref: str) -> ImageRef | None:
     """Parse ``[registry/]repository[:tag][@digest]``; None when it is not a usable reference.
 
-    A ``$`` in the repository part (unresolved interpolation) makes the reference unusable; in
-    the tag or digest it makes the tag unknown (``tag_unknown``).
+    A ``$`` (unresolved interpolation) in the repository part makes the reference unusable; in
+    the tag or digest it makes the tag unknown (``tag_unknown``, ``tag`` and ``digest`` None).
+    A malformed tag or digest also gives None.
     """
     text = ref.strip()
     if not text or any(ch.isspace() for ch in text):
         return None
-    digest: str | None = None
-    if "@" in text:
-        text, digest = text.split("@", 1)
-        if "$" in digest or ":" not in digest:
-            digest = None
     tag: str | None = None
+    digest: str | None = None
     tag_unknown = False
-    slash = text.rfind("/")
-    colon = text.rfind(":")
-    if colon > slash:
-        text, tag = text[:colon], text[colon + 1 :]
-        if "$" in tag or not _REF_TAG.match(tag):
-            tag, tag_unknown = None, True
-    if not text or "$" in text:
+    if "$" in text:
+        # Only a repository followed by an interpolated tag or digest stays usable.
+        head = text[: text.index("$")]
+        if "@" in head:
+            text = head[: head.index("@")]
+        elif head.rfind(":") > head.rfind("/"):
+            text = head[: head.rfind(":")]
+        else:
+            return None
+        tag_unknown = True
+    else:
+        if "@" in text:
+            text, digest = text.split("@", 1)
+            if ":" not in digest:
+                return None
+        slash = text.rfind("/")
+        colon = text.rfind(":")
+        if colon > slash:
+            text, tag = text[:colon], text[colon + 1 :]
+            if not _REF_TAG.match(tag):
+                return None
+    if not text:
         return None
     parts = text.split("/")
     first = parts[0]
@@ -406,7 +420,10 @@ def _load_toml(name: str) -> dict[str, object]:
         raise KnowledgeError(f"{name}: {exc}") from exc
 
 
-def _validate(model: type[BaseModel], raw: object, name: str) -> BaseModel:
+_Model = TypeVar("_Model", bound="BaseModel")
+
+
+def _validate(model: type[_Model], raw: object, name: str) -> _Model:
     from pydantic import ValidationError
 
     try:
@@ -429,9 +446,7 @@ def _split_requirement(requirement: str) -> tuple[str, tuple[str, ...]]:
     match = _DIST.match(requirement)
     if match is None:
         return canonicalize_distribution(requirement), ()
-    extras = tuple(
-        canonicalize_distribution(e) for e in (match.group(2) or "").split(",") if e.strip()
-    )
+    extras = tuple(canonicalize_distribution(e) for e in (match.group(2) or "").split(",") if e.strip())
     return canonicalize_distribution(match.group(1)), extras
 
 
@@ -474,7 +489,6 @@ def _import_table() -> _ImportTable:
             return value
 
     table = _validate(Table, _load_toml("import_names.toml"), "import_names.toml")
-    assert isinstance(table, Table)
     for p in table.prefixes:
         if not p.prefix.endswith("-") or p.prefix != canonicalize_distribution(p.prefix):
             raise KnowledgeError(f"import_names.toml: prefix {p.prefix!r} must be canonical, ending in '-'")
@@ -542,7 +556,6 @@ def _transitive_table() -> Mapping[str, _Requires]:
         distributions: dict[str, Entry]
 
     table = _validate(Table, _load_toml("transitive.toml"), "transitive.toml")
-    assert isinstance(table, Table)
     out: dict[str, _Requires] = {}
     for dist, entry in table.distributions.items():
         names = [dist, *entry.requires, *entry.extras]
@@ -629,9 +642,7 @@ def _nearest_stdlib_version(python_version: str) -> str:
 @functools.cache
 def _stdlib(version: str) -> frozenset[str]:
     text = _read_data("stdlib", f"{version}.txt")
-    names = frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    names = frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
     bad = sorted(n for n in names if not _IDENTIFIER.match(n))
     if bad or not names:
         raise KnowledgeError(f"stdlib/{version}.txt: bad module names {bad[:5]}")
@@ -729,7 +740,7 @@ def _lookup_name(reference: str) -> str:
 
 
 @functools.cache
-def _image_table() -> _ImageTable:  # noqa: C901 - one linear conversion of the validated table
+def _image_table() -> _ImageTable:
     from pydantic import BaseModel, ConfigDict, Field, model_validator
 
     strict = ConfigDict(extra="forbid", frozen=True)
@@ -821,7 +832,6 @@ def _image_table() -> _ImageTable:  # noqa: C901 - one linear conversion of the 
         images: dict[str, ImageModel]
 
     table = _validate(Table, _load_toml("images.toml"), "images.toml")
-    assert isinstance(table, Table)
 
     def resolved(key: str, seen: tuple[str, ...] = ()) -> ImageModel:
         """The entry with inherited fields filled in from its parent chain."""
@@ -963,7 +973,9 @@ def image_info(image_ref: str) -> ImageInfo | None:
     image = table.images[key]
     tag = ref.effective_tag
     rules = tuple(
-        sr.rule for sr in image.env_rules if (sr.scope.matches(tag) if tag is not None else sr.scope.universal)
+        sr.rule
+        for sr in image.env_rules
+        if (sr.scope.matches(tag) if tag is not None else sr.scope.universal)
     )
     present, absent = _resolve_programs(image, tag)
     python_version: str | None = None

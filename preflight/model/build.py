@@ -42,4 +42,7 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
         compose = load_project(tree, target.directory, files, env, profiles)
         compose.name = _env_string(dict(env.values), "COMPOSE_PROJECT_NAME") or compose.name
         project.compose.append(compose)
+    from preflight.model.images import build_images
+
+    project.images = build_images(tree, project.compose, config.exclude)
     return project

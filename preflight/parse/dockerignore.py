@@ -1,47 +1,39 @@
 """.dockerignore with Docker's exact semantics (moby/patternmatcher, BuildKit's fsutil walk).
 
-Reading (``patternmatcher/ignorefile.ReadAll``): a UTF-8 BOM is dropped; lines split on ``\\n``
-with one trailing ``\\r`` removed; a line whose *first* character is ``#`` is a comment (`` #x`` is
-the pattern ``#x``); Go whitespace is trimmed; a leading ``!`` marks an exception and is trimmed
-again; the rest goes through ``filepath.Clean`` (``./a`` -> ``a``, ``a/`` -> ``a``, ``a//b`` ->
-``a/b``, ``a/../b`` -> ``b``, ``../a`` stays) and loses one leading ``/``. ``patternmatcher.New``
-then cleans ``"!" + pattern`` once more (so ``!/`` becomes the illegal ``!``) and validates it with
-``filepath.Match``; either error fails the whole build, here a ``ParseProblem`` that drops the line.
+Reading (``ignorefile.ReadAll``): a UTF-8 BOM is dropped; lines split on ``\\n`` minus one ``\\r``;
+a line whose *first* character is ``#`` is a comment (`` #x`` is the pattern ``#x``); Go whitespace
+is trimmed, a leading ``!`` marks an exception and is trimmed again; the rest goes through
+``filepath.Clean`` (``./a``, ``a/`` -> ``a``; ``a/../b`` -> ``b``; ``../a`` stays) and loses one
+leading ``/``. ``patternmatcher.New`` cleans ``"!" + pattern`` again (``!/`` becomes the illegal
+``!``) and validates it with ``filepath.Match``. Docker fails the whole build on such errors; here
+they are ``ParseProblem``s and the line is dropped.
 
-Matching (``Pattern.compile``/``match``): a pattern is an exact string, a prefix (``a**``,
-``a/**``: ``HasPrefix``), a suffix (``**`` first with only literals after it: ``HasSuffix``, so
-``**x`` matches ``ax`` and ``**/x`` matches ``x``) or a regular expression in which ``*`` is
-``[^/]*``, ``?`` is ``[^/]``, ``**`` (eating one following ``/``) is ``(.*/)?`` or a final ``.*``.
-Classes and ``\\`` escapes are copied into the Go regexp, so ``[^x]`` matches ``/`` and an escape
-of a letter has its RE2 meaning (``\\d`` is a digit, ``\\e`` an invalid regexp that fails the build
-when evaluated). RE2 constructs that have no counterpart here (``\\p``, ``\\x``, ``\\Q``, octal
-escapes, ``*``/``?``/``[:`` or ``\\d``-style escapes inside a class) are reported as problems and the
-pattern is ignored.
+Matching (``Pattern.compile``): a pattern is an exact string, a prefix (``a**``, ``a/**``), a suffix
+(``**`` first and only literals after it: ``**x`` matches ``b/ax``, ``**/x`` matches ``x``) or a
+regexp where ``*`` is ``[^/]*``, ``?`` is ``[^/]``, ``**`` (eating one following ``/``) is ``(.*/)?``
+or a final ``.*``. Classes and ``\\`` escapes are copied into the Go regexp: ``[^x]`` matches ``/``,
+``\\d`` is a digit, ``\\e`` is an invalid regexp that fails the build. RE2 constructs not modelled
+here (``\\p``, ``\\x``, ``\\Q``, octal, ``*``/``?``/``[:``/``\\d`` inside a class) become problems.
 
-Evaluation in BuildKit (``fsutil`` ``filterFS.Walk``): paths are visited top-down and each uses
-``MatchesUsingParentResults`` with its parent directory's per-pattern results: patterns in order,
-an inclusion is only evaluated while the path is not excluded and an exception only while it is;
-a pattern that matched an ancestor counts as matching. This equals ``MatchesOrParentMatches``
-except when an exception was skipped for an ancestor it matches: ``a/b`` + ``!a`` excludes
-``a/b`` in BuildKit but not under ``MatchesOrParentMatches`` (kept as
-:meth:`DockerIgnore.match_or_parent_matches`, used by fsutil's ``Open``). An excluded directory is
-descended into only if some exception could re-include something below it.
+BuildKit (``fsutil`` ``filterFS.Walk``) visits paths top-down with ``MatchesUsingParentResults``:
+patterns in order, an inclusion evaluated only while the path is not excluded and an exception
+only while it is, a pattern that matched the parent directory counting as matching. That equals
+``MatchesOrParentMatches`` (:meth:`DockerIgnore.match_or_parent_matches`, fsutil's ``Open``) except
+when an exception was skipped for an ancestor it matches: ``a/b`` + ``!a`` excludes ``a/b`` in
+BuildKit only. An excluded directory is entered only if an exception could re-include below it.
 
-BuildKit vs the classic builder (docker CLI + ``moby/go-archive``), as found in the sources:
+BuildKit vs the classic builder (docker CLI + ``moby/go-archive``):
 
-* descent into excluded directories: BuildKit descends whenever an exception contains ``*``,
-  ``[``, ``]``, ``?``, ``^`` or ``\\`` once a trailing ``/**`` or ``/*`` is removed, and otherwise
-  when ``exception + "/"`` starts with ``dir + "/"``; the classic builder only applies that literal
-  prefix test to the raw exception, so ``node_modules`` + ``!**/keep.js`` re-includes
-  ``node_modules/keep.js`` under BuildKit but not under the classic builder;
+* entering excluded directories: BuildKit enters whenever an exception contains ``*[]?^\\`` once a
+  trailing ``/**`` or ``/*`` is removed, otherwise when ``exception + "/"`` starts with
+  ``dir + "/"``; the classic builder applies only that prefix test, to the raw exception, so
+  ``node_modules`` + ``!**/keep.js`` re-includes ``node_modules/keep.js`` under BuildKit only;
 * ``<Dockerfile name>.dockerignore`` beside the Dockerfile is BuildKit only;
-* the classic CLI always sends the Dockerfile and ``.dockerignore`` and the daemon drops them if
+* the classic CLI always sends the Dockerfile and ``.dockerignore`` and the daemon drops them when
   excluded; BuildKit reads the Dockerfile separately. ``COPY`` sees neither when excluded.
 
-We follow BuildKit, the default builder of Docker Compose v2 (``builder=Builder.CLASSIC`` gives
-the classic descent rule). docker-py's matcher differs again (see the tests): case-insensitive,
-``[!...]`` negation, no escapes, its own ``..`` cleaning, parent-directory check limited to the
-pattern's depth, ``.dockerignore`` always re-included.
+We follow BuildKit, Compose v2's default builder (``Builder.CLASSIC`` selects the classic descent
+rule). docker-py's matcher differs again; its divergences are pinned in the tests.
 """
 
 from __future__ import annotations
@@ -98,19 +90,15 @@ class MatchKind(enum.Enum):
 
 
 class _Issue(Exception):
-    """A pattern Docker accepts but compiles differently or fails on later."""
-
-    def __init__(self, message: str, fatal: bool) -> None:
-        super().__init__(message)
-        self.fatal = fatal
+    """A pattern Docker accepts but compiles to something not modelled, or fails on later."""
 
 
 def _unmodelled(ch: str) -> _Issue:
-    return _Issue(f"'\\{ch}' is a regular-expression escape in Docker that preflight does not model", False)
+    return _Issue(f"'\\{ch}' is a regular-expression escape in Docker that preflight does not model")
 
 
 def _invalid_escape(ch: str) -> _Issue:
-    return _Issue(f"Docker turns '\\{ch}' into an invalid regular expression; the build fails", True)
+    return _Issue(f"Docker turns '\\{ch}' into an invalid regular expression; the build fails")
 
 
 def _escape(ch: str) -> str:
@@ -137,9 +125,7 @@ def _class_char(p: str, j: int) -> tuple[str, int]:
             return _CONTROL[esc], j + 2
         raise _unmodelled(esc) if esc in _UNMODELLED or esc in _PERL else _invalid_escape(esc)
     if ch in "*?" or (ch == "[" and p[j + 1] == ":"):
-        raise _Issue(
-            f"'{ch}' inside a character class is rewritten by Docker; preflight does not model it", False
-        )
+        raise _Issue(f"'{ch}' inside a character class is rewritten by Docker; preflight does not model it")
     return ch, j + 1
 
 
@@ -156,7 +142,7 @@ def _class(p: str, j: int) -> tuple[str, int]:
         if p[j] == "-":
             hi, j = _class_char(p, j + 1)
             if lo > hi:
-                raise _Issue("Docker turns this class range into an invalid regular expression", True)
+                raise _Issue("Docker turns this class range into an invalid regular expression")
             out += f"{re.escape(lo)}-{re.escape(hi)}"
         else:
             out += re.escape(lo)
@@ -165,11 +151,14 @@ def _class(p: str, j: int) -> tuple[str, int]:
 
 @dataclass(frozen=True, slots=True)
 class CompiledPattern:
+    """A pattern as patternmatcher compares it: the literal (exact/prefix/suffix) or the regex."""
+
     kind: MatchKind
     literal: str
     regex: re.Pattern[str] | None
 
     def matches(self, path: str) -> bool:
+        """patternmatcher's ``Pattern.match`` for a cleaned relative path."""
         if self.kind is MatchKind.EXACT:
             return path == self.literal
         if self.kind is MatchKind.PREFIX:
@@ -224,13 +213,9 @@ def _compile(p: str) -> CompiledPattern:
             # '^' stays an anchor, as in the Go regexp
             parts.append("^" if ch == "^" else re.escape(ch))
         step += 1
-    if kind is MatchKind.PREFIX:
-        return CompiledPattern(kind, p[:-2], None)
-    if kind is MatchKind.SUFFIX:
-        return CompiledPattern(kind, p[2:], None)
-    if kind is MatchKind.EXACT:
-        return CompiledPattern(kind, p, None)
-    return CompiledPattern(kind, p, re.compile("".join(parts), re.ASCII))
+    literal = {MatchKind.PREFIX: p[:-2], MatchKind.SUFFIX: p[2:]}.get(kind, p)
+    regex = re.compile("".join(parts), re.ASCII) if kind is MatchKind.REGEX else None
+    return CompiledPattern(kind, literal, regex)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,14 +247,6 @@ class _State:
     decider: IgnorePattern | None
 
 
-def _strip_trailing_glob(pattern: str) -> str:
-    if pattern.endswith("/**"):
-        pattern = pattern[:-3]
-    if pattern.endswith("/*"):
-        pattern = pattern[:-2]
-    return pattern
-
-
 def _normalize(rel_path: str) -> str | None:
     cleaned = clean_path(rel_path.lstrip("/"))
     if cleaned in (".", "..") or cleaned.startswith("../"):
@@ -280,6 +257,10 @@ def _normalize(rel_path: str) -> str | None:
 def _prefixes(path: str) -> list[str]:
     parts = path.split("/")
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _any_ancestor(pat: IgnorePattern, path: str) -> bool:
+    return any(pat.matches(prefix) for prefix in _prefixes(path)[:-1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,9 +277,6 @@ class DockerIgnore:
         """The ``!`` patterns."""
         return tuple(p for p in self.patterns if p.exception)
 
-    def _any_ancestor(self, pat: IgnorePattern, path: str) -> bool:
-        return any(pat.matches(prefix) for prefix in _prefixes(path)[:-1])
-
     def _state(self, path: str) -> _State:
         """MatchesUsingParentResults for ``path``, chained from its parent directory's results."""
         cached = self._states.get(path)
@@ -312,7 +290,7 @@ class DockerIgnore:
             hit = inherited is not None and inherited[index]
             if not hit and pat.exception != excluded:
                 # skipped by Docker; still the latest inclusion that applies, for reporting
-                if not pat.exception and (pat.matches(path) or self._any_ancestor(pat, path)):
+                if not pat.exception and (pat.matches(path) or _any_ancestor(pat, path)):
                     decider = pat
                 info.append(False)
                 continue
@@ -331,7 +309,7 @@ class DockerIgnore:
         if not exceptions:
             return False
         if builder is Builder.BUILDKIT:
-            stems = [_strip_trailing_glob(p.pattern) for p in exceptions]
+            stems = [p.pattern.removesuffix("/**").removesuffix("/*") for p in exceptions]
             if any(_PATTERN_CHARS.intersection(stem) for stem in stems):
                 return True
         else:
@@ -358,7 +336,9 @@ class DockerIgnore:
             return None
         state, pruned_by = self._walk(path, builder)
         if pruned_by is not None:
-            return pruned_by
+            # report the last matching pattern when it also applies (always, under BuildKit)
+            own = self._state(path)
+            return own.decider if own.excluded else pruned_by
         return state.decider if state.excluded else None
 
     def excluded(self, rel_path: str, builder: Builder = Builder.BUILDKIT) -> bool:
@@ -383,7 +363,7 @@ class DockerIgnore:
             return None
         excluded, decider = False, None
         for pat in self.patterns:
-            hit = pat.matches(path) or self._any_ancestor(pat, path)
+            hit = pat.matches(path) or _any_ancestor(pat, path)
             if pat.exception != excluded:
                 if hit and not pat.exception:
                     decider = pat

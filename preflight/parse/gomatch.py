@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-__all__ = ["BadPattern", "clean_path", "glob_in_tree", "go_match", "has_glob", "is_valid_pattern"]
+__all__ = ["BadPattern", "ListDir", "clean_path", "glob_in_tree", "go_match", "has_glob", "is_valid_pattern"]
 
 _SLASH = 0x2F
 _BACKSLASH = 0x5C

@@ -93,6 +93,7 @@ class LocalProject:
     dependencies: tuple[str, ...] = ()
     optional_dependencies: tuple[tuple[str, tuple[str, ...]], ...] = ()
     python_requires: str | None = None
+    dependency_files: tuple[str, ...] = ()  # setuptools' dynamic dependencies = {file = [...]}
     package_roots: tuple[tuple[str, str], ...] = ()
     build_errors: tuple[str, ...] = ()
     problems: tuple[ParseProblem, ...] = ()
@@ -196,7 +197,7 @@ def read_local_project(root: Path) -> LocalProject | None:
     kind = BackendKind.SETUPTOOLS
     if backend is not None:
         kind = next((k for prefix, k in _BACKENDS if backend.startswith(prefix)), BackendKind.OTHER)
-    roots, errors = _package_roots(kind, tree, found, tool, project)
+    roots, errors = _package_roots(kind, tree, found, tool)
     return LocalProject(
         root=root,
         name=found.name,
@@ -206,12 +207,17 @@ def read_local_project(root: Path) -> LocalProject | None:
         dependencies=tuple(found.dependencies or ()),
         optional_dependencies=tuple(found.extras or ()),
         python_requires=found.python_requires,
+        dependency_files=tuple(_strings(_dynamic_files(tool)) or ()),
         package_roots=tuple(dict.fromkeys(roots)),
         build_errors=tuple(errors),
         problems=tuple(problem for _, problem in found.problems),
         problem_files=tuple(path for path, _ in found.problems),
         files=files,
     )
+
+
+def _dynamic_files(tool: dict[str, object]) -> object:
+    return _table(_table(_table(tool, "setuptools"), "dynamic"), "dependencies").get("file")
 
 
 def _table(data: object, key: str) -> dict[str, object]:
@@ -350,7 +356,7 @@ def _read_setup_cfg(tree: _Tree, found: _Found) -> None:
             def opt(key: str) -> list[str] | None:
                 return _cfg_list(get(section, key)) if parser.has_option(section, key) else None
 
-            where = opt("where") or [config.package_dir.get("", ".")]
+            where = opt("where") or ["."]  # not package_dir: a classic cause of empty wheels
             config.packages = _Find(
                 (where[0],), tuple(opt("include") or ("*",)), tuple(opt("exclude") or ()), value != "find:"
             )
@@ -474,9 +480,7 @@ def _read_tool_setuptools(table: dict[str, object], config: _Setuptools) -> None
 _Roots = tuple[list[tuple[str, str]], list[str]]
 
 
-def _package_roots(
-    kind: BackendKind, tree: _Tree, found: _Found, tool: dict[str, object], project: dict[str, object]
-) -> _Roots:
+def _package_roots(kind: BackendKind, tree: _Tree, found: _Found, tool: dict[str, object]) -> _Roots:
     name = found.name
     if kind is BackendKind.SETUPTOOLS:
         return _setuptools_roots(tree, found.setuptools)

@@ -50,10 +50,10 @@ _BOMS = (
 _PEP263_RE = re.compile(rb"coding[:=]\s*([-\w.]+)")
 # The options pip accepts in a requirements file (pip's cmdoptions); "=" marks those taking a value.
 _OPTIONS = (
-    "-i --index-url --pypi-url= | --extra-index-url= | --no-index | -c --constraint= | -r --requirement= | "
-    "-e --editable= | -f --find-links= | --no-binary= | --only-binary= | --prefer-binary | --require-hashes | "
-    "--no-require-hashes | --pre | --all-releases= | --only-final= | --trusted-host= | --use-feature= | "
-    "--hash= | -C --config-settings="
+    "-i --index-url --pypi-url= | --extra-index-url= | --no-index | -c --constraint= | "
+    "-r --requirement= | -e --editable= | -f --find-links= | --no-binary= | --only-binary= | "
+    "--prefer-binary | --require-hashes | --no-require-hashes | --pre | --all-releases= | "
+    "--only-final= | --trusted-host= | --use-feature= | --hash= | -C --config-settings="
 )
 # Options pip applies to the whole install even when written on a requirement line.
 _SHARED_STATE_OPTIONS = frozenset({"--no-binary", "--only-binary", "--all-releases", "--only-final"})
@@ -256,12 +256,19 @@ class _Occurrence:
     value_start: int
 
 
+def _shlex(text: str) -> list[str]:
+    """shlex.split, with a fast path for the usual text without quotes or escapes."""
+    if not any(char in text for char in "'\"\\"):
+        return [word for word in re.split(r"[ \t\r\n]+", text) if word]
+    return shlex.split(text)
+
+
 _WORD_RE = re.compile(r"""(?:[^ \t\r\n'"\\]|\\.|'[^']*'|"(?:[^"\\]|\\.)*")+""", re.DOTALL)
 
 
 def _occurrences(parser: _Parser, text: str) -> list[_Occurrence]:
     """Walk option words (already validated by optparse) like optparse does, keeping positions."""
-    spans = [(shlex.split(m[0])[0] if m[0] else "", m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+    spans = [((_shlex(m[0]) or [""])[0], m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     found: list[_Occurrence] = []
     i = 0
     while i < len(spans):
@@ -479,7 +486,7 @@ def _handle(ll: _Logical, parser: _Parser, sink: _Sink) -> None:
             sink.problems.append(ParseProblem(msg, line, col, end_line, end_col + int(end > start)))
 
     try:
-        parser.parse_args(shlex.split(opt_text), parser.get_default_values())
+        parser.parse_args(_shlex(opt_text), parser.get_default_values())
         occurrences = _occurrences(parser, opt_text)
     except ValueError:
         problem(f"Could not split options: {opt_text}", base, base + len(opt_text))
@@ -509,13 +516,15 @@ def _handle(ll: _Logical, parser: _Parser, sink: _Sink) -> None:
             line, col, end_col = ll.span(base + occ.value_start, base + occ.end)
             sink.includes.append(Include(kind, occ.value or "", line, col, end_col))
         return
-    raw, start = (args, 0) if args else (editables[0].value or "", base + editables[0].value_start)
+    raw, start, end = args, 0, len(args)
+    if not args:
+        raw, start, end = editables[0].value or "", base + editables[0].value_start, base + editables[0].end
     try:
         parts = _interpret_editable(raw) if editables else _interpret(raw)
     except _ReqError as exc:
-        problem(exc.msg, start + exc.offset, start + len(raw))
+        problem(exc.msg, start + exc.offset, end)
         return
-    line, col, end_col = ll.span(start, start + len(raw))
+    line, col, end_col = ll.span(start, end)
     options = tuple(
         occ.name if occ.value is None else f"{occ.name} {occ.value}"
         for occ in occurrences

@@ -11,6 +11,9 @@ from preflight.rules.compose.pf105_dockerfile_missing import DockerfileMissing
 from preflight.rules.compose.pf106_port_conflict import PortConflict
 from preflight.rules.compose.pf107_undefined_resource import UndefinedResource
 from preflight.rules.compose.pf108_env_file_missing import EnvFileMissing
+from preflight.rules.dockerfile.pf501_copy_source_missing import CopySourceMissing
+from preflight.rules.dockerfile.pf502_copy_from_unknown_stage import CopyFromUnknownStage
+from preflight.rules.dockerfile.pf503_base_image_invalid import BaseImageInvalid
 from preflight.rules.env.pf201_unset_variable import UnsetVariable
 from preflight.rules.env.pf202_required_variable import RequiredVariable
 from preflight.rules.env.pf204_compose_time_expansion import ComposeTimeExpansion
@@ -18,6 +21,11 @@ from preflight.rules.env.pf205_dotenv_syntax import DotenvSyntax
 from preflight.rules.env.pf206_dotenv_drift import DotenvDrift
 from preflight.rules.inputs.pf001_unparsable_file import UnparsableFile
 from preflight.rules.inputs.pf002_unreadable_file import UnreadableFile
+from preflight.rules.requirements.pf301_invalid_requirement import InvalidRequirement
+from preflight.rules.requirements.pf302_requirement_outside_context import RequirementOutsideContext
+from preflight.rules.requirements.pf303_include_missing import IncludeMissing
+from preflight.rules.requirements.pf304_conflicting_pins import ConflictingPins
+from preflight.rules.requirements.pf305_local_project_invalid import LocalProjectInvalid
 
 ALL_RULES: tuple[type[Rule], ...] = (
     UnparsableFile,
@@ -35,6 +43,14 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ComposeTimeExpansion,
     DotenvSyntax,
     DotenvDrift,
+    InvalidRequirement,
+    RequirementOutsideContext,
+    IncludeMissing,
+    ConflictingPins,
+    LocalProjectInvalid,
+    CopySourceMissing,
+    CopyFromUnknownStage,
+    BaseImageInvalid,
 )
 
 

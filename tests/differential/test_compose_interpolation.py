@@ -84,7 +84,7 @@ def _expected_error(result: Interpolation) -> str:
 def test_interpolation_matches_compose(tmpls: list[str], env: dict[str, str]) -> None:
     """Values, unset warnings and errors agree with compose for batches of random templates."""
     entries = [f"V{i}={t}" for i, t in enumerate(tmpls)]
-    ours = [interpolate(entry, env.get, lazy_operands=True) for entry in entries]
+    ours = [interpolate(entry, env.get) for entry in entries]
     good = [(e, r) for e, r in zip(entries, ours, strict=True) if r.value is not None]
     bad = [(e, r) for e, r in zip(entries, ours, strict=True) if r.value is None]
 

@@ -70,6 +70,15 @@ def test_pep621_metadata(tmp_path: Path) -> None:
     )
 
 
+def test_dynamic_dependencies_from_files(tmp_path: Path) -> None:
+    toml = (
+        SETUPTOOLS.replace('name = "svc"', 'name = "svc"\ndynamic = ["dependencies"]\ndependencies = ["x"]')
+        + '[tool.setuptools.dynamic]\ndependencies = {file = ["requirements.txt", "extra.txt"]}\n'
+    )
+    project = read(tmp_path, {"pyproject.toml": toml, "svc.py": ""})
+    assert (project.dependencies, project.dependency_files) == ((), ("requirements.txt", "extra.txt"))
+
+
 def test_invalid_toml_is_a_positioned_problem(tmp_path: Path) -> None:
     project = read(tmp_path, {"pyproject.toml": '[project]\nname = "x"\nversion = \n'})
     assert project.problems == (ParseProblem("Invalid value", 3, 11),)
@@ -171,6 +180,11 @@ def test_setup_cfg(tmp_path: Path) -> None:
         package_roots=(("my_svc", "src/my_svc"),),
         files=("setup.cfg",),
     )
+
+
+def test_setup_cfg_find_without_where_searches_the_root(tmp_path: Path) -> None:
+    cfg = "[options]\npackage_dir =\n    =src\npackages = find:\n"
+    assert roots(tmp_path, {"setup.cfg": cfg, "src/app/__init__.py": ""}) == ()
 
 
 def test_setup_cfg_explicit_lists(tmp_path: Path) -> None:

@@ -143,6 +143,17 @@ def test_vcs_requirement_without_egg_is_unnamed() -> None:
     assert only(line) == Requirement(name=None, url=line, vcs=True, line=1, col=1, end_col=40, text=line)
 
 
+def test_quoted_editable_spans_its_quotes() -> None:
+    line = '-e "git+https://github.com/x/y.git#egg=y&subdirectory=sub"'
+    requirement = only(line)
+    assert (requirement.name, requirement.url, requirement.col, requirement.end_col) == (
+        "y",
+        "git+https://github.com/x/y.git#egg=y&subdirectory=sub",
+        4,
+        59,
+    )
+
+
 def test_editable_vcs_requirement() -> None:
     line = "-e git+ssh://git@github.com/org/Lib.git@main#egg=Lib"
     requirement = only(line)

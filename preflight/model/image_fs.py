@@ -1,0 +1,230 @@
+"""What an image's filesystem holds, answered lazily from COPY/ADD mappings and the context.
+
+`locate(image, stage, "/app/config.py")` walks the stage's COPY/ADD operations from the last
+one back, maps the image path to a path in the build context (or in another stage), and checks
+that the context has it and `.dockerignore` lets it through. Nothing is ever copied.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from preflight.model.image import CopyOp, Image, Stage
+from preflight.parse.dockerignore import DockerIgnore, IgnorePattern
+from preflight.parse.gomatch import BadPattern, go_match, has_glob
+
+
+class Presence(enum.Enum):
+    """Whether a path is in the image."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The answer for one image path, with where it comes from or why it is missing."""
+
+    presence: Presence
+    context_path: str | None = None
+    op: CopyOp | None = None
+    excluded_by: IgnorePattern | None = None
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class ContextFS:
+    """A build context on disk, seen through its `.dockerignore` (read lazily, cached)."""
+
+    root: Path
+    ignore: DockerIgnore | None
+    _kinds: dict[str, str | None] = field(default_factory=dict)
+    _dirs: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+
+    def kind(self, rel: str) -> str | None:
+        """'file', 'dir' or None for a context-relative POSIX path (links are not followed out)."""
+        rel = _clean(rel)
+        if rel not in self._kinds:
+            path = self.root / rel if rel != "." else self.root
+            kind: str | None = None
+            try:
+                if path.is_dir():
+                    kind = "dir"
+                elif path.exists():
+                    kind = "file"
+            except OSError:
+                kind = None
+            self._kinds[rel] = kind
+        return self._kinds[rel]
+
+    def excluded_by(self, rel: str) -> IgnorePattern | None:
+        """The `.dockerignore` pattern that keeps `rel` out of the context, if any."""
+        rel = _clean(rel)
+        if self.ignore is None or rel == ".":
+            return None
+        return self.ignore.match(rel)
+
+    def list_dir(self, rel: str) -> list[tuple[str, bool]]:
+        """Entries of a context folder (name, is_dir), ignored ones included."""
+        rel = _clean(rel)
+        if rel not in self._dirs:
+            path = self.root / rel if rel != "." else self.root
+            try:
+                entries = sorted((e.name, e.is_dir()) for e in os.scandir(path))
+            except OSError:
+                entries = []
+            self._dirs[rel] = entries
+        return self._dirs[rel]
+
+    def glob(self, pattern: str) -> list[str]:
+        """Context paths matching a COPY source pattern (Go filepath.Match per segment)."""
+        parts = [p for p in _clean(pattern).split("/") if p]
+        matches = ["."]
+        for part in parts:
+            following: list[str] = []
+            for base in matches:
+                if not has_glob(part):
+                    candidate = _clean(f"{base}/{part}")
+                    if self.kind(candidate) is not None:
+                        following.append(candidate)
+                    continue
+                for name, _is_dir in self.list_dir(base):
+                    try:
+                        if go_match(part, name):
+                            following.append(_clean(f"{base}/{name}"))
+                    except BadPattern:
+                        return []
+            matches = following
+        return [m for m in matches if self.excluded_by(m) is None]
+
+
+def _clean(path: str) -> str:
+    cleaned = posixpath.normpath("/" + path.strip()).lstrip("/")
+    return cleaned or "."
+
+
+def _under(path: str, base: str) -> str | None:
+    """`path` relative to `base` ('.' when equal), or None when it is not inside."""
+    if path == base:
+        return "."
+    prefix = base.rstrip("/") + "/"
+    return path[len(prefix):] if path.startswith(prefix) else None
+
+
+@dataclass(slots=True)
+class ImageFS:
+    """Path queries over one image, with a context view per build context."""
+
+    image: Image
+    context: ContextFS
+
+    def locate(self, stage: Stage, path: str, before: int | None = None, depth: int = 0) -> Found:
+        """Is `path` in `stage` (before op number `before`, or at its end)?"""
+        path = posixpath.normpath(path)
+        ops = stage.ops if before is None else stage.ops[:before]
+        missed: Found | None = None
+        for op in reversed(ops):
+            if not isinstance(op, CopyOp):
+                continue
+            found = self._from_copy(op, path, depth)
+            if found is None:
+                continue
+            if found.presence is not Presence.ABSENT:
+                return found
+            missed = missed or found
+        if stage.base_stage is not None and depth < 32:
+            found = self.locate(self.image.stages[stage.base_stage], path, None, depth + 1)
+            return found if found.presence is not Presence.ABSENT or missed is None else missed
+        if missed is not None:
+            return missed
+        return Found(self._base_presence(stage), reason=f"no COPY puts it there (base image {stage.base})")
+
+    def _base_presence(self, stage: Stage) -> Presence:
+        """Paths no COPY provides: absent on images we know, unknown on others."""
+        if stage.base is None:
+            return Presence.UNKNOWN
+        if stage.base == "scratch":
+            return Presence.ABSENT
+        from preflight.knowledge import image_info
+
+        return Presence.ABSENT if image_info(stage.base) is not None else Presence.UNKNOWN
+
+    def _from_copy(self, op: CopyOp, path: str, depth: int) -> Found | None:
+        if op.dest is None or op.sources is None:
+            return Found(Presence.UNKNOWN, op=op, reason="a COPY with an unknown source or destination")
+        if _under(path, op.dest) is None:
+            return None
+        if op.heredoc:
+            return Found(Presence.UNKNOWN, op=op, reason="heredoc COPY")
+        if op.from_image is not None or op.from_context is not None or op.remote:
+            return Found(Presence.UNKNOWN, op=op, reason="copied from outside the build context")
+        missed: Found | None = None
+        for source in op.sources:
+            found = (
+                self._from_stage(op, source, path, depth)
+                if op.from_stage is not None
+                else self._from_context(op, source, path)
+            )
+            if found is not None and found.presence is not Presence.ABSENT:
+                return found
+            missed = missed or found
+        return missed
+
+    def _from_context(self, op: CopyOp, source: str, path: str) -> Found | None:
+        matches = self.context.glob(source) if has_glob(source) else [_clean(source)]
+        missed: Found | None = None
+        for match in matches:
+            kind = self.context.kind(match)
+            if kind == "dir" or match == ".":
+                base = posixpath.join(op.dest or "/", match) if op.parents and match != "." else op.dest or "/"
+                rel = _under(path, posixpath.normpath(base))
+                if rel is None:
+                    continue
+                candidate = _clean(f"{match}/{rel}")
+            else:
+                name = match if op.parents else posixpath.basename(match)
+                target = posixpath.join(op.dest or "/", name) if op.dest_is_dir else op.dest
+                if path != posixpath.normpath(target or "/"):
+                    continue
+                candidate = match
+            if any(_excluded_by_flag(p, candidate) for p in op.excludes):
+                continue
+            if self.context.kind(candidate) is None:
+                missed = missed or Found(Presence.ABSENT, candidate, op, None, "not in the build context")
+                continue
+            excluded = self.context.excluded_by(candidate)
+            if excluded is not None:
+                missed = missed or Found(Presence.ABSENT, candidate, op, excluded, "excluded by .dockerignore")
+                continue
+            return Found(Presence.PRESENT, candidate, op)
+        return missed
+
+    def _from_stage(self, op: CopyOp, source: str, path: str, depth: int) -> Found | None:
+        if has_glob(source) or depth > 32 or op.from_stage is None:
+            return Found(Presence.UNKNOWN, op=op, reason="copied from another stage")
+        other = self.image.stages[op.from_stage]
+        src = posixpath.normpath(posixpath.join("/", source))
+        rel = _under(path, op.dest or "/")
+        candidates = []
+        if rel is not None:
+            candidates.append(posixpath.normpath(posixpath.join(src, rel)))  # source was a directory
+        target = posixpath.join(op.dest or "/", posixpath.basename(src)) if op.dest_is_dir else op.dest
+        if path == posixpath.normpath(target or "/"):
+            candidates.append(src)  # source was a file
+        for candidate in candidates:
+            found = self.locate(other, candidate, None, depth + 1)
+            if found.presence is not Presence.ABSENT:
+                return Found(found.presence, found.context_path, op, None, found.reason)
+        return Found(Presence.ABSENT, None, op, None, f"not in stage {other.name or other.index}")
+
+
+def _excluded_by_flag(pattern: str, candidate: str) -> bool:
+    try:
+        return go_match(pattern, candidate) or go_match(pattern, posixpath.basename(candidate))
+    except BadPattern:
+        return False

@@ -1,0 +1,154 @@
+"""Package installs a RUN instruction performs: pip, `python -m pip`, `uv pip`, uv sync, poetry.
+
+The shell text is tokenised (never run); each simple command of `a && b; c` is looked at, with
+`cd` followed so that relative paths resolve where pip will really run.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass
+
+from preflight.model.image import RunOp
+
+_VALUE_OPTIONS = {
+    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url", "--extra-index-url",
+    "-f", "--find-links", "-t", "--target", "--prefix", "--root", "--src", "--upgrade-strategy",
+    "--progress-bar", "--platform", "--python-version", "--implementation", "--abi", "--only-binary",
+    "--no-binary", "--trusted-host", "--cache-dir", "--log", "--proxy", "--retries", "--timeout",
+    "--exists-action", "--cert", "--client-cert", "-C", "--config-settings", "--global-option", "--report",
+    "--python", "-p", "--group", "--index", "--default-index", "--index-strategy", "--extra", "--only-group",
+    "--no-group", "--with", "--without", "--only", "-E", "--extras", "--keyring-provider", "--link-mode",
+    "--resolution", "--prerelease", "--exclude-newer", "--refresh-package", "--reinstall-package",
+    "--no-binary-package", "--no-build-package", "--package", "--constraints", "--overrides",
+    "--build-constraints", "--directory", "--project",
+}
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_PYTHON = re.compile(r"^(?:.*/)?python(?:\d(?:\.\d+)?)?$")
+_PIP = re.compile(r"^(?:.*/)?pip(?:\d(?:\.\d+)?)?$")
+_WRAPPERS = {"sudo", "exec", "command", "nice", "time", "env"}
+
+
+@dataclass(frozen=True, slots=True)
+class PipInstall:
+    """One package install command inside a RUN."""
+
+    run: RunOp
+    tool: str
+    """`pip`, `uv pip`, `uv sync`, `poetry install` or `pipenv install`."""
+    cwd: str
+    requirement_files: tuple[str, ...] = ()
+    constraint_files: tuple[str, ...] = ()
+    editables: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    """Positional arguments: requirement specifiers, local paths, URLs, wheels."""
+    no_deps: bool = False
+    unknown: bool = False
+    """True when an argument depends on a shell variable."""
+
+    def resolve(self, path: str) -> str:
+        """An argument path as pip sees it: relative to the command's working directory."""
+        return posixpath.normpath(posixpath.join(self.cwd, path))
+
+
+def _simple_commands(command: str) -> list[list[str]]:
+    """Split shell text into simple commands (on `&&`, `||`, `;`, `|`, newlines)."""
+    lexer = shlex.shlex(command.replace("\n", " ; "), posix=True, punctuation_chars=";&|()")
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    commands: list[list[str]] = [[]]
+    try:
+        for token in lexer:
+            if token and set(token) <= set(";&|()"):
+                commands.append([])
+            else:
+                commands[-1].append(token)
+    except ValueError:
+        return []
+    return [c for c in commands if c]
+
+
+def _strip_prefix(words: list[str]) -> list[str]:
+    """Drop leading `VAR=value` assignments and wrappers such as `sudo`/`exec`."""
+    index = 0
+    while index < len(words) and (_ASSIGNMENT.match(words[index]) or words[index] in _WRAPPERS):
+        index += 1
+    return words[index:]
+
+
+def _install_args(words: list[str]) -> tuple[str, list[str]] | None:
+    """(tool, arguments after `install`) when `words` is an install command."""
+    if not words:
+        return None
+    head = words[0]
+    if _PYTHON.match(head):
+        rest = [w for w in words[1:] if w not in ("-u", "-B", "-I", "-E", "-s", "-q")]
+        if len(rest) >= 3 and rest[0] == "-m" and rest[1] in ("pip", "pip3") and rest[2] == "install":
+            return "pip", rest[3:]
+        if len(rest) >= 3 and rest[0] == "-m" and rest[1] == "uv" and rest[2] == "pip":
+            words = ["uv", *rest[2:]]
+            head = "uv"
+    if _PIP.match(head) and len(words) > 1 and words[1] == "install":
+        return "pip", words[2:]
+    if posixpath.basename(head) == "uv":
+        if words[1:3] == ["pip", "install"]:
+            return "uv pip", words[3:]
+        if words[1:3] == ["pip", "sync"]:
+            return "uv pip", ["-r", *words[3:]]
+        if words[1:2] == ["sync"]:
+            return "uv sync", words[2:]
+    if posixpath.basename(head) == "poetry" and words[1:2] == ["install"]:
+        return "poetry install", words[2:]
+    if posixpath.basename(head) == "pipenv" and words[1:2] == ["install"]:
+        return "pipenv install", words[2:]
+    return None
+
+
+def _parse(run: RunOp, tool: str, args: list[str], cwd: str) -> PipInstall:
+    reqs: list[str] = []
+    cons: list[str] = []
+    edits: list[str] = []
+    targets: list[str] = []
+    no_deps = False
+    unknown = any("$" in a for a in args)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if not eq and len(arg) > 2 and arg[:2] in ("-r", "-c", "-e") and not arg.startswith("--"):
+            name, inline, eq = arg[:2], arg[2:], "="
+        if name in _VALUE_OPTIONS:
+            value = inline if eq else (args[i + 1] if i + 1 < len(args) else "")
+            i += 1 if eq else 2
+            if name in ("-r", "--requirement"):
+                reqs.append(value)
+            elif name in ("-c", "--constraint", "--constraints"):
+                cons.append(value)
+            elif name in ("-e", "--editable"):
+                edits.append(value)
+            continue
+        if arg == "--no-deps":
+            no_deps = True
+        elif not arg.startswith("-"):
+            targets.append(arg)
+        i += 1
+    return PipInstall(run, tool, cwd, tuple(reqs), tuple(cons), tuple(edits), tuple(targets), no_deps, unknown)
+
+
+def installs_in(run: RunOp) -> list[PipInstall]:
+    """Every package install the RUN performs, in order."""
+    found = []
+    cwd = run.workdir
+    for words in _simple_commands(run.command):
+        words = _strip_prefix(words)
+        if not words:
+            continue
+        if words[0] == "cd" and len(words) >= 2 and "$" not in words[1]:
+            cwd = posixpath.normpath(posixpath.join(cwd, words[1]))
+            continue
+        parsed = _install_args(words)
+        if parsed is not None:
+            found.append(_parse(run, parsed[0], parsed[1], cwd))
+    return found

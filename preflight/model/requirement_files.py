@@ -1,0 +1,42 @@
+"""Requirements files of the repository, found by name, parsed once."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from preflight.discover import SKIPPED_DIRS, excluded
+from preflight.files import SourceText
+from preflight.model.project import Project
+from preflight.parse.requirements import RequirementsFile, parse_requirements
+
+_NAME = re.compile(r"^(requirements|constraints)([-_.\w]*)\.(txt|in)$", re.IGNORECASE)
+
+
+def _looks_like_requirements(path: Path) -> bool:
+    return bool(_NAME.match(path.name)) or (path.parent.name == "requirements" and path.suffix in (".txt", ".in"))
+
+
+def repository_requirement_files(project: Project) -> list[RequirementsFile]:
+    """Every requirements/constraints file of the repository, plus those images install."""
+    seen: dict[str, RequirementsFile] = {}
+    for analysis in project.installs():
+        for req_file in analysis.files:
+            seen.setdefault(req_file.rel, req_file.parsed)
+    for current, dirs, files in os.walk(project.root):
+        here = Path(current)
+        rel_here = here.relative_to(project.root).as_posix()
+        dirs[:] = sorted(
+            d for d in dirs
+            if d not in SKIPPED_DIRS and not (here / d).is_symlink()
+            and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, project.config.exclude)
+        )
+        for name in sorted(files):
+            path = here / name
+            if not _looks_like_requirements(path) or project.rel(path) in seen:
+                continue
+            source = project.tree.read_text(path)
+            if isinstance(source, SourceText):
+                seen[source.path] = parse_requirements(source.text, source.path)
+    return [seen[k] for k in sorted(seen)]

@@ -1,0 +1,65 @@
+"""PF503."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.image_ref import reference_problem
+from preflight.model.project import Project
+from preflight.rules.base import Rule
+from preflight.rules.dockerfile._images import built_stages, service_of
+
+
+class BaseImageInvalid(Rule):
+    """A `FROM` or compose `image:` is not a valid image reference.
+
+    ## What it does
+    Validates, after ARG/variable substitution, every `FROM` of the stages an image builds and
+    every compose `image:` against Docker's reference grammar (`[registry/]name[:tag][@digest]`,
+    lowercase repository names). Values that depend on unknown variables are not judged.
+
+    ## Why is this bad?
+    The build or pull fails with `invalid reference format` (compose `config` even accepts
+    some of these, so the failure comes late).
+
+    ## Example
+    ```yaml
+    image: apache/airflow:|version|
+    ```
+
+    ## Use instead
+    ```yaml
+    image: apache/airflow:2.10.4
+    ```
+    """
+
+    id = "PF503"
+    name = "base-image-invalid"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Invalid references in FROM and `image:`."""
+        for model, stage in built_stages(project):
+            assert model.image is not None  # noqa: S101 - built_stages yields evaluated images
+            base = stage.base
+            if base is None or base == "scratch" or stage.base_stage is not None:
+                continue
+            problem = reference_problem(base)
+            if problem is not None:
+                yield self.at(
+                    stage.from_inst.span,
+                    f"base image `{base}` is not a valid image reference: {problem}",
+                    service=service_of(model),
+                )
+        for _compose, service in project.services():
+            image = service.scalar("image")
+            if image is None or image.unknown or image.value is None:
+                continue
+            problem = reference_problem(image.text())
+            if problem is not None:
+                yield self.at(
+                    image.span,
+                    f'image `{image.text()}` of service "{service.name}" is not a valid image reference: {problem}',
+                    service=service.name,
+                )

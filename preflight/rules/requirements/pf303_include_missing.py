@@ -1,0 +1,55 @@
+"""PF303."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity, Span
+from preflight.model.project import Project
+from preflight.model.requirement_files import repository_requirement_files
+from preflight.rules.base import Rule
+from preflight.rules.requirements._install_issues import install_issues
+
+
+class IncludeMissing(Rule):
+    """A `-r`/`-c` requirements file does not exist (in the repository, or in the image).
+
+    ## What it does
+    Checks that every `-r` and `-c` include names an existing file relative to the including
+    file, and that every requirements file a `RUN pip install` reads is in the image at that
+    step (COPY order matters).
+
+    ## Why is this bad?
+    pip stops with `Could not open requirements file: [Errno 2] No such file or directory`.
+
+    ## Example
+    ```dockerfile
+    RUN pip install -r requirements.txt
+    COPY requirements.txt .
+    ```
+
+    ## Use instead
+    ```dockerfile
+    COPY requirements.txt .
+    RUN pip install -r requirements.txt
+    ```
+    """
+
+    id = "PF303"
+    name = "include-missing"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Missing includes in the repository and in images."""
+        for parsed in repository_requirement_files(project):
+            folder = (project.root / parsed.path).parent
+            for include in parsed.includes:
+                if "$" in include.target or "://" in include.target:
+                    continue
+                if not (folder / include.target).is_file():
+                    yield self.at(
+                        Span(parsed.path, include.line, include.col, include.line, include.end_col),
+                        f"included file `{include.target}` does not exist (relative to {parsed.path})",
+                    )
+        for issue, service in install_issues(project, self.id):
+            yield self.at(issue.span, issue.message, help=issue.help, service=service, related=issue.related)

@@ -1,0 +1,43 @@
+"""PF305."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.project import Project
+from preflight.rules.base import Rule
+from preflight.rules.requirements._install_issues import install_issues
+
+
+class LocalProjectInvalid(Rule):
+    """A path requirement points at a folder that is not a Python project.
+
+    ## What it does
+    Checks that every local folder an image installs (`pip install ./lib`, `-e .`) holds a
+    `pyproject.toml`, `setup.py` or `setup.cfg`.
+
+    ## Why is this bad?
+    pip fails with `Directory './lib' is not installable. Neither 'setup.py' nor
+    'pyproject.toml' found.`
+
+    ## Example
+    ```
+    -e ./libs
+    ```
+    where the project is `./libs/common`.
+
+    ## Use instead
+    ```
+    -e ./libs/common
+    ```
+    """
+
+    id = "PF305"
+    name = "local-project-invalid"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Local install targets without project metadata."""
+        for issue, service in install_issues(project, self.id):
+            yield self.at(issue.span, issue.message, help=issue.help, service=service, related=issue.related)
