@@ -20,8 +20,7 @@ def reference_problem(ref: str) -> str | None:
         return "the image reference is empty"
     match = _REFERENCE.match(ref)
     if match is None:
-        first = ref.split("/", 1)[0]
-        if any(c.isupper() for c in ref.split(":", 1)[0].split("@", 1)[0]) and "." not in first:
+        if ref != ref.lower() and _REFERENCE.match(ref.lower()):
             return "repository names must be lowercase"
         return "invalid reference format"
     if len(match.group("path")) + len(match.group("domain") or "") > 255:

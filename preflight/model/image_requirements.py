@@ -211,6 +211,9 @@ def _check_local(
                 if not inside and on_disk.exists()
                 else ("; it is in the build context but not yet COPYed" if on_disk.exists() else "")
             )
+        later = model.fs.locate(analysis.stage, image_path)
+        if later.presence is Presence.PRESENT and later.op is not None:
+            where = f"; it is COPYed only later, at {later.op.inst.span.path}:{later.op.inst.span.line}"
         analysis.issues.append(
             InstallIssue(
                 "PF302",
@@ -222,7 +225,7 @@ def _check_local(
                     "`dockerfile: <service>/Dockerfile`), COPY it before installing, and install it by its "
                     "path in the image; or build a wheel and install that"
                 ),
-                related=tuple(_run_related(analysis)),
+                related=tuple(_run_related(analysis)[1:] if origin is None else _run_related(analysis)),
             )
         )
         return
@@ -238,6 +241,6 @@ def _check_local(
                     f"`{written}` ({image_path}) is not a Python project: it has no pyproject.toml, "
                     "setup.py or setup.cfg",
                     help="point pip at the folder that holds the project's pyproject.toml",
-                    related=tuple(_run_related(analysis)),
+                    related=tuple(_run_related(analysis)[1:] if origin is None else _run_related(analysis)),
                 )
             )

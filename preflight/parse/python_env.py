@@ -1,10 +1,16 @@
-"""The statement walker behind :func:`preflight.parse.python.analyze_python`.
+"""What counts as reading configuration in Python source, for :mod:`preflight.parse.python`.
 
-Finds the imports a module performs and the environment variables it reads, together with the
-context that decides whether a failure is fatal: ``try``/``except`` blocks, ``suppress()``,
-``if TYPE_CHECKING:``, function bodies and presence checks such as ``if "X" in os.environ:``.
-Statements are visited recursively (Python's own parser bounds their nesting); expressions are
-walked with an explicit stack, so deeply nested expressions cannot exhaust the recursion limit.
+Environment reads: ``os.environ[...]``, ``os.environ.get/pop/setdefault``, ``os.getenv``,
+``"X" in os.environ`` (however ``os`` and its names were imported), and the readers of
+django-environ (``env("X")``, ``env.str("X")``, ``env.db()`` reading ``DATABASE_URL``, defaults
+from the ``Env(X=(cast, default))`` scheme), environs (``env.str("X", default)``) and
+python-decouple (``config("X", default=...)``). A library object is recognised when the file
+creates it (``env = environ.Env()``) or imports a ready-made one (``from decouple import config``,
+``from environs import env``).
+
+Settings classes: subclasses of pydantic-settings' ``BaseSettings`` (v2) or pydantic v1's
+``BaseSettings``, directly or through classes of the same file, with the environment variable
+names pydantic would read for each field.
 """
 
 from __future__ import annotations
@@ -12,42 +18,30 @@ from __future__ import annotations
 import ast
 import enum
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import TypeAlias
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
-_KEY_ERRORS = frozenset({"KeyError", "LookupError"})
-# What django-environ (ImproperlyConfigured), environs (EnvError, ...) and decouple raise.
-_LIBRARY_ERRORS = frozenset(
-    {"ImproperlyConfigured", "EnvError", "EnvValidationError", "UndefinedValueError", "ValueError"}
-)
-_BROAD = frozenset({"Exception", "BaseException", ""})  # "" stands for a bare `except:`
 _GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.pop", "os.environ.setdefault"})
-_IMPORTERS = frozenset({"importlib.import_module", "importlib.__import__", "__import__"})
-# django-environ: methods whose default is the 3rd positional argument, and the variable a
-# URL parser reads when called without one.
+# django-environ: methods taking a cast before the default, and the variable a URL parser reads
+# when called without one.
 _DJANGO_CAST_FIRST = frozenset({"list", "tuple", "dict", "get_value"})
 _DJANGO_URL_VARS = {
     "db": "DATABASE_URL", "db_url": "DATABASE_URL", "cache": "CACHE_URL", "cache_url": "CACHE_URL",
     "email": "EMAIL_URL", "email_url": "EMAIL_URL", "search_url": "SEARCH_URL",
     "channels": "CHANNELS_URL", "channels_url": "CHANNELS_URL",
 }  # fmt: skip
-_DJANGO_METHODS = _DJANGO_CAST_FIRST | frozenset(_DJANGO_URL_VARS) | {
-    "str", "bool", "int", "float", "json", "url", "path",
-}  # fmt: skip
+_DJANGO_METHODS = _DJANGO_CAST_FIRST | set(_DJANGO_URL_VARS) | {"str", "bool", "int", "float", "json", "url", "path"}
 _ENVIRONS_METHODS = frozenset({
     "str", "int", "bool", "float", "decimal", "list", "dict", "json", "datetime", "date", "time",
-    "timedelta", "path", "log_level", "uuid", "url", "enum", "dj_db_url", "dj_email_url",
-    "dj_cache_url",
+    "timedelta", "path", "log_level", "uuid", "url", "enum", "dj_db_url", "dj_email_url", "dj_cache_url",
 })  # fmt: skip
-
-
-class ImportKind(enum.Enum):
-    """How a module is imported."""
-
-    IMPORT = "import"
-    FROM = "from"
-    IMPORTLIB = "importlib"
+_V2_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings"})
+_V1_BASES = frozenset({
+    "pydantic.BaseSettings", "pydantic.env_settings.BaseSettings",
+    "pydantic.v1.BaseSettings", "pydantic.v1.env_settings.BaseSettings",
+})  # fmt: skip
+_OPTIONAL_TEXT = re.compile(r"\bOptional\[|\bNone\b")
 
 
 class EnvKind(enum.Enum):
@@ -55,7 +49,7 @@ class EnvKind(enum.Enum):
 
     SUBSCRIPT = "subscript"  # os.environ["X"], os.environ.pop("X"): KeyError
     GET = "get"  # os.getenv("X"), os.environ.get("X"): None
-    GET_DEFAULT = "get_default"  # a default that is not None
+    GET_DEFAULT = "get_default"  # with a default that is not None
     SETDEFAULT = "setdefault"  # os.environ.setdefault("X", v)
     CONTAINS = "contains"  # "X" in os.environ: a check, never an error
     LIBRARY = "library"  # django-environ, environs, python-decouple
@@ -71,31 +65,11 @@ class EnvLibrary(enum.Enum):
 
 # Objects the libraries export ready to call: `from decouple import config`, `from environs import env`.
 _READY_MADE = {"decouple.config": EnvLibrary.DECOUPLE, "environs.env": EnvLibrary.ENVIRONS}
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRef:
-    """One imported module; ``module`` is written without the leading dots counted in ``level``.
-
-    ``optional`` is True when a failure cannot stop the program: inside the body of a ``try``
-    whose handlers catch ImportError, ModuleNotFoundError, Exception, BaseException or
-    everything, inside ``with suppress(ImportError):``, under ``if TYPE_CHECKING:``, and also
-    inside an ``except ImportError:`` handler (the fallback of an import that failed: one of
-    the two alternatives is expected to work). ``guard`` says which of these applies.
-    """
-
-    module: str
-    level: int
-    names: tuple[str, ...]
-    kind: ImportKind
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-    optional: bool = False
-    type_checking: bool = False
-    in_function: bool = False
-    guard: str | None = None
+_CONSTRUCTORS = {
+    "environ.Env": EnvLibrary.DJANGO_ENVIRON, "environ.FileAwareEnv": EnvLibrary.DJANGO_ENVIRON,
+    "environs.Env": EnvLibrary.ENVIRONS, "decouple.AutoConfig": EnvLibrary.DECOUPLE,
+    "decouple.Config": EnvLibrary.DECOUPLE,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +80,7 @@ class EnvRead:
     ``default`` (django-environ's ``Env(X=(cast, default))`` scheme included). ``optional`` marks
     reads that cannot fail: guarded by ``try``/``except KeyError`` (or the library's error),
     ``suppress(KeyError)``, a presence check such as ``if "X" in os.environ:``, or
-    ``TYPE_CHECKING``.
+    ``TYPE_CHECKING``; ``guard`` says which.
     """
 
     name: str
@@ -124,13 +98,61 @@ class EnvRead:
 
 @dataclass(frozen=True, slots=True)
 class BoolCast:
-    """``bool(os.getenv("X"))`` and friends: true for any non-empty string, "false" included."""
+    """``bool(os.getenv("X"))`` and friends: true for any non-empty string, "false" and "0" too."""
 
     name: str
     line: int
     col: int
     end_line: int
     end_col: int
+
+
+class SettingsFlavor(enum.Enum):
+    """Which ``BaseSettings`` a class derives from."""
+
+    V1 = "pydantic-v1"  # pydantic.BaseSettings (pydantic < 2, or pydantic.v1)
+    V2 = "pydantic-settings"  # pydantic_settings.BaseSettings
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsField:
+    """One field of a settings class and the environment variables that can set it.
+
+    ``env_names`` are aliases (``validation_alias``/``alias``/``AliasChoices`` in v2, ``env`` or
+    ``alias`` in v1, never prefixed) or else ``env_prefix`` + the field name; upper-cased unless
+    the class is case-sensitive. ``required`` follows the class's flavor: a field without a
+    default is required, except that pydantic v1 gives an ``Optional[X]``/``X | None`` field
+    without a default the default None (pydantic v2 keeps it required).
+    """
+
+    name: str
+    env_names: tuple[str, ...]
+    required: bool
+    has_default: bool
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    annotation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsClass:
+    """A pydantic settings class; ``line``/``col`` point at its ``class`` keyword.
+
+    Configuration and fields inherited from settings classes of the same file are included;
+    ``env_file`` lists the literal paths as written (``Path("x")`` counts as ``"x"``).
+    """
+
+    name: str
+    line: int
+    col: int
+    flavor: SettingsFlavor
+    env_prefix: str = ""
+    case_sensitive: bool = False
+    env_file: tuple[str, ...] = ()
+    env_nested_delimiter: str | None = None
+    fields: tuple[SettingsField, ...] = ()
 
 
 class LineIndex:
@@ -150,12 +172,15 @@ class LineIndex:
     def span(self, node: ast.stmt | ast.expr) -> tuple[int, int, int, int]:
         """line, col, end_line, end_col of a node (end column exclusive)."""
         end_line = node.end_lineno or node.lineno
-        end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        end_col = node.col_offset if node.end_col_offset is None else node.end_col_offset
         return node.lineno, self.col(node.lineno, node.col_offset), end_line, self.col(end_line, end_col)
 
 
 class Symbols:
-    """What the module's imports and configuration-library assignments bind, by local name."""
+    """What the module's imports and configuration-library assignments bind, by local name.
+
+    Flat over the whole file (no scopes): good enough for the names this module looks for.
+    """
 
     __slots__ = ("instances", "names", "schemes")
 
@@ -163,7 +188,7 @@ class Symbols:
         self.names: dict[str, str] = {}
         self.instances: dict[str, EnvLibrary] = {}
         self.schemes: dict[str, frozenset[str]] = {}
-        assigns: list[ast.Assign | ast.AnnAssign] = []
+        assigns: list[tuple[ast.expr, ast.expr | None]] = []
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -172,27 +197,17 @@ class Symbols:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 for alias in node.names:
                     self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
-                assigns.append(node)
-        for node in assigns:
-            self._note_instance(node)
-
-    def _note_instance(self, node: ast.Assign | ast.AnnAssign) -> None:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if len(targets) != 1 or not isinstance(targets[0], ast.Name) or not isinstance(node.value, ast.Call):
-            return
-        library = {
-            "environ.Env": EnvLibrary.DJANGO_ENVIRON,
-            "environ.FileAwareEnv": EnvLibrary.DJANGO_ENVIRON,
-            "environs.Env": EnvLibrary.ENVIRONS,
-            "decouple.AutoConfig": EnvLibrary.DECOUPLE,
-            "decouple.Config": EnvLibrary.DECOUPLE,
-        }.get(self.qualname(node.value.func) or "")
-        if library is not None:
-            self.instances[targets[0].id] = library
-            self.schemes[targets[0].id] = frozenset(
-                k.arg for k in node.value.keywords if k.arg and isinstance(k.value, ast.Tuple | ast.List)
-            )
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                assigns.append((node.targets[0], node.value))
+            elif isinstance(node, ast.AnnAssign):
+                assigns.append((node.target, node.value))
+        for target, value in assigns:
+            if isinstance(target, ast.Name) and isinstance(value, ast.Call):
+                library = _CONSTRUCTORS.get(self.qualname(value.func) or "")
+                if library is not None:
+                    self.instances[target.id] = library
+                    schemed = (k.arg for k in value.keywords if isinstance(k.value, ast.Tuple | ast.List))
+                    self.schemes[target.id] = frozenset(arg for arg in schemed if arg)
 
     def qualname(self, node: ast.expr) -> str | None:
         """``os.environ.get`` for ``environ.get`` after ``from os import environ``; None if not dotted."""
@@ -221,320 +236,255 @@ def literal_str(node: ast.expr | None) -> str | None:
     return None
 
 
-def _arg(call: ast.Call, index: int, *keywords: str) -> ast.expr | None:
+def call_arg(call: ast.Call, index: int, *keywords: str) -> ast.expr | None:
+    """The argument at a position (if no ``*args`` comes before it) or passed by keyword."""
     if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
         return call.args[index]
     return next((k.value for k in call.keywords if k.arg in keywords), None)
 
 
-def _is_none(node: ast.expr | None) -> bool:
+def is_none(node: ast.expr | None) -> bool:
+    """Whether a node is the literal ``None``."""
     return isinstance(node, ast.Constant) and node.value is None
 
 
-def _caught(handler_type: ast.expr | None) -> tuple[str, ...]:
-    """Exception names caught by a handler (last dotted component); ("",) for a bare except."""
-    if handler_type is None:
-        return ("",)
-    items = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
-    return tuple(
-        item.id if isinstance(item, ast.Name) else item.attr
-        for item in items
-        if isinstance(item, ast.Name | ast.Attribute)
+EnvMatch: TypeAlias = tuple[str | None, EnvKind, bool, EnvLibrary | None]
+
+
+def classify_env(node: ast.expr, symbols: Symbols) -> EnvMatch | None:
+    """(name or None when not a literal, kind, has_default, library) of an environment read."""
+    if isinstance(node, ast.Subscript):
+        if isinstance(node.ctx, ast.Load) and symbols.qualname(node.value) == "os.environ":
+            return literal_str(node.slice), EnvKind.SUBSCRIPT, False, None
+        return None
+    if isinstance(node, ast.Compare):
+        if (len(node.ops) == 1 and isinstance(node.ops[0], ast.In | ast.NotIn)
+                and symbols.qualname(node.comparators[0]) == "os.environ"):  # fmt: skip
+            return literal_str(node.left), EnvKind.CONTAINS, False, None
+        return None
+    if not isinstance(node, ast.Call):
+        return None
+    qualified = symbols.qualname(node.func)
+    if qualified in _GETTERS:
+        name = literal_str(call_arg(node, 0, "key"))
+        default = call_arg(node, 1, "default")
+        if qualified == "os.environ.setdefault":
+            return name, EnvKind.SETDEFAULT, True, None
+        if default is None:
+            return name, EnvKind.SUBSCRIPT if qualified == "os.environ.pop" else EnvKind.GET, False, None
+        return (name, EnvKind.GET, False, None) if is_none(default) else (name, EnvKind.GET_DEFAULT, True, None)
+    found = symbols.library(node.func)
+    return None if found is None else _library_read(node, symbols, *found)
+
+
+def _library_read(
+    node: ast.Call, symbols: Symbols, library: EnvLibrary, method: str | None, owner: str
+) -> EnvMatch | None:
+    default_index = 1
+    name_node = call_arg(node, 0, "var", "name", "option")
+    if library is EnvLibrary.DJANGO_ENVIRON:
+        if method is not None and method not in _DJANGO_METHODS:
+            return None
+        default_index = 2 if method is None or method in _DJANGO_CAST_FIRST else 1
+        if name_node is None and method in _DJANGO_URL_VARS:
+            name_node = ast.Constant(_DJANGO_URL_VARS[method])
+    elif library is EnvLibrary.ENVIRONS and method is not None and method not in _ENVIRONS_METHODS:
+        return None
+    elif library is EnvLibrary.DECOUPLE and method not in (None, "get"):
+        return None
+    name = literal_str(name_node)
+    has_default = call_arg(node, default_index, "default") is not None
+    return name, EnvKind.LIBRARY, has_default or name in symbols.schemes.get(owner, ()), library
+
+
+def present_names(test: ast.expr, symbols: Symbols) -> frozenset[str]:
+    """Variables a true ``test`` proves set: ``"X" in os.environ``, ``os.getenv("X") [is not None]``."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return frozenset(n for value in test.values for n in present_names(value, symbols))
+    if isinstance(test, ast.Compare):
+        if isinstance(test.ops[0], ast.IsNot | ast.NotEq) and is_none(test.comparators[0]):
+            test = test.left
+        elif not isinstance(test.ops[0], ast.In):
+            return frozenset()
+    read = classify_env(test, symbols)
+    if read is None or read[0] is None or read[1] not in (EnvKind.GET, EnvKind.CONTAINS):
+        return frozenset()
+    return frozenset({read[0]})
+
+
+# settings classes ---------------------------------------------------------------------------------
+
+_Config: TypeAlias = dict[str, ast.expr]
+
+
+def settings_classes(tree: ast.Module, symbols: Symbols, index: LineIndex) -> tuple[SettingsClass, ...]:
+    """The pydantic settings classes of a module, in source order."""
+    known: dict[str, tuple[SettingsFlavor, _Config, dict[str, SettingsField]]] = {}
+    found: list[SettingsClass] = []
+    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    for cls in sorted(classes, key=lambda n: (n.lineno, n.col_offset)):
+        flavor: SettingsFlavor | None = None
+        config: _Config = {}
+        fields: dict[str, SettingsField] = {}
+        for base in reversed(cls.bases):  # the first base wins, as in the MRO
+            qualified = symbols.qualname(base)
+            if qualified in _V2_BASES or qualified in _V1_BASES:
+                flavor = SettingsFlavor.V2 if qualified in _V2_BASES else SettingsFlavor.V1
+            elif isinstance(base, ast.Name) and base.id in known:
+                flavor, inherited, parent_fields = known[base.id]
+                config.update(inherited)
+                fields.update(parent_fields)
+        if flavor is None:
+            continue
+        for stmt in cls.body:
+            config.update(_own_config(stmt))
+        config.update({k.arg: k.value for k in cls.keywords if k.arg and k.arg != "metaclass"})
+        for stmt in cls.body:
+            field = _field(stmt, flavor, symbols, index)
+            if field is not None:
+                fields[field.name] = field
+        known[cls.name] = (flavor, config, fields)
+        found.append(_finish(cls, flavor, config, fields, symbols, index))
+    return tuple(found)
+
+
+def _own_config(stmt: ast.stmt) -> _Config:
+    """``model_config = SettingsConfigDict(...)``/``{...}`` (v2) or ``class Config:`` (v1)."""
+    if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+        pairs = [(s.targets[0], s.value) for s in stmt.body if isinstance(s, ast.Assign) and len(s.targets) == 1]
+        pairs += [(s.target, s.value) for s in stmt.body if isinstance(s, ast.AnnAssign) and s.value]
+        return {t.id: v for t, v in pairs if isinstance(t, ast.Name) and v is not None}
+    target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+    target = stmt.target if isinstance(stmt, ast.AnnAssign) else target
+    value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
+    if not (isinstance(target, ast.Name) and target.id == "model_config"):
+        return {}
+    if isinstance(value, ast.Call):
+        return {k.arg: k.value for k in value.keywords if k.arg}
+    if isinstance(value, ast.Dict):
+        return {key: v for k, v in zip(value.keys, value.values) if (key := literal_str(k)) is not None}
+    return {}
+
+
+def _finish(
+    cls: ast.ClassDef,
+    flavor: SettingsFlavor,
+    config: _Config,
+    fields: dict[str, SettingsField],
+    symbols: Symbols,
+    index: LineIndex,
+) -> SettingsClass:
+    prefix = literal_str(config.get("env_prefix")) or ""
+    case_node = config.get("case_sensitive")
+    case_sensitive = isinstance(case_node, ast.Constant) and case_node.value is True
+    named = []
+    for field in fields.values():
+        names = field.env_names or (prefix + field.name,)
+        names = names if case_sensitive else tuple(n.upper() for n in names)
+        named.append(_with_names(field, tuple(dict.fromkeys(names))))
+    return SettingsClass(
+        cls.name,
+        cls.lineno,
+        index.col(cls.lineno, cls.col_offset),
+        flavor,
+        prefix,
+        case_sensitive,
+        _strings(config.get("env_file"), symbols),
+        literal_str(config.get("env_nested_delimiter")),
+        tuple(named),
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Trap:
-    """An enclosing ``try`` body or ``suppress()`` block and what it catches."""
+def _with_names(field: SettingsField, names: tuple[str, ...]) -> SettingsField:
+    return SettingsField(field.name, names, field.required, field.has_default, field.line, field.col,
+                         field.end_line, field.end_col, field.annotation)  # fmt: skip
 
-    how: str  # "try/except" or "suppress"
-    caught: tuple[str, ...]
 
-    def guard(self, family: frozenset[str]) -> str | None:
-        for name in self.caught:
-            if name in family or name in _BROAD:
-                if self.how == "suppress":
-                    return f"suppress({name})"
-                return f"try/except {name}" if name else "try/bare except"
+def _field(stmt: ast.stmt, flavor: SettingsFlavor, symbols: Symbols, index: LineIndex) -> SettingsField | None:
+    """A field declaration; ``env_names`` holds only its aliases until :func:`_finish`."""
+    if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
         return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Ctx:
-    in_function: bool = False
-    type_checking: bool = False
-    traps: tuple[_Trap, ...] = ()
-    fallback: str | None = None
-    present: frozenset[str] = frozenset()
-
-    def guard(self, family: frozenset[str]) -> str | None:
-        if self.type_checking:
-            return "TYPE_CHECKING"
-        if family == _IMPORT_ERRORS and self.fallback:
-            return self.fallback
-        return next((g for t in reversed(self.traps) if (g := t.guard(family))), None)
-
-    def function_body(self) -> _Ctx:
-        return _Ctx(in_function=True, type_checking=self.type_checking)
-
-
-class Walker:
-    """Collects imports, environment reads and bool casts of one parsed module."""
-
-    def __init__(self, symbols: Symbols, index: LineIndex) -> None:
-        self.symbols = symbols
-        self.index = index
-        self.imports: list[ImportRef] = []
-        self.env_reads: list[EnvRead] = []
-        self.bool_casts: list[BoolCast] = []
-        self.dynamic_reads = 0
-        self.dynamic_imports = 0
-
-    # statements -----------------------------------------------------------------------------
-
-    def stmts(self, body: list[ast.stmt], ctx: _Ctx) -> None:
-        """Visit a block of statements in one context."""
-        for node in body:
-            self.stmt(node, ctx)
-
-    def stmt(self, node: ast.stmt, ctx: _Ctx) -> None:
-        """Visit one statement and everything it contains."""
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            self._import_stmt(node, ctx)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            args = node.args
-            for expr in [*node.decorator_list, *args.defaults, *args.kw_defaults]:
-                if expr is not None:
-                    self.expr(expr, ctx)
-            self.stmts(node.body, ctx.function_body())
-        elif isinstance(node, ast.If):
-            self.expr(node.test, ctx)
-            body_ctx, else_ctx = ctx, ctx
-            checking = _type_checking_test(node.test, self.symbols)
-            if checking is not None:
-                if checking:
-                    body_ctx = replace(ctx, type_checking=True)
-                else:
-                    else_ctx = replace(ctx, type_checking=True)
-            present = self._present(node.test)
-            if present:
-                body_ctx = replace(body_ctx, present=body_ctx.present | present)
-            self.stmts(node.body, body_ctx)
-            self.stmts(node.orelse, else_ctx)
-        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            self._try(node, ctx)
-        elif isinstance(node, ast.With | ast.AsyncWith):
-            caught: tuple[str, ...] = ()
-            for item in node.items:
-                self.expr(item.context_expr, ctx)
-                call = item.context_expr
-                if isinstance(call, ast.Call) and (self.symbols.qualname(call.func) or "").endswith("suppress"):
-                    caught += tuple(n for arg in call.args for n in _caught(arg) if n)
-            self.stmts(node.body, replace(ctx, traps=(*ctx.traps, _Trap("suppress", caught))))
-        else:
-            self._children(node, ctx)
-
-    def _children(self, node: ast.AST, ctx: _Ctx) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.stmt):
-                self.stmt(child, ctx)
-            elif isinstance(child, ast.expr):
-                self.expr(child, ctx)
-            else:
-                self._children(child, ctx)
-
-    def _try(self, node: ast.stmt, ctx: _Ctx) -> None:
-        handlers: list[ast.ExceptHandler] = getattr(node, "handlers", [])
-        caught = tuple(n for h in handlers for n in _caught(h.type))
-        self.stmts(getattr(node, "body", []), replace(ctx, traps=(*ctx.traps, _Trap("try/except", caught))))
-        for handler in handlers:
-            if handler.type is not None:
-                self.expr(handler.type, ctx)
-            names = _caught(handler.type)
-            fallback = next((n for n in names if n in _IMPORT_ERRORS or n in _BROAD), None)
-            label = None if fallback is None else f"except {fallback} fallback" if fallback else "bare except fallback"
-            self.stmts(handler.body, replace(ctx, fallback=label or ctx.fallback))
-        self.stmts(getattr(node, "orelse", []), ctx)
-        self.stmts(getattr(node, "finalbody", []), ctx)
-
-    def _import_stmt(self, node: ast.Import | ast.ImportFrom, ctx: _Ctx) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                self._add_import(node, alias.name, 0, (), ImportKind.IMPORT, ctx)
-        else:
-            names = tuple(alias.name for alias in node.names)
-            self._add_import(node, node.module or "", node.level, names, ImportKind.FROM, ctx)
-
-    def _add_import(
-        self,
-        node: ast.stmt | ast.expr,
-        module: str,
-        level: int,
-        names: tuple[str, ...],
-        kind: ImportKind,
-        ctx: _Ctx,
-    ) -> None:
-        guard = ctx.guard(_IMPORT_ERRORS)
-        ref = ImportRef(module, level, names, kind, *self.index.span(node), guard is not None,
-                        ctx.type_checking, ctx.in_function, guard)  # fmt: skip
-        self.imports.append(ref)
-
-    # expressions ----------------------------------------------------------------------------
-
-    def expr(self, root: ast.expr, ctx: _Ctx) -> None:
-        """Walk an expression iteratively; ``fallback`` marks the non-last operands of ``or``."""
-        stack: list[tuple[ast.AST, _Ctx, bool]] = [(root, ctx, False)]
-        while stack:
-            node, here, fallback = stack.pop()
-            if isinstance(node, ast.Call | ast.Subscript | ast.Compare):
-                self._inspect(node, here, fallback)
-            if isinstance(node, ast.Lambda):
-                defaults = [d for d in [*node.args.defaults, *node.args.kw_defaults] if d is not None]
-                stack.extend((d, here, False) for d in defaults)
-                stack.append((node.body, here.function_body(), False))
-            elif isinstance(node, ast.BoolOp):
-                last = len(node.values) - 1
-                for i, value in enumerate(node.values):
-                    rest = node.values[i + 1 :]
-                    has_fallback = any(not _is_none(v) for v in rest) if isinstance(node.op, ast.Or) else False
-                    stack.append((value, here, has_fallback or (i == last and fallback)))
-                    if isinstance(node.op, ast.And) and (present := self._present(value)):
-                        here = replace(here, present=here.present | present)
-            elif isinstance(node, ast.IfExp):
-                present = self._present(node.test)
-                stack.append((node.test, here, False))
-                stack.append((node.body, replace(here, present=here.present | present), fallback))
-                stack.append((node.orelse, here, fallback))
-            elif isinstance(node, ast.stmt):
-                self.stmt(node, here)
-            else:
-                stack.extend((child, here, False) for child in ast.iter_child_nodes(node))
-
-    def _inspect(self, node: ast.Call | ast.Subscript | ast.Compare, ctx: _Ctx, fallback: bool) -> None:
-        if isinstance(node, ast.Call):
-            qualified = self.symbols.qualname(node.func)
-            if qualified in _IMPORTERS:
-                self._import_call(node, qualified == "importlib.import_module", ctx)
-                return
-            if qualified == "bool" and len(node.args) == 1 and not node.keywords:
-                read = self.classify(node.args[0])
-                if read is not None and read[0] and read[1] not in (EnvKind.LIBRARY, EnvKind.CONTAINS):
-                    self.bool_casts.append(BoolCast(read[0], *self.index.span(node)))
-        read = self.classify(node)
-        if read is None:
-            return
-        name, kind, has_default, library = read
-        if name is None:
-            self.dynamic_reads += 1
-            return
-        family = _LIBRARY_ERRORS if library else _KEY_ERRORS
-        guard = ctx.guard(family) or (f"'{name}' checked first" if name in ctx.present else None)
-        has_default = has_default or (fallback and kind in (EnvKind.GET, EnvKind.GET_DEFAULT))
-        self.env_reads.append(EnvRead(name, kind, has_default, *self.index.span(node), ctx.in_function,
-                                      guard is not None, guard, library))  # fmt: skip
-
-    def classify(self, node: ast.expr) -> tuple[str | None, EnvKind, bool, EnvLibrary | None] | None:
-        """(name or None if not a literal, kind, has_default, library) of an environment read."""
-        symbols = self.symbols
-        if isinstance(node, ast.Subscript):
-            if isinstance(node.ctx, ast.Load) and symbols.qualname(node.value) == "os.environ":
-                return literal_str(node.slice), EnvKind.SUBSCRIPT, False, None
-            return None
-        if isinstance(node, ast.Compare):
-            if (len(node.ops) == 1 and isinstance(node.ops[0], ast.In | ast.NotIn)
-                    and symbols.qualname(node.comparators[0]) == "os.environ"):  # fmt: skip
-                return literal_str(node.left), EnvKind.CONTAINS, False, None
-            return None
-        if not isinstance(node, ast.Call):
-            return None
-        qualified = symbols.qualname(node.func)
-        if qualified in _GETTERS:
-            name = literal_str(_arg(node, 0, "key"))
-            default = _arg(node, 1, "default")
-            if qualified == "os.environ.setdefault":
-                return name, EnvKind.SETDEFAULT, True, None
-            if default is None:
-                kind = EnvKind.SUBSCRIPT if qualified == "os.environ.pop" else EnvKind.GET
-                return name, kind, False, None
-            if _is_none(default):
-                return name, EnvKind.GET, False, None
-            return name, EnvKind.GET_DEFAULT, True, None
-        found = symbols.library(node.func)
-        return None if found is None else self._library_read(node, *found)
-
-    def _library_read(
-        self, node: ast.Call, library: EnvLibrary, method: str | None, owner: str
-    ) -> tuple[str | None, EnvKind, bool, EnvLibrary | None] | None:
-        default_index = 1
-        name_node = _arg(node, 0, "var", "name", "option")
-        if library is EnvLibrary.DJANGO_ENVIRON:
-            if method is not None and method not in _DJANGO_METHODS:
-                return None
-            default_index = 2 if method is None or method in _DJANGO_CAST_FIRST else 1
-            if name_node is None and method in _DJANGO_URL_VARS:
-                name_node = ast.Constant(_DJANGO_URL_VARS[method])
-        elif library is EnvLibrary.ENVIRONS and method is not None and method not in _ENVIRONS_METHODS:
-            return None
-        elif library is EnvLibrary.DECOUPLE and method not in (None, "get"):
-            return None
-        name = literal_str(name_node)
-        has_default = _arg(node, default_index, "default") is not None
-        has_default = has_default or name in self.symbols.schemes.get(owner, frozenset())
-        return name, EnvKind.LIBRARY, has_default, library
-
-    def _present(self, test: ast.expr) -> frozenset[str]:
-        """Variables a true ``test`` proves to be set: ``"X" in os.environ``, ``os.getenv("X")``."""
-        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-            return frozenset(n for value in test.values for n in self._present(value))
-        if (isinstance(test, ast.Compare) and len(test.ops) == 1
-                and isinstance(test.ops[0], ast.IsNot | ast.NotEq) and _is_none(test.comparators[0])):  # fmt: skip
-            test = test.left
-        if isinstance(test, ast.Compare) and not isinstance(test.ops[0], ast.In):
-            return frozenset()
-        read = self.classify(test)
-        if read is None or read[0] is None or read[1] not in (EnvKind.GET, EnvKind.CONTAINS):
-            return frozenset()
-        return frozenset({read[0]})
-
-    def _import_call(self, node: ast.Call, import_module: bool, ctx: _Ctx) -> None:
-        name = literal_str(_arg(node, 0, "name"))
-        if not name:
-            self.dynamic_imports += 1
-            return
-        module, level, names = name.lstrip("."), len(name) - len(name.lstrip(".")), ()
-        if import_module:
-            package = literal_str(_arg(node, 1, "package"))
-            absolute = resolve_name(module, level, package) if level and package else None
-            if absolute is not None:
-                module, level = absolute, 0
-        else:
-            level_node = _arg(node, 4, "level")
-            if isinstance(level_node, ast.Constant) and isinstance(level_node.value, int):
-                level = level_node.value
-            fromlist = _arg(node, 3, "fromlist")
-            if isinstance(fromlist, ast.List | ast.Tuple):
-                names = tuple(s for s in map(literal_str, fromlist.elts) if s is not None)
-        self._add_import(node, module, level, names, ImportKind.IMPORTLIB, ctx)
-
-
-def resolve_name(module: str, level: int, package: str) -> str | None:
-    """Absolute name of ``level`` dots + ``module`` relative to ``package`` (importlib's rules)."""
-    if level <= 0:
-        return module
-    parts = package.split(".") if package else []
-    if level > len(parts):
+    name, annotation = stmt.target.id, stmt.annotation
+    if name.startswith("_") or name == "model_config" or _head(annotation, symbols) == "ClassVar":
         return None
-    base = ".".join(parts[: len(parts) - level + 1])
-    return f"{base}.{module}" if module else base
+    calls = [c for c in (stmt.value,) if _is_field_call(c, symbols)]
+    if _head(annotation, symbols) == "Annotated" and isinstance(annotation, ast.Subscript):
+        parts = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+        annotation = parts[0]
+        calls += [c for c in parts[1:] if _is_field_call(c, symbols)]
+    field_calls = [c for c in calls if isinstance(c, ast.Call)]
+    has_default = stmt.value is not None and not _is_field_call(stmt.value, symbols)
+    has_default = has_default or any(_field_default(c) for c in field_calls)
+    if not has_default and flavor is SettingsFlavor.V1 and _is_optional(annotation, symbols):
+        has_default = True
+    aliases: tuple[str, ...] = ()
+    keys = ("validation_alias", "alias") if flavor is SettingsFlavor.V2 else ("env", "alias")
+    for call in field_calls:
+        for key in keys:
+            value = next((k.value for k in call.keywords if k.arg == key), None)
+            if value is not None:
+                aliases = _alias_names(value, symbols)
+                break
+    return SettingsField(name, aliases, not has_default, has_default, *index.span(stmt),
+                         ast.unparse(stmt.annotation))  # fmt: skip
 
 
-def _type_checking_test(test: ast.expr, symbols: Symbols) -> bool | None:
-    """True for ``TYPE_CHECKING``/``typing.TYPE_CHECKING``, False for its negation, else None."""
-    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    if isinstance(test, ast.UnaryOp) and negated:
-        test = test.operand
-    if isinstance(test, ast.Name | ast.Attribute):
-        qualified = symbols.qualname(test) or ""
-        if qualified.rpartition(".")[2] == "TYPE_CHECKING":
-            return not negated
-    return None
+def _head(annotation: ast.expr, symbols: Symbols) -> str:
+    """The last name of an annotation's outer type: ``ClassVar`` for ``typing.ClassVar[int]``."""
+    outer = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    return (symbols.qualname(outer) or "").rpartition(".")[2]
+
+
+def _is_field_call(node: ast.expr | None, symbols: Symbols) -> bool:
+    return isinstance(node, ast.Call) and (symbols.qualname(node.func) or "").rpartition(".")[2] == "Field"
+
+
+def _field_default(call: ast.Call) -> bool:
+    default = call_arg(call, 0, "default")
+    if default is not None:
+        return not (isinstance(default, ast.Constant) and default.value is Ellipsis)
+    return any(k.arg == "default_factory" for k in call.keywords)
+
+
+def _is_optional(annotation: ast.expr, symbols: Symbols) -> bool:
+    """``Optional[X]``, ``Union[X, None]``, ``X | None``, ``None`` or such a string annotation."""
+    if isinstance(annotation, ast.Constant):
+        return annotation.value is None or (
+            isinstance(annotation.value, str) and bool(_OPTIONAL_TEXT.search(annotation.value))
+        )
+    head = _head(annotation, symbols)
+    if head == "Optional":
+        return True
+    if head == "Union" and isinstance(annotation, ast.Subscript):
+        members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+        return any(is_none(m) for m in members)
+    while isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        if is_none(annotation.right):
+            return True
+        annotation = annotation.left
+    return is_none(annotation)
+
+
+def _alias_names(node: ast.expr, symbols: Symbols) -> tuple[str, ...]:
+    """``"X"``, ``["X", "Y"]`` (v1 ``env``), ``AliasChoices("X", AliasPath("Y", 0))``, ``AliasPath("X")``."""
+    if isinstance(node, ast.Call):
+        head = (symbols.qualname(node.func) or "").rpartition(".")[2]
+        if head == "AliasPath":
+            return _strings(node.args[0] if node.args else None, symbols)
+        if head == "AliasChoices":
+            return tuple(n for arg in node.args for n in _alias_names(arg, symbols))
+        return ()
+    return _strings(node, symbols)
+
+
+def _strings(node: ast.expr | None, symbols: Symbols) -> tuple[str, ...]:
+    """Literal strings of a string, a ``Path("x")``, or a list/tuple/set of them."""
+    items = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else [node]
+    found = []
+    for item in items:
+        if isinstance(item, ast.Call) and len(item.args) == 1 and (symbols.qualname(item.func) or "").endswith("Path"):
+            item = item.args[0]
+        text = literal_str(item)
+        if text is not None:
+            found.append(text)
+    return tuple(found)

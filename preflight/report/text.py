@@ -24,7 +24,7 @@ def summary_line(report: Report) -> str:
     return f"Found {', '.join(parts)}{suppressed} in {_plural(report.files_checked, 'file')}."
 
 
-def render_text(report: Report, color: bool = False, quiet: bool = False) -> str:
+def render_text(report: Report, color: bool = False, quiet: bool = False, summary: bool = True) -> str:
     """Render the report; `quiet` prints the findings' first lines only, no summary."""
     lines: list[str] = []
     for d in report.diagnostics:
@@ -39,7 +39,7 @@ def render_text(report: Report, color: bool = False, quiet: bool = False) -> str
             lines.append(f"  {_DIM + 'help:' + _RESET if color else 'help:'} {d.help}")
         for rel in d.related:
             lines.append(f"  note: {rel.span.path}:{rel.span.line}:{rel.span.col}: {rel.message}")
-    if not quiet:
+    if not quiet and summary:
         if lines:
             lines.append("")
         lines.append(summary_line(report))

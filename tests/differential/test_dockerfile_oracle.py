@@ -34,7 +34,9 @@ from preflight.parse.dockerfile_words import KEYWORDS, check_instruction
 
 oracle: Any = pytest.importorskip("dockerfile")
 
-Row = tuple[str, str | None, bool, tuple[str, ...], tuple[str, ...], int, int, tuple[tuple[str, int, str], ...]]
+Row = tuple[
+    str, str | None, bool, tuple[str, ...], tuple[str, ...], int, int, tuple[tuple[str, int, str], ...]
+]
 
 
 def _row(inst: Instruction) -> Row:
@@ -185,8 +187,8 @@ def shell_word(draw: st.DrawFn, esc: str) -> str:
         return "$" + draw(st.sampled_from(["HOME", "X", "1"])) + core
     if kind == 4:
         return "${X:-" + core + "}"
-    if kind == 5:
-        return core + esc + draw(st.sampled_from([" ", "$", '"', "x"])) + core
+    if kind == 5:  # never flag-like: v0.12.5 ignored the escape directive inside flags
+        return "e" + core + esc + draw(st.sampled_from([" ", "$", '"', "x"])) + core
     return core
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +18,9 @@ from preflight.parse.dockerignore import (
     find_dockerignore,
     parse_dockerignore,
 )
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 
 def di(text: str) -> DockerIgnore:
@@ -309,7 +313,13 @@ def test_find_dockerignore(tmp_path: Path) -> None:
 # the pattern's own depth (the deprecated Matches): that last one can occur in generated cases and
 # is asserted to be the only reason whenever docker-py disagrees.
 
-build = pytest.importorskip("docker.utils.build")
+
+@pytest.fixture(scope="module")
+def build() -> ModuleType:
+    """docker-py's build helpers: the oracle; tests using it skip when docker-py is missing."""
+    module: ModuleType = pytest.importorskip("docker.utils.build")
+    return module
+
 
 DIRS = ["a", "b", "ab"]
 LEAVES = ["f", "g.py", "h.pyc"]
@@ -372,8 +382,8 @@ def fsutil_walk_model(patterns: list[object], path: str) -> bool:
 
 
 @settings(max_examples=250, deadline=None)
-@given(st.lists(pattern_lines(), min_size=1, max_size=4), st.lists(PATHS, min_size=1, max_size=6))
-def test_differential_against_docker_py(lines: list[str], paths: list[str]) -> None:
+@given(lines=st.lists(pattern_lines(), min_size=1, max_size=4), paths=st.lists(PATHS, min_size=1, max_size=6))
+def test_differential_against_docker_py(build: ModuleType, lines: list[str], paths: list[str]) -> None:
     ignore = di("\n".join(lines))
     matcher = build.PatternMatcher(list(lines))
     own = [build.Pattern(line) for line in lines]
@@ -394,10 +404,12 @@ def test_differential_against_docker_py(lines: list[str], paths: list[str]) -> N
 
 @settings(max_examples=100, deadline=None)
 @given(
-    st.lists(pattern_lines().filter(lambda line: not line.startswith("!")), min_size=1, max_size=3),
-    st.lists(PATHS, min_size=1, max_size=6),
+    lines=st.lists(pattern_lines().filter(lambda line: not line.startswith("!")), min_size=1, max_size=3),
+    paths=st.lists(PATHS, min_size=1, max_size=6),
 )
-def test_exclude_paths_over_a_tree_without_exceptions(lines: list[str], paths: list[str]) -> None:
+def test_exclude_paths_over_a_tree_without_exceptions(
+    build: ModuleType, lines: list[str], paths: list[str]
+) -> None:
     ignore = di("\n".join(lines))
     every = {prefix for p in paths for prefix in _prefixes(p)}
     with tempfile.TemporaryDirectory() as root:
@@ -421,12 +433,14 @@ def test_exclude_paths_over_a_tree_without_exceptions(lines: list[str], paths: l
         ("../a", "a", True, "docker-py drops a leading '..'; filepath.Clean keeps it"),
     ],
 )
-def test_documented_docker_py_divergences(line: str, path: str, docker_py: bool, reason: str) -> None:
+def test_documented_docker_py_divergences(
+    build: ModuleType, line: str, path: str, docker_py: bool, reason: str
+) -> None:
     assert build.PatternMatcher([line]).matches(path) is docker_py, reason
     assert di(line).excluded(path) is not docker_py, reason
 
 
-def test_docker_py_walk_ignores_wildcard_exceptions(tmp_path: Path) -> None:
+def test_docker_py_walk_ignores_wildcard_exceptions(build: ModuleType, tmp_path: Path) -> None:
     (tmp_path / "node_modules").mkdir()
     (tmp_path / "node_modules" / "keep.js").touch()
     (tmp_path / "node_modules" / "x.js").touch()
