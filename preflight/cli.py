@@ -1,19 +1,34 @@
-"""Command line: `preflight check`, `preflight rules`, `preflight rule`. Every entry returns an int."""
+"""Command line: `preflight check`, `graph`, `rules` and `rule`. Every entry returns an int.
+
+Heavy modules are imported inside the commands so that `preflight --version` and shell
+completion stay fast. New commands are registered in one place, at the end of this module.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from preflight import __version__
 
+if TYPE_CHECKING:
+    import threading
+
+    from preflight.baseline import Baseline
+    from preflight.config import Config
+    from preflight.diagnostics import Report
+
 FORMATS = ("text", "json", "sarif", "github", "junit")
+GRAPH_FORMATS = ("mermaid", "dot")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _split(values: Sequence[str]) -> tuple[str, ...]:
@@ -36,47 +51,28 @@ def cli() -> None:
     """Static pre-deploy checks for Python services shipped with Docker Compose."""
 
 
-@cli.command()
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated).")
-@click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails.")
-@click.option("--env-file", multiple=True, help="Env file(s) for interpolation instead of .env.")
-@click.option("-f", "--compose-file", multiple=True, help="Compose file(s), in merge order.")
-@click.option("--profile", multiple=True, help="Only services compose would start with these profiles.")
-@click.option("--use-os-env", is_flag=True, default=None, help="Let the process environment feed interpolation.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file.")
-@click.option("--no-color", is_flag=True, help="Plain text output (also NO_COLOR).")
-@click.option("-q", "--quiet", is_flag=True, help="Only the findings, one line each.")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-@click.option("--statistics", is_flag=True, help="Count findings per rule.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
-@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Report only findings not in it.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record findings.")
-def check(  # noqa: PLR0913 - one parameter per CLI option
-    path: Path,
-    output_format: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_on: str | None,
-    env_file: tuple[str, ...],
-    compose_file: tuple[str, ...],
-    profile: tuple[str, ...],
-    use_os_env: bool | None,
-    config_path: Path | None,
-    no_color: bool,
-    quiet: bool,
-    output_file: Path | None,
-    statistics: bool,
-    exit_zero: bool,
-    baseline: Path | None,
-    write_baseline: Path | None,
-) -> int:
-    """Check the repository at PATH (default: the current folder)."""
+def _loading_options(func: _F) -> _F:
+    """The options that decide what is loaded: env files, compose files, profiles, config."""
+    options = [
+        click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated)."),
+        click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated)."),
+        click.option("--env-file", multiple=True, help="Env file(s) for interpolation instead of .env."),
+        click.option("-f", "--compose-file", multiple=True, help="Compose file(s), in merge order."),
+        click.option("--profile", multiple=True, help="Only services compose would start with these profiles."),
+        click.option(
+            "--use-os-env", is_flag=True, default=None, help="Let the process environment feed interpolation."
+        ),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _load_config(path: Path, config_path: Path | None, fail_on: str | None, **given: Any) -> Config:
+    """The config file's settings overridden by the command line (usage errors exit 2)."""
     from preflight.config import ConfigError, load_config
     from preflight.diagnostics import Severity
-    from preflight.engine import check as run_check
 
     if not path.is_dir():
         raise click.UsageError(f"{path}: not a folder")
@@ -85,63 +81,241 @@ def check(  # noqa: PLR0913 - one parameter per CLI option
     except ConfigError as err:
         raise click.UsageError(str(err)) from err
     overrides: dict[str, object] = {}
-    if select:
-        overrides["select"] = _split(select)
-    if ignore:
-        overrides["ignore"] = config.ignore + _split(ignore)
+    if given["select"]:
+        overrides["select"] = _split(given["select"])
+    if given["ignore"]:
+        overrides["ignore"] = config.ignore + _split(given["ignore"])
     if fail_on:
         overrides["fail_on"] = Severity(fail_on)
-    if env_file:
-        overrides["env_files"] = tuple(str(Path(e).resolve()) if Path(e).exists() else e for e in env_file)
-    if compose_file:
-        overrides["compose_files"] = compose_file
-    if profile:
-        overrides["profiles"] = _split(profile)
-    if use_os_env is not None:
-        overrides["use_os_env"] = use_os_env
+    if given["env_file"]:
+        overrides["env_files"] = tuple(str(Path(e).resolve()) if Path(e).exists() else e for e in given["env_file"])
+    if given["compose_file"]:
+        overrides["compose_files"] = given["compose_file"]
+    if given["profile"]:
+        overrides["profiles"] = _split(given["profile"])
+    if given["use_os_env"] is not None:
+        overrides["use_os_env"] = given["use_os_env"]
     config = dataclasses.replace(config, **overrides)  # type: ignore[arg-type]
     _check_selectors(config.select, "--select")
     _check_selectors(config.ignore, "--ignore")
-    report = run_check(path, config, Path.cwd())
-    text = _render(report, output_format, color=_use_color(no_color, output_file), quiet=quiet, root=path)
-    if statistics:
-        text += _statistics(report)
+    return config
+
+
+class _Progress:
+    """`preflight: checking PATH ... 2.5s` on stderr while a long check runs, on a terminal only.
+
+    Nothing is written unless the stream is a TTY (and not under pre-commit, CI or a dumb
+    terminal) and the work lasts longer than `delay` seconds; the line is erased at the end.
+    """
+
+    def __init__(self, label: str, stream: TextIO, delay: float = 1.0, interval: float = 0.25) -> None:
+        self.label, self.stream, self.delay, self.interval = label, stream, delay, interval
+        self.shown = False
+        self._done: threading.Event | None = None
+        self._thread: threading.Thread | None = None
+
+    def wanted(self) -> bool:
+        """Whether a progress line may be drawn on the stream."""
+        quiet_env = any(name in os.environ for name in ("PRE_COMMIT", "CI")) or os.environ.get("TERM") == "dumb"
+        isatty = getattr(self.stream, "isatty", None)
+        return not quiet_env and callable(isatty) and bool(isatty())
+
+    def __enter__(self) -> _Progress:
+        if self.wanted():
+            import threading
+
+            self._done = threading.Event()
+            self._thread = threading.Thread(target=self._draw, args=(self._done,), daemon=True)
+            self._thread.start()
+        return self
+
+    def _draw(self, done: threading.Event) -> None:
+        import time
+
+        started = time.monotonic()
+        if done.wait(self.delay):
+            return
+        while True:
+            self.stream.write(f"\r{self.label} {time.monotonic() - started:.1f}s")
+            self.stream.flush()
+            self.shown = True
+            if done.wait(self.interval):
+                return
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._done is not None and self._thread is not None:
+            self._done.set()
+            self._thread.join()
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def _run(path: Path, config: Config) -> Report:
+    from preflight.engine import check as run_check
+
+    with _Progress(f"preflight: checking {path} ...", sys.stderr):
+        return run_check(path, config, Path.cwd())
+
+
+def _write(target: Path, text: str) -> None:
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from err
+
+
+def _emit(text: str, output_file: Path | None) -> None:
     if output_file is not None:
-        output_file.write_text(text, encoding="utf-8")
+        _write(output_file, text)
     else:
         click.echo(text, nl=False)
+
+
+@click.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails.")
+@_loading_options
+@click.option("--no-color", is_flag=True, help="Plain text output (also NO_COLOR).")
+@click.option("-q", "--quiet", is_flag=True, help="Only the findings, one line each.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule (on stderr for non-text formats).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Report only findings not in it.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record findings, exit 0.")
+def check(
+    path: Path,
+    output_format: str,
+    fail_on: str | None,
+    config_path: Path | None,
+    no_color: bool,
+    quiet: bool,
+    output_file: Path | None,
+    statistics: bool,
+    exit_zero: bool,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    **loading: Any,
+) -> int:
+    """Check the repository at PATH (default: the current folder)."""
+    if baseline is not None and write_baseline is not None:
+        raise click.UsageError("give either --baseline or --write-baseline, not both")
+    config = _load_config(path, config_path, fail_on, **loading)
+    accepted = _read_baseline(baseline) if baseline is not None else None
+    report = _run(path, config)
+    root = path.resolve()
+    if write_baseline is not None:
+        return _write_baseline(report, root, write_baseline)
+    if accepted is not None and baseline is not None:
+        report = _apply_baseline(report, root, accepted, baseline)
+    color = output_format == "text" and _use_color(no_color, output_file)
+    text = _render(report, output_format, color=color, quiet=quiet, root=root, config=config)
+    if statistics and output_format == "text":
+        text += _statistics(report)
+    elif statistics:
+        click.echo(_statistics(report), err=True, nl=False)
+    _emit(text, output_file)
     failing = [d for d in report.diagnostics if d.severity.rank >= config.fail_on.rank]
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
 
 
-def _use_color(no_color: bool, output_file: Path | None) -> bool:
-    return not no_color and "NO_COLOR" not in os.environ and output_file is None and sys.stdout.isatty()
+def _read_baseline(path: Path) -> Baseline:
+    from preflight.baseline import BaselineError, read_baseline
+
+    try:
+        return read_baseline(path)
+    except BaselineError as err:
+        raise click.ClickException(f"--baseline: {' '.join(str(err).split())}") from err
 
 
-def _render(report: object, output_format: str, color: bool, quiet: bool, root: Path) -> str:
+def _write_baseline(report: Report, root: Path, target: Path) -> int:
+    from preflight.baseline import write_baseline
+    from preflight.report.fingerprint import report_fingerprints, source_line_reader
+
+    _write(target, write_baseline(report, report_fingerprints(report, source_line_reader(root))))
+    entries = len(report.diagnostics)
+    click.echo(f"preflight: wrote {entries} baseline entr{'y' if entries == 1 else 'ies'} to {target}", err=True)
+    return EXIT_CLEAN
+
+
+def _apply_baseline(report: Report, root: Path, accepted: Baseline, source: Path) -> Report:
+    from preflight.baseline import apply_baseline
     from preflight.diagnostics import Report
+    from preflight.report.fingerprint import report_fingerprints, source_line_reader
 
-    assert isinstance(report, Report)  # noqa: S101 - typed by the caller
+    fingerprints = report_fingerprints(report, source_line_reader(root))
+    result = apply_baseline(report.diagnostics, fingerprints, accepted)
+    hint = " (remove them with --write-baseline)" if result.fixed else ""
+    click.echo(
+        f"preflight: baseline {source}: {result.matched} matched, {result.fixed} fixed{hint}, {len(result.new)} new",
+        err=True,
+    )
+    return Report(result.new, report.suppressed, report.files_checked)
+
+
+def _use_color(no_color: bool, output_file: Path | None) -> bool:
+    return not no_color and not os.environ.get("NO_COLOR") and output_file is None and sys.stdout.isatty()
+
+
+def _render(report: Report, output_format: str, *, color: bool, quiet: bool, root: Path, config: Config) -> str:
     if output_format == "json":
         from preflight.report.json import render_json
 
         return render_json(report)
+    if output_format == "sarif":
+        from preflight.engine import select_rules
+        from preflight.report.fingerprint import source_line_reader
+        from preflight.report.sarif import render_sarif
+
+        return render_sarif(report, select_rules(config), __version__, line_text=source_line_reader(root))
+    if output_format == "github":
+        from preflight.report.github import render_github
+
+        return render_github(report)
+    if output_format == "junit":
+        from preflight.report.junit import render_junit
+
+        return render_junit(report)
     from preflight.report.text import render_text
 
     return render_text(report, color=color, quiet=quiet)
 
 
-def _statistics(report: object) -> str:
+def _statistics(report: Report) -> str:
     from collections import Counter
 
-    from preflight.diagnostics import Report
-
-    assert isinstance(report, Report)  # noqa: S101 - typed by the caller
     counts = Counter((d.code, d.name) for d in report.diagnostics)
     return "".join(f"{n:>5}  {code} {name}\n" for (code, name), n in sorted(counts.items()))
 
 
-@cli.command("rules")
+@click.command("graph")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--format", "output_format", type=click.Choice(GRAPH_FORMATS), default="mermaid", show_default=True)
+@_loading_options
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the graph here.")
+def graph_command(
+    path: Path, output_format: str, config_path: Path | None, output_file: Path | None, **loading: Any
+) -> int:
+    """Draw the stack at PATH with its findings (Mermaid, or DOT for Graphviz)."""
+    from preflight.errors import InternalError
+    from preflight.graph import build_graph
+    from preflight.model.build import build_project
+    from preflight.report.graph import render_dot, render_mermaid
+
+    config = _load_config(path, config_path, None, **loading)
+    report = _run(path, config)
+    try:
+        project = build_project(path, config, Path.cwd())
+    except Exception as err:
+        raise InternalError("loading the project model", err) from err
+    graph = build_graph(project, report)
+    title = f"preflight: {path.resolve().name}"
+    _emit(render_dot(graph, title) if output_format == "dot" else render_mermaid(graph), output_file)
+    return EXIT_CLEAN
+
+
+@click.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 def rules_command(output_format: str) -> None:
     """List every rule."""
@@ -160,7 +334,7 @@ def rules_command(output_format: str) -> None:
         click.echo(f"{r.id}  {r.name:<28} {r.severity.value:<8} {r.summary()}")
 
 
-@cli.command("rule")
+@click.command("rule")
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Every rule's documentation.")
 def rule_command(code: str | None, show_all: bool) -> None:
@@ -197,4 +371,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`preflight check | head`): stop quietly, as other filters do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
+    except Exception as err:  # noqa: BLE001 - a crash outside the rules: still one line, exit 3
+        click.echo(f"preflight: internal error: {type(err).__name__}: {err} (please report this)", err=True)
+        return EXIT_INTERNAL
     return result if isinstance(result, int) else EXIT_CLEAN
+
+
+# --- Command registry: every `preflight` subcommand is registered here (`--help` sorts them). ---
+# Add new commands with `cli.add_command(...)`, importing their module lazily inside the command.
+cli.add_command(check)
+cli.add_command(graph_command)
+cli.add_command(rules_command)
+cli.add_command(rule_command)

@@ -74,13 +74,20 @@ def _load_toml(path: Path) -> dict[str, object]:
         raise ConfigError(f"{path}: invalid TOML: {err}") from err
 
 
+def _preflight_table(data: dict[str, object]) -> dict[str, object]:
+    """`[tool.preflight]` when the file has a `tool` table, else the whole file."""
+    tool = data.get("tool")
+    if isinstance(tool, dict):
+        table = tool.get("preflight", {})
+        return table if isinstance(table, dict) else {}
+    return data
+
+
 def find_config_file(root: Path) -> tuple[Path, dict[str, object]] | None:
     """The config file that applies to `root` and its preflight table, if any."""
     own = root / "preflight.toml"
     if own.is_file():
-        data = _load_toml(own)
-        table = data.get("tool", {}).get("preflight", data) if isinstance(data.get("tool"), dict) else data  # type: ignore[union-attr]
-        return own, table if isinstance(table, dict) else {}
+        return own, _preflight_table(_load_toml(own))
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         data = _load_toml(pyproject)
@@ -95,10 +102,7 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: config file not found")
-        data = _load_toml(explicit)
-        tool = data.get("tool")
-        table = tool.get("preflight", {}) if isinstance(tool, dict) else data
-        found: tuple[Path, dict[str, object]] | None = (explicit, table if isinstance(table, dict) else {})
+        found: tuple[Path, dict[str, object]] | None = (explicit, _preflight_table(_load_toml(explicit)))
     else:
         found = find_config_file(root)
     if found is None:

@@ -318,9 +318,7 @@ def _attach(b: _Builder) -> None:
                 b.nodes.append(Node(env_nodes[key], "env", d.span.path, ci))
             for owner in owners:
                 b.edges.append(Edge(env_nodes[key], owner, "env", finding.short(48), (finding,), broken=True))
-    b.nodes[:] = [
-        Node(n.id, n.kind, n.name, n.cluster, n.details, tuple(per_service.get(n.id, ()))) for n in b.nodes
-    ]
+    b.nodes[:] = [Node(n.id, n.kind, n.name, n.cluster, n.details, tuple(per_service.get(n.id, ()))) for n in b.nodes]
     for ci in sorted(notes):
         note = Node(b.new_id(ci, "note", "notes"), "note", "findings outside any service", ci, (), tuple(notes[ci]))
         b.nodes.append(note)

@@ -256,9 +256,7 @@ class CommandArgRule:
         return tuple(found)
 
 
-_HUB_REGISTRIES = frozenset(
-    {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
-)
+_HUB_REGISTRIES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"})
 # Registries that mirror Docker Hub's official images under a path prefix.
 _HUB_MIRRORS = {
     ("public.ecr.aws", "docker/library/"): "library/",
@@ -498,9 +496,7 @@ def _import_table() -> _ImportTable:
     return _ImportTable(MappingProxyType(dict(table.distributions)), tuple(prefixes))
 
 
-def import_names_for(
-    distribution: str, overrides: Mapping[str, Sequence[str]] | None = None
-) -> tuple[str, ...]:
+def import_names_for(distribution: str, overrides: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:
     """Top-level import names a distribution provides.
 
     ``distribution`` may carry extras and a version specifier (ignored).  Order of precedence:
@@ -903,17 +899,13 @@ def _image_table() -> _ImageTable:
             command_args=tuple(
                 CommandArgRule(a.flag, a.requires_value, a.why, a.docs) for a in model.command_args or ()
             ),
-            env=tuple(
-                _EnvSet(_Scoped(e.tags, e.not_tags), MappingProxyType(dict(e.vars))) for e in model.env or ()
-            ),
+            env=tuple(_EnvSet(_Scoped(e.tags, e.not_tags), MappingProxyType(dict(e.vars))) for e in model.env or ()),
             tag_env=tuple(_TagEnv(t.var, re.compile(t.regex)) for t in model.tag_env or ()),
             programs=tuple(
                 _Programs(_Scoped(p.tags, p.not_tags), frozenset(p.present), frozenset(p.absent))
                 for p in model.programs or ()
             ),
-            python_version_regex=(
-                re.compile(model.python_version_regex) if model.python_version_regex else None
-            ),
+            python_version_regex=(re.compile(model.python_version_regex) if model.python_version_regex else None),
         )
         for name in (key, *model.aliases):
             lookup = _lookup_name(name)
@@ -973,9 +965,7 @@ def image_info(image_ref: str) -> ImageInfo | None:
     image = table.images[key]
     tag = ref.effective_tag
     rules = tuple(
-        sr.rule
-        for sr in image.env_rules
-        if (sr.scope.matches(tag) if tag is not None else sr.scope.universal)
+        sr.rule for sr in image.env_rules if (sr.scope.matches(tag) if tag is not None else sr.scope.universal)
     )
     present, absent = _resolve_programs(image, tag)
     python_version: str | None = None

@@ -12,12 +12,15 @@ from __future__ import annotations
 import enum
 import math
 import re
+import struct
+from collections.abc import Mapping
 
 from preflight.model.compose_schema_spec import (
     Decode,
     Path,
     ProblemKind,
     SchemaProblem,
+    is_int,
     path_matches,
     render_path,
 )
@@ -34,6 +37,7 @@ __all__ = [
     "go_parse_int",
     "go_parse_octal",
     "go_ram_in_bytes",
+    "service_consistency",
     "shell_command_error",
 ]
 
@@ -267,8 +271,7 @@ def cast_interpolated(path: Path, value: str) -> object:
         article = "an" if kind.word[0] in "aeiou" else "a"
         return SchemaProblem(
             path,
-            f"{where} must be {article} {kind.word}: the value (after variable substitution) "
-            f"cannot be converted",
+            f"{where} must be {article} {kind.word}: the value (after variable substitution) cannot be converted",
             None,
             ProblemKind.CAST_ERROR,
         )
@@ -352,18 +355,12 @@ def decode_problem(decode: Decode, value: object, path: Path) -> SchemaProblem |
     """The problem Compose hits converting ``value`` (already schema-valid) into its Go model, if any."""
     where = render_path(path)
     if decode is Decode.STR:
-        if (
-            value is None
-            or isinstance(value, str)
-            or (isinstance(value, int) and not isinstance(value, bool))
-        ):
+        if value is None or isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
             return None
         return SchemaProblem(path, f"{where} must be a string", None, ProblemKind.WRONG_TYPE)
     if decode is Decode.UINT:
         if isinstance(value, str):
-            return SchemaProblem(
-                path, f"{where} must be a number, not a string", None, ProblemKind.WRONG_TYPE
-            )
+            return SchemaProblem(path, f"{where} must be a number, not a string", None, ProblemKind.WRONG_TYPE)
         if isinstance(value, int | float) and value < 0:
             return SchemaProblem(path, f"{where} must not be negative", None, ProblemKind.INVALID_VALUE)
         return None
@@ -372,3 +369,56 @@ def decode_problem(decode: Decode, value: object, path: Path) -> SchemaProblem |
     if isinstance(value, str) and not _decode_string(decode, value):
         return SchemaProblem(path, f"{where} {_DECODE_TEXT[decode]}", None, ProblemKind.INVALID_VALUE)
     return None
+
+
+def _f32(value: object) -> float:
+    number = go_parse_float(value) if isinstance(value, str) else value
+    return struct.unpack("f", struct.pack("f", number))[0] if isinstance(number, int | float) else 0.0
+
+
+def _size(value: object) -> int:
+    size = go_ram_in_bytes(value) if isinstance(value, str) else value
+    return size if is_int(size) else 0  # type: ignore[return-value]
+
+
+def _int(value: object) -> int:
+    number = go_parse_int(value) if isinstance(value, str) else value
+    return int(number) if isinstance(number, int | float) else 0
+
+
+def _section(value: object, *keys: str) -> Mapping[object, object] | None:
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value if isinstance(value, Mapping) else None
+
+
+def service_consistency(value: Mapping[object, object], path: Path) -> list[SchemaProblem]:
+    """Compose's consistency rules between the keys of one service."""
+    where, found = render_path(path), []
+    limits, reservations = (
+        _section(value, "deploy", "resources", "limits"),
+        _section(value, "deploy", "resources", "reservations"),
+    )
+    pairs = (
+        ("cpus", limits, "deploy.resources.limits.cpus", _f32),
+        ("mem_limit", limits, "deploy.resources.limits.memory", _size),
+        ("mem_reservation", reservations, "deploy.resources.reservations.memory", _size),
+        ("pids_limit", limits, "deploy.resources.limits.pids", _int),
+    )
+    for key, section, other, convert in pairs:
+        mine = convert(value.get(key))
+        if mine and section is not None and "deploy" in value and convert(section.get(other.rsplit(".", 1)[1])) != mine:
+            found.append(((*path, key), f"{where}: {key} and {other} are set to different values"))
+    deploy = _section(value, "deploy")
+    replicas = deploy.get("replicas") if deploy is not None else None
+    scale = value.get("scale")
+    if scale is not None and replicas is not None and _int(scale) != _int(replicas):
+        found.append(((*path, "scale"), f"{where}: scale and deploy.replicas are set to different values"))
+    count = _int(scale if scale is not None else replicas if replicas is not None else 1)
+    if count > 1 and value.get("container_name"):
+        found.append(((*path, "container_name"), f"{where}: container_name cannot be used with more than one replica"))
+    build = _section(value, "build")
+    platforms = build.get("platforms") if build is not None else None
+    if isinstance(platforms, list) and platforms and value.get("platform") and value.get("platform") not in platforms:
+        found.append(((*path, "platform"), f"{where}: build.platforms must include the service platform"))
+    return [SchemaProblem(p, m, None, ProblemKind.INVALID_VALUE) for p, m in found]

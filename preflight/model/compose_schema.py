@@ -14,7 +14,7 @@ import datetime
 import difflib
 from collections.abc import Mapping, Sequence
 
-from preflight.model.compose_cast import cast_interpolated, decode_problem
+from preflight.model.compose_cast import cast_interpolated, decode_problem, service_consistency
 from preflight.model.compose_schema_spec import (
     ANY,
     Arr,
@@ -28,12 +28,13 @@ from preflight.model.compose_schema_spec import (
     ProblemKind,
     Scalar,
     SchemaProblem,
-    go_parse_ip,
+    bad_host,
+    entry_check,
+    is_int,
     load_spec,
     path_matches,
-    port_spec_error,
     render_path,
-    volume_spec_error,
+    scalar_check,
 )
 
 __all__ = ["ProblemKind", "SchemaProblem", "suggest", "validate_compose"]
@@ -70,6 +71,7 @@ _PROJECT_CHECKS = frozenset(
         Check.VOLUME_EXTERNAL,
         Check.SECRET_SOURCE,
         Check.CONFIG_SOURCE,
+        Check.SERVICE,
     }
 )
 
@@ -326,60 +328,8 @@ def validate_compose(doc: Mapping[str, object], *, whole_project: bool = True) -
 _HC_WORDS = ("CMD", "CMD-SHELL", "NONE")
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _external(value: Mapping[object, object]) -> bool:
     return value.get("external") is True or isinstance(value.get("external"), Mapping)
-
-
-def _bad_host(host: str) -> bool:
-    return host == "" or ":" in host or "=" in host
-
-
-def _scalar_check(check: Check, value: object, where: str) -> tuple[str, ProblemKind] | None:
-    """Checks of one scalar value: (message, kind) when it fails."""
-    bad = ProblemKind.INVALID_VALUE
-    match check:
-        case Check.PORT | Check.EXPOSE if isinstance(value, float):
-            return f"{where} must be an integer or a string", ProblemKind.WRONG_TYPE
-        case Check.PORT if (reason := port_spec_error(str(value))) is not None:
-            return f"{where} is not a valid port mapping ([[IP:]HOST:]CONTAINER[/PROTOCOL]): {reason}", bad
-        case Check.VOLUME if (reason := volume_spec_error(str(value))) is not None:
-            return f"{where} is not a valid volume ([SOURCE:]TARGET[:MODE]): {reason}", bad
-        case Check.DEVICE if str(value).count(":") > 2:
-            return f"{where} is not a valid device (HOST[:CONTAINER[:PERMISSIONS]]); use the long syntax", bad
-        case Check.IP if not go_parse_ip(str(value)):
-            return f"{where} is not a valid IP address", bad
-        case Check.NONBLANK if value == "":
-            return f"{where} must not be empty", bad
-        case Check.NONNEG if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
-            return f"{where} must not be negative", bad
-        case Check.ULIMIT if not _is_int(value) and not isinstance(value, Mapping):
-            return f"{where} must be an integer or a mapping with soft and hard", ProblemKind.WRONG_TYPE
-    return None
-
-
-def _entry_check(check: Check, item: str) -> str | None:
-    """Checks of each string of a list: the reason when it fails."""
-    match check:
-        case Check.KV_LIST if "=" not in item:
-            return "must be NAME=VALUE"
-        case Check.SSH if "=" not in item and item != "default":
-            return 'must be "default" or ID=PATH'
-        case Check.ENV_LIST:
-            name = item.split("=", 1)[0].encode()
-            # Compose looks at the last byte of the name (so U+0085/U+00A0 endings count as spaces)
-            if name and chr(name[-1]) in "\t\n\v\f\r \x85\xa0":
-                return "the variable name ends with a space"
-        case Check.HOSTS:
-            sep = "=" if "=" in item else ":"
-            if sep not in item:
-                return "must be HOST=IP (or HOST:IP)"
-            if _bad_host(item.split(sep, 1)[0]):
-                return "has an invalid host name"
-    return None
 
 
 def _mapping_check(check: Check, value: Mapping[object, object], path: Path) -> list[SchemaProblem]:
@@ -391,37 +341,28 @@ def _mapping_check(check: Check, value: Mapping[object, object], path: Path) -> 
         case Check.TARGET_STR | Check.HAS_TARGET if "target" not in value:
             found.append((path, f'missing required key "target" {where}', missing))
         case Check.ULIMIT:
-            wrong = [k for k in ("soft", "hard") if k in value and not _is_int(value[k])]
+            wrong = [k for k in ("soft", "hard") if k in value and not is_int(value[k])]
             found += [
-                ((*path, k), f"{render_path((*path, k))} must be an integer", ProblemKind.WRONG_TYPE)
-                for k in wrong
+                ((*path, k), f"{render_path((*path, k))} must be an integer", ProblemKind.WRONG_TYPE) for k in wrong
             ]
         case Check.EXT_NAME if isinstance(ext := value.get("external"), Mapping) and "name" in ext:
             if "name" in value and ext["name"] != value["name"]:
                 message = f'"name" and "external.name" conflict {where}; use only "name"'
                 found.append(((*path, "external", "name"), message, bad))
         case Check.HOSTS:
-            found += [((*path, k), f'invalid host name "{k}" {where}', bad) for k in keys if _bad_host(k)]
+            found += [((*path, k), f'invalid host name "{k}" {where}', bad) for k in keys if bad_host(k)]
         case Check.DEVREQ if "count" in value and "device_ids" in value:
             found.append((path, f'"count" and "device_ids" are mutually exclusive {where}', bad))
         case Check.DOCKERFILE_EXCL if value.get("dockerfile") and value.get("dockerfile_inline"):
             found.append((path, f'"dockerfile" and "dockerfile_inline" are mutually exclusive {where}', bad))
-        case Check.WATCH_TARGET if value.get("action") not in ("rebuild", "restart") and not value.get(
-            "target"
-        ):
+        case Check.WATCH_TARGET if value.get("action") not in ("rebuild", "restart") and not value.get("target"):
             action = value.get("action")
-            found.append(
-                (path, f'missing required key "target" {where} (needed by action "{action}")', missing)
-            )
+            found.append((path, f'missing required key "target" {where} (needed by action "{action}")', missing))
         case Check.VOLUME_EXTERNAL if _external(value):
             others = [k for k in keys if k not in ("name", "external") and not k.startswith("x-")]
             found += [((*path, k), f'"{k}" conflicts with "external" {where}', bad) for k in others]
         case Check.SECRET_SOURCE | Check.CONFIG_SOURCE:
-            names = (
-                ("file", "environment")
-                if check is Check.SECRET_SOURCE
-                else ("file", "environment", "content")
-            )
+            names = ("file", "environment") if check is Check.SECRET_SOURCE else ("file", "environment", "content")
             listed = ", ".join(f'"{k}"' for k in names)
             if check is Check.SECRET_SOURCE:
                 unset = not (_external(value) or value.get("file") or value.get("environment"))
@@ -436,6 +377,8 @@ def _mapping_check(check: Check, value: Mapping[object, object], path: Path) -> 
 
 def _check(check: Check, value: object, path: Path) -> list[SchemaProblem]:
     """Run one outside-the-schema check on a value that passed the schema."""
+    if check is Check.SERVICE:
+        return service_consistency(value, path) if isinstance(value, Mapping) else []
     if check is Check.HC_TEST:
         if isinstance(value, list | tuple) and value and value[0] not in _HC_WORDS:
             hint = suggest(str(value[0]), _HC_WORDS)
@@ -450,7 +393,7 @@ def _check(check: Check, value: object, path: Path) -> list[SchemaProblem]:
         return [
             SchemaProblem(p, f"{render_path(p)} {reason}", None, ProblemKind.INVALID_VALUE)
             for p, item in entries
-            if (reason := _entry_check(check, item)) is not None
+            if (reason := entry_check(check, item)) is not None
         ]
-    failure = _scalar_check(check, value, render_path(path))
+    failure = scalar_check(check, value, render_path(path))
     return [] if failure is None else [SchemaProblem(path, failure[0], None, failure[1])]

@@ -13,31 +13,10 @@ import functools
 import ipaddress
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import TypeAlias
-
-__all__ = [
-    "ANY",
-    "Arr",
-    "Check",
-    "Decode",
-    "JType",
-    "Node",
-    "Obj",
-    "OneOf",
-    "Path",
-    "ProblemKind",
-    "Scalar",
-    "SchemaProblem",
-    "Spec",
-    "go_parse_ip",
-    "load_spec",
-    "path_matches",
-    "port_spec_error",
-    "render_path",
-    "volume_spec_error",
-]
 
 #: A location in a compose document: mapping keys and list indexes.
 Path: TypeAlias = tuple[str | int, ...]
@@ -126,6 +105,7 @@ class Check(enum.Enum):
     VOLUME_EXTERNAL = "volume_external"
     SECRET_SOURCE = "secret_source"  # noqa: S105 - a check name, not a password
     CONFIG_SOURCE = "config_source"
+    SERVICE = "service"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -403,4 +383,61 @@ def volume_spec_error(spec: str) -> str | None:
             buffer = []
         else:
             buffer.append(char)
+    return None
+
+
+# --- value checks outside the JSON schema (see Check) ---
+
+
+def is_int(value: object) -> bool:
+    """True for a JSON integer that is a Python int (not a bool, not a float)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def bad_host(host: str) -> bool:
+    """True for a host name Compose refuses in ``extra_hosts``."""
+    return host == "" or ":" in host or "=" in host
+
+
+def scalar_check(check: Check, value: object, where: str) -> tuple[str, ProblemKind] | None:
+    """Checks of one scalar value: (message, kind) when it fails."""
+    bad = ProblemKind.INVALID_VALUE
+    match check:
+        case Check.PORT | Check.EXPOSE if isinstance(value, float):
+            return f"{where} must be an integer or a string", ProblemKind.WRONG_TYPE
+        case Check.PORT if (reason := port_spec_error(str(value))) is not None:
+            return f"{where} is not a valid port mapping ([[IP:]HOST:]CONTAINER[/PROTOCOL]): {reason}", bad
+        case Check.VOLUME if (reason := volume_spec_error(str(value))) is not None:
+            return f"{where} is not a valid volume ([SOURCE:]TARGET[:MODE]): {reason}", bad
+        case Check.DEVICE if str(value).count(":") > 2:
+            return f"{where} is not a valid device (HOST[:CONTAINER[:PERMISSIONS]]); use the long syntax", bad
+        case Check.IP if not go_parse_ip(str(value)):
+            return f"{where} is not a valid IP address", bad
+        case Check.NONBLANK if value == "":
+            return f"{where} must not be empty", bad
+        case Check.NONNEG if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+            return f"{where} must not be negative", bad
+        case Check.ULIMIT if not is_int(value) and not isinstance(value, Mapping):
+            return f"{where} must be an integer or a mapping with soft and hard", ProblemKind.WRONG_TYPE
+    return None
+
+
+def entry_check(check: Check, item: str) -> str | None:
+    """Checks of each string of a list: the reason when it fails."""
+    match check:
+        case Check.KV_LIST if "=" not in item:
+            return "must be NAME=VALUE"
+        case Check.SSH if "=" not in item and item != "default":
+            return 'must be "default" or ID=PATH'
+        case Check.ENV_LIST:
+            name = item.split("=", 1)[0].encode()
+            # Compose looks at the last byte of the name (so U+0085/U+00A0 endings count as spaces)
+            if name and chr(name[-1]) in "\t\n\v\f\r \x85\xa0":
+                return "the variable name ends with a space"
+        case Check.HOSTS:
+            sep = "=" if "=" in item else ":"
+            if sep not in item:
+                return "must be HOST=IP (or HOST:IP)"
+            if bad_host(item.split(sep, 1)[0]):
+                return "has an invalid host name"
     return None

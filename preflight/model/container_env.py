@@ -76,10 +76,10 @@ def container_env(tree: SourceTree, project: ComposeProject, service: Service) -
             continue
         parsed = parse_compose_dotenv(source.text, source.path, project.env.lookup, raw=ref.raw_format)
         for entry in parsed.entries:
-            value = parsed.values.get(entry.key)
-            if value is None:
+            file_value = parsed.values.get(entry.key)
+            if file_value is None:
                 continue
-            known = None if isinstance(value, Unknown) else value
+            known = None if isinstance(file_value, Unknown) else file_value
             result[entry.key] = ContainerVar(entry.key, known, Origin.ENV_FILE, Span(source.path, entry.line, entry.col))
     for key, value in service.mapping("environment").items:
         name = key.text()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from preflight.model.image import CopyOp, Image, Stage
 from preflight.parse.dockerignore import DockerIgnore, IgnorePattern
-from preflight.parse.gomatch import BadPattern, go_match, has_glob
+from preflight.parse.gomatch import BadPattern, glob_in_tree, go_match, has_glob
 
 
 class Presence(enum.Enum):
@@ -82,24 +82,11 @@ class ContextFS:
         return self._dirs[rel]
 
     def glob(self, pattern: str) -> list[str]:
-        """Context paths matching a COPY source pattern (Go filepath.Match per segment)."""
-        parts = [p for p in _clean(pattern).split("/") if p]
-        matches = ["."]
-        for part in parts:
-            following: list[str] = []
-            for base in matches:
-                if not has_glob(part):
-                    candidate = _clean(f"{base}/{part}")
-                    if self.kind(candidate) is not None:
-                        following.append(candidate)
-                    continue
-                for name, _is_dir in self.list_dir(base):
-                    try:
-                        if go_match(part, name):
-                            following.append(_clean(f"{base}/{name}"))
-                    except BadPattern:
-                        return []
-            matches = following
+        """Context paths matching a COPY source pattern, as BuildKit expands it."""
+        try:
+            matches = glob_in_tree(_clean(pattern), self.list_dir)
+        except BadPattern:
+            return []
         return [m for m in matches if self.excluded_by(m) is None]
 
 

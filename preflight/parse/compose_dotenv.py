@@ -383,7 +383,7 @@ def _unescape(match: str) -> str:
     digits = match[2:]  # `\0ddd` is read as the Go octal escape `\ddd`
     if len(digits) == 3 and all(d in "01234567" for d in digits) and int(digits, 8) <= 255:
         return chr(int(digits, 8))
-    return match
+    return "\\" + digits  # compose returns the rewritten escape, so an invalid one loses its `0`
 
 
 def _parse_raw(p: _Parser) -> None:

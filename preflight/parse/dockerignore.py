@@ -60,9 +60,7 @@ __all__ = [
 ]
 
 # Go's unicode.IsSpace (Python's str.isspace also counts \x1c-\x1f)
-_GO_SPACE = (
-    "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
-)
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 _MAX_LINE_BYTES = 64 * 1024  # bufio.Scanner's MaxScanTokenSize: longer lines abort ReadAll
 _RE_QUOTED = frozenset(".+()|{}$")  # patternmatcher's shouldEscape
 _CONTROL = {"a": "\x07", "f": "\x0c", "n": "\n", "r": "\r", "t": "\t", "v": "\x0b"}

@@ -7,8 +7,8 @@
   escaped inside it, the class must be non-empty. A class can match ``/`` (``a[^x]b`` matches
   ``a/b``), unlike ``*`` and ``?``;
 * ``\\c`` matches ``c`` literally (Linux; Windows has no escapes);
-* a malformed pattern raises :class:`BadPattern` whatever the name (Go >= 1.16 validates the
-  whole pattern even after a mismatch);
+* a malformed pattern raises :class:`BadPattern` whatever the name (current Go keeps parsing the
+  whole pattern after a mismatch, so validity does not depend on the name);
 * like Go, the star loop advances one *byte* at a time, so after a ``*`` a ``?`` or class may
   consume a single byte of a multi-byte UTF-8 sequence (``*??`` matches ``"€"``).
 

@@ -222,11 +222,13 @@ class Symbols:
 
     def library(self, func: ast.expr) -> tuple[EnvLibrary, str | None, str] | None:
         """(library, method or None for a call of the object itself, object name) of a call target."""
-        target, method = (func.value, func.attr) if isinstance(func, ast.Attribute) else (func, None)
-        if not isinstance(target, ast.Name):
-            return None
-        library = self.instances.get(target.id) or _READY_MADE.get(self.qualname(target) or "")
-        return None if library is None else (library, method, target.id)
+        for target, method in ((func, None), *([(func.value, func.attr)] if isinstance(func, ast.Attribute) else [])):
+            if isinstance(target, ast.Name) and target.id in self.instances:
+                return self.instances[target.id], method, target.id
+            owner = self.qualname(target) or ""
+            if owner in _READY_MADE:
+                return _READY_MADE[owner], method, owner
+        return None
 
 
 def literal_str(node: ast.expr | None) -> str | None:
@@ -288,9 +290,7 @@ def _library_read(
         default_index = 2 if method is None or method in _DJANGO_CAST_FIRST else 1
         if name_node is None and method in _DJANGO_URL_VARS:
             name_node = ast.Constant(_DJANGO_URL_VARS[method])
-    elif library is EnvLibrary.ENVIRONS and method is not None and method not in _ENVIRONS_METHODS:
-        return None
-    elif library is EnvLibrary.DECOUPLE and method not in (None, "get"):
+    elif method is not None and method not in (_ENVIRONS_METHODS if library is EnvLibrary.ENVIRONS else {"get"}):
         return None
     name = literal_str(name_node)
     has_default = call_arg(node, default_index, "default") is not None
@@ -362,7 +362,7 @@ def _own_config(stmt: ast.stmt) -> _Config:
     if isinstance(value, ast.Call):
         return {k.arg: k.value for k in value.keywords if k.arg}
     if isinstance(value, ast.Dict):
-        return {key: v for k, v in zip(value.keys, value.values) if (key := literal_str(k)) is not None}
+        return {key: v for k, v in zip(value.keys, value.values, strict=True) if (key := literal_str(k)) is not None}
     return {}
 
 
@@ -413,10 +413,10 @@ def _field(stmt: ast.stmt, flavor: SettingsFlavor, symbols: Symbols, index: Line
         annotation = parts[0]
         calls += [c for c in parts[1:] if _is_field_call(c, symbols)]
     field_calls = [c for c in calls if isinstance(c, ast.Call)]
-    has_default = stmt.value is not None and not _is_field_call(stmt.value, symbols)
-    has_default = has_default or any(_field_default(c) for c in field_calls)
-    if not has_default and flavor is SettingsFlavor.V1 and _is_optional(annotation, symbols):
-        has_default = True
+    defaults = {_field_default(c) for c in field_calls} - {None}
+    has_default = (stmt.value is not None and not _is_field_call(stmt.value, symbols)) or True in defaults
+    if not has_default and not defaults and flavor is SettingsFlavor.V1 and _is_optional(annotation, symbols):
+        has_default = True  # pydantic v1 gives an Optional field without a default the default None
     aliases: tuple[str, ...] = ()
     keys = ("validation_alias", "alias") if flavor is SettingsFlavor.V2 else ("env", "alias")
     for call in field_calls:
@@ -439,11 +439,12 @@ def _is_field_call(node: ast.expr | None, symbols: Symbols) -> bool:
     return isinstance(node, ast.Call) and (symbols.qualname(node.func) or "").rpartition(".")[2] == "Field"
 
 
-def _field_default(call: ast.Call) -> bool:
+def _field_default(call: ast.Call) -> bool | None:
+    """True with a default or default_factory, False for an explicit ``...``, None for neither."""
     default = call_arg(call, 0, "default")
     if default is not None:
         return not (isinstance(default, ast.Constant) and default.value is Ellipsis)
-    return any(k.arg == "default_factory" for k in call.keywords)
+    return True if any(k.arg == "default_factory" for k in call.keywords) else None
 
 
 def _is_optional(annotation: ast.expr, symbols: Symbols) -> bool:

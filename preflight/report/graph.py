@@ -103,7 +103,9 @@ def _dot_node(node: Node) -> str:
     shape, style = _SHAPES.get(node.kind, ("box", "filled"))
     color, fill = _colors(node)
     lines = _lines(node)
-    tooltip = _tooltip(node.name, list(node.details), [f"{f.code} [{f.severity.value}] {f.message}" for f in node.findings])
+    tooltip = _tooltip(
+        node.name, list(node.details), [f"{f.code} [{f.severity.value}] {f.message}" for f in node.findings]
+    )
     attrs = [
         ("label", _dot_label(node.name, lines)),
         ("shape", shape),
@@ -135,9 +137,9 @@ def render_dot(graph: StackGraph, title: str = "preflight") -> str:
     """The graph in Graphviz DOT (LF-terminated); one statement per line, clusters per project."""
     out = [
         "digraph preflight {",
-        f"  graph [rankdir=LR, fontname={_dot_quote(_FONT)}, fontsize=12, labelloc=t, "
+        f"  graph [rankdir=TB, fontname={_dot_quote(_FONT)}, fontsize=12, labelloc=t, "
         f"nodesep=0.3, ranksep=0.7, label={_dot_quote(title)}];",
-        f"  node [fontname={_dot_quote(_FONT)}, fontsize=10, margin=\"0.15,0.08\"];",
+        f'  node [fontname={_dot_quote(_FONT)}, fontsize=10, margin="0.15,0.08"];',
         f"  edge [fontname={_dot_quote(_FONT)}, fontsize=9];",
     ]
     for cluster in graph.clusters:
@@ -192,7 +194,7 @@ def _mm_edge(edge: Edge) -> str:
 
 def render_mermaid(graph: StackGraph) -> str:
     """The graph as a Mermaid flowchart (LF-terminated), styled with `classDef`/`linkStyle`."""
-    out = ["flowchart LR"]
+    out = ["flowchart TB"]
     for cluster in graph.clusters:
         out.append(f'  subgraph cluster_{cluster.index}["{_mm_escape(cluster.title)}"]')
         out.extend(f"    {_mm_node(n)}" for n in graph.nodes if n.cluster == cluster.index)

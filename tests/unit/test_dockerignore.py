@@ -407,9 +407,7 @@ def test_differential_against_docker_py(build: ModuleType, lines: list[str], pat
     lines=st.lists(pattern_lines().filter(lambda line: not line.startswith("!")), min_size=1, max_size=3),
     paths=st.lists(PATHS, min_size=1, max_size=6),
 )
-def test_exclude_paths_over_a_tree_without_exceptions(
-    build: ModuleType, lines: list[str], paths: list[str]
-) -> None:
+def test_exclude_paths_over_a_tree_without_exceptions(build: ModuleType, lines: list[str], paths: list[str]) -> None:
     ignore = di("\n".join(lines))
     every = {prefix for p in paths for prefix in _prefixes(p)}
     with tempfile.TemporaryDirectory() as root:

@@ -349,9 +349,7 @@ def test_negated_classes_agree_on_single_segments(pattern: str, name: str) -> No
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.text(ALPHABET + "*?[]\\-^", max_size=8), st.text(ALPHABET, max_size=6), st.text(ALPHABET, max_size=6)
-)
+@given(st.text(ALPHABET + "*?[]\\-^", max_size=8), st.text(ALPHABET, max_size=6), st.text(ALPHABET, max_size=6))
 def test_validity_does_not_depend_on_the_name(pattern: str, one: str, other: str) -> None:
     assert (_outcome(go_match, pattern, one) == "bad") == (_outcome(go_match, pattern, other) == "bad")
 

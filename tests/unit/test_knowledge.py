@@ -148,9 +148,7 @@ def patched_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         ("images.toml", "this is [not toml", "_image_table"),
     ],
 )
-def test_malformed_tables_are_rejected(
-    patched_table: dict[str, str], name: str, text: str, loader: str
-) -> None:
+def test_malformed_tables_are_rejected(patched_table: dict[str, str], name: str, text: str, loader: str) -> None:
     patched_table[name] = text
     with pytest.raises(KnowledgeError, match=name):
         getattr(k, loader)()
@@ -289,9 +287,7 @@ def test_postgres_family_password(ref: str, env: dict[str, str | None], ok: bool
 
 
 def test_postgres_file_env_exclusivity() -> None:
-    bad = _violations(
-        "postgres", {"POSTGRES_PASSWORD": "x", "POSTGRES_USER": "a", "POSTGRES_USER_FILE": "/f"}
-    )
+    bad = _violations("postgres", {"POSTGRES_PASSWORD": "x", "POSTGRES_USER": "a", "POSTGRES_USER_FILE": "/f"})
     assert [r.vars for r in bad] == [("POSTGRES_USER", "POSTGRES_USER_FILE")]
     assert bad[0].kind == "exclusive"
 
@@ -317,9 +313,7 @@ def test_mysql(env: dict[str, str | None], violated: int) -> None:
 def test_mysql_user_without_password_is_only_a_warning() -> None:
     (rule,) = _violations("mysql:8.4", {"MYSQL_ROOT_PASSWORD": "x", "MYSQL_USER": "app"})
     assert rule.level == "warning"
-    (root,) = _violations(
-        "mysql:8.4", {"MYSQL_ROOT_PASSWORD": "x", "MYSQL_USER": "root", "MYSQL_PASSWORD": "y"}
-    )
+    (root,) = _violations("mysql:8.4", {"MYSQL_ROOT_PASSWORD": "x", "MYSQL_USER": "root", "MYSQL_PASSWORD": "y"})
     assert (root.kind, root.level, root.values) == ("forbid", "error", ("root",))
 
 
@@ -402,9 +396,7 @@ def test_elasticsearch_discovery_only_for_7() -> None:
     assert _violations("elasticsearch:7.17.0", {"discovery.type": "single-node"}) == []
     assert _violations("elasticsearch:7.17.0", {"ES_SETTING_DISCOVERY_TYPE": "single-node"}) == []
     assert (
-        _violations(
-            "docker.elastic.co/elasticsearch/elasticsearch:7.10.2", {"cluster.initial_master_nodes": "es01"}
-        )
+        _violations("docker.elastic.co/elasticsearch/elasticsearch:7.10.2", {"cluster.initial_master_nodes": "es01"})
         == []
     )
     assert _rules("docker.elastic.co/elasticsearch/elasticsearch:8.15.0") == ()
@@ -478,10 +470,7 @@ def test_keycloak_and_pgadmin_and_mssql() -> None:
     assert len(_violations("quay.io/keycloak/keycloak:24.0", {"KEYCLOAK_ADMIN": "admin"})) == 1
     assert len(_violations("dpage/pgadmin4", {})) == 2
     assert (
-        _violations(
-            "dpage/pgadmin4:8", {"PGADMIN_DEFAULT_EMAIL": "a@b.c", "PGADMIN_DEFAULT_PASSWORD_FILE": "/s"}
-        )
-        == []
+        _violations("dpage/pgadmin4:8", {"PGADMIN_DEFAULT_EMAIL": "a@b.c", "PGADMIN_DEFAULT_PASSWORD_FILE": "/s"}) == []
     )
     mssql = "mcr.microsoft.com/mssql/server:2022-latest"
     assert len(_violations(mssql, {})) == 2
@@ -513,9 +502,7 @@ def test_env_rule_three_valued_logic() -> None:
     assert rule.evaluate({"MODE": "prod", "A": None}) is None
     assert rule.evaluate({"MODE": "prod", "A": None, "B": "x"}) is True
     assert rule.evaluate({"MODE": "prod", "SKIP": None}) is None
-    exclusive = EnvRule(
-        kind="exclusive", vars=("A", "B", "C"), why="test rule with a reason", docs="https://e"
-    )
+    exclusive = EnvRule(kind="exclusive", vars=("A", "B", "C"), why="test rule with a reason", docs="https://e")
     assert exclusive.evaluate({"A": "1"}) is True
     assert exclusive.evaluate({"A": "1", "B": "2"}) is False
     assert exclusive.evaluate({"A": "1", "B": None}) is None
@@ -869,9 +856,7 @@ def test_transitive_imports_exact() -> None:
 def test_transitive_imports_with_extras() -> None:
     standard = {"httptools", "dotenv", "yaml", "uvloop", "watchfiles", "websockets"}
     assert standard <= set(transitive_imports("uvicorn[standard]"))
-    assert set(transitive_imports("uvicorn", extras=["standard"])) == set(
-        transitive_imports("uvicorn[standard]")
-    )
+    assert set(transitive_imports("uvicorn", extras=["standard"])) == set(transitive_imports("uvicorn[standard]"))
     assert standard.isdisjoint(transitive_imports("uvicorn"))
     assert "psycopg_binary" in transitive_imports("psycopg[binary]")
     assert transitive_imports("psycopg") == ()

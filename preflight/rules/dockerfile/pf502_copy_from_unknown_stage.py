@@ -48,7 +48,7 @@ class CopyFromUnknownStage(Rule):
         for model, stage in built_stages(project):
             assert model.image is not None  # noqa: S101 - built_stages yields evaluated images
             names = [s.name for s in model.image.stages if s.name]
-            refs = [(op.from_image, op.inst) for op in stage.copies if op.from_image]
+            refs = [(op.from_image, op.inst) for op in stage.copies if op.from_image is not None]
             refs += [
                 (flag_from, run.inst)
                 for run in stage.runs
@@ -56,7 +56,7 @@ class CopyFromUnknownStage(Rule):
                 if flag_from and model.image.stage_by_ref(flag_from, stage.index) is None
             ]
             for ref, inst in refs:
-                if ref is None or looks_like_image(ref) or "$" in ref:
+                if looks_like_image(ref) or "$" in ref:
                     continue
                 close = difflib.get_close_matches(ref.lower(), names, n=1, cutoff=0.6)
                 if ref.isdigit():

@@ -1,0 +1,420 @@
+"""Static analysis of one Python source file: what it imports and which configuration it reads.
+
+The file is parsed with the running interpreter's :mod:`ast`, never imported or executed.
+:func:`analyze_python` reports
+
+* every import (``import``, ``from ... import``, ``importlib.import_module("literal")``,
+  ``__import__("literal")``) with the context deciding whether its failure is fatal;
+* every environment variable read by a string literal (see :mod:`preflight.parse.python_env`),
+  plus ``bool(os.getenv("X"))`` casts that are true for ``"false"``;
+* pydantic ``BaseSettings`` classes and the environment variables their fields read.
+
+Imports are *optional* inside the body of a ``try`` whose handlers catch ImportError,
+ModuleNotFoundError, Exception, BaseException or everything, inside ``suppress(ImportError)``,
+under ``if TYPE_CHECKING:`` (either spelling, or the ``else`` of ``if not TYPE_CHECKING:``), and
+also inside an ``except ImportError:`` handler: that import is the fallback of one that failed,
+and the pair is treated as "one of the two will work". Imports in a ``try``'s ``else`` or
+``finally`` are not optional. A function body does not inherit the ``try`` around its ``def``.
+
+Statements are visited recursively (Python's parser bounds their nesting); expressions are
+walked with an explicit stack. Parse failures (syntax errors, NUL bytes, nesting too deep for
+the parser) become :class:`~preflight.diagnostics.ParseProblem` entries; nothing raises.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import re
+import warnings
+from dataclasses import dataclass, replace
+
+from preflight.diagnostics import ParseProblem
+from preflight.parse.python_env import (
+    BoolCast,
+    EnvKind,
+    EnvLibrary,
+    EnvRead,
+    LineIndex,
+    SettingsClass,
+    SettingsField,
+    SettingsFlavor,
+    Symbols,
+    call_arg,
+    classify_env,
+    is_none,
+    literal_str,
+    present_names,
+    settings_classes,
+)
+
+__all__ = [
+    "BoolCast",
+    "EnvKind",
+    "EnvLibrary",
+    "EnvRead",
+    "ImportKind",
+    "ImportRef",
+    "PythonModule",
+    "SettingsClass",
+    "SettingsField",
+    "SettingsFlavor",
+    "analyze_python",
+    "resolve_relative",
+]
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+_KEY_ERRORS = frozenset({"KeyError", "LookupError"})
+# What django-environ (ImproperlyConfigured), environs (EnvError...) and decouple raise.
+_LIBRARY_ERRORS = frozenset(
+    {"ImproperlyConfigured", "EnvError", "EnvValidationError", "UndefinedValueError", "ValueError"}
+)
+_BROAD = frozenset({"Exception", "BaseException", ""})  # "" stands for a bare `except:`
+_IMPORTERS = frozenset({"importlib.import_module", "importlib.__import__", "__import__"})
+
+
+class ImportKind(enum.Enum):
+    """How a module is imported."""
+
+    IMPORT = "import"
+    FROM = "from"
+    IMPORTLIB = "importlib"  # importlib.import_module("x") or __import__("x")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRef:
+    """One imported module, positioned on its whole statement (or call, for IMPORTLIB).
+
+    ``module`` is the dotted name as written, without the leading dots of a relative import,
+    which ``level`` counts (``from . import x`` is module ``""``, level 1, names ``("x",)``).
+    ``import a, b`` gives one ref per module, each spanning the statement. ``names`` are the
+    imported names of ``from m import a, b`` (a name may be a submodule), or the ``fromlist``
+    of ``__import__``. ``guard`` says why ``optional`` holds: ``"TYPE_CHECKING"``,
+    ``"try/except ImportError"``, ``"suppress(ImportError)"``, ``"except ImportError fallback"``.
+    """
+
+    module: str
+    level: int
+    names: tuple[str, ...]
+    kind: ImportKind
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    optional: bool = False
+    type_checking: bool = False
+    in_function: bool = False
+    guard: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PythonModule:
+    """Everything :func:`analyze_python` found in one file, each tuple in source order.
+
+    ``dynamic_reads``/``dynamic_imports`` count reads and ``importlib`` calls whose name is not
+    a string literal (f-strings, variables), which are otherwise skipped.
+    """
+
+    path: str
+    imports: tuple[ImportRef, ...] = ()
+    env_reads: tuple[EnvRead, ...] = ()
+    settings: tuple[SettingsClass, ...] = ()
+    bool_casts: tuple[BoolCast, ...] = ()
+    problems: tuple[ParseProblem, ...] = ()
+    has_main_guard: bool = False
+    dynamic_reads: int = 0
+    dynamic_imports: int = 0
+
+
+def resolve_relative(ref: ImportRef, package: str) -> str | None:
+    """The absolute module a ref names, given the importing module's package.
+
+    ``from ..db import x`` in ``app.routes.users`` (package ``"app.routes"``) gives ``"app.db"``;
+    None when the dots climb above the top-level package (or ``package`` is ``""``).
+    """
+    if ref.level <= 0:
+        return ref.module
+    parts = package.split(".") if package else []
+    if ref.level > len(parts):
+        return None
+    base = ".".join(parts[: len(parts) - ref.level + 1])
+    return f"{base}.{ref.module}" if ref.module else base
+
+
+def analyze_python(text: str, path: str) -> PythonModule:
+    """Parse and analyse one Python source file; never raises."""
+    text = text.removeprefix("\ufeff")
+    if (nul := text.find("\0")) >= 0:
+        lines = _NEWLINE.split(text[:nul])
+        line, col = len(lines), len(lines[-1]) + 1
+        return PythonModule(path, problems=(ParseProblem("source contains a NUL byte", line, col, line, col + 1),))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes etc. must not become errors
+            tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        return PythonModule(path, problems=(_syntax_problem(exc),))
+    except (RecursionError, MemoryError):
+        return PythonModule(path, problems=(ParseProblem("source is nested too deeply to parse"),))
+    except ValueError as exc:
+        return PythonModule(path, problems=(ParseProblem(f"cannot parse: {exc}"),))
+    index = LineIndex(text)
+    symbols = Symbols(tree)
+    walker = _Walker(symbols, index)
+    problems: tuple[ParseProblem, ...] = ()
+    settings: tuple[SettingsClass, ...] = ()
+    try:
+        walker.stmts(tree.body, _Ctx())
+        settings = settings_classes(tree, symbols, index)
+    except RecursionError:
+        problems = (ParseProblem("source is nested too deeply to analyse completely"),)
+    return PythonModule(
+        path,
+        tuple(sorted(walker.imports, key=lambda r: (r.line, r.col, r.module))),
+        tuple(sorted(walker.env_reads, key=lambda r: (r.line, r.col, r.end_line, r.end_col, r.name))),
+        settings,
+        tuple(sorted(walker.bool_casts, key=lambda r: (r.line, r.col))),
+        problems,
+        any(_is_main_guard(node) for node in tree.body),
+        walker.dynamic_reads,
+        walker.dynamic_imports,
+    )
+
+
+def _syntax_problem(exc: SyntaxError) -> ParseProblem:
+    line = exc.lineno or 1
+    col = exc.offset if exc.offset and exc.offset > 0 else 1
+    end_line = exc.end_lineno if exc.end_lineno and exc.end_lineno >= line else line
+    end_col = exc.end_offset if exc.end_offset and exc.end_offset > 0 else col
+    if end_line == line:
+        end_col = max(end_col, col)
+    return ParseProblem(exc.msg or "invalid syntax", line, col, end_line, end_col)
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    test = node.test
+    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = {
+        literal_str(side) or (side.id if isinstance(side, ast.Name) else "") for side in (test.left, *test.comparators)
+    }
+    return sides == {"__name__", "__main__"}
+
+
+def _caught(handler_type: ast.expr | None) -> tuple[str, ...]:
+    """Exception names caught by a handler (last dotted component); ("",) for a bare except."""
+    if handler_type is None:
+        return ("",)
+    items = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
+    return tuple(i.id if isinstance(i, ast.Name) else i.attr for i in items if isinstance(i, ast.Name | ast.Attribute))
+
+
+def _type_checking_test(test: ast.expr, symbols: Symbols) -> bool | None:
+    """True for ``TYPE_CHECKING``/``typing.TYPE_CHECKING``, False for its negation, else None."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    if isinstance(test, ast.UnaryOp) and negated:
+        test = test.operand
+    if isinstance(test, ast.Name | ast.Attribute) and (symbols.qualname(test) or "").endswith("TYPE_CHECKING"):
+        return not negated
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Trap:
+    """An enclosing ``try`` body or ``suppress()`` block and what it catches."""
+
+    how: str  # "try/except" or "suppress"
+    caught: tuple[str, ...]
+
+    def guard(self, family: frozenset[str]) -> str | None:
+        for name in self.caught:
+            if name in family or name in _BROAD:
+                if self.how == "suppress":
+                    return f"suppress({name})"
+                return f"try/except {name}" if name else "try/bare except"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    """Where a node sits: what guards it and whether it runs at import time."""
+
+    in_function: bool = False
+    type_checking: bool = False
+    traps: tuple[_Trap, ...] = ()
+    fallback: str | None = None  # inside an `except ImportError:` handler
+    present: frozenset[str] = frozenset()  # variables checked to be set
+
+    def guard(self, family: frozenset[str]) -> str | None:
+        if self.type_checking:
+            return "TYPE_CHECKING"
+        if family == _IMPORT_ERRORS and self.fallback:
+            return self.fallback
+        return next((g for t in reversed(self.traps) if (g := t.guard(family))), None)
+
+    def function_body(self) -> _Ctx:
+        return _Ctx(in_function=True, type_checking=self.type_checking)
+
+
+class _Walker:
+    """Collects imports, environment reads and bool casts of one parsed module."""
+
+    def __init__(self, symbols: Symbols, index: LineIndex) -> None:
+        self.symbols = symbols
+        self.index = index
+        self.imports: list[ImportRef] = []
+        self.env_reads: list[EnvRead] = []
+        self.bool_casts: list[BoolCast] = []
+        self.dynamic_reads = 0
+        self.dynamic_imports = 0
+
+    def stmts(self, body: list[ast.stmt], ctx: _Ctx) -> None:
+        for node in body:
+            self.stmt(node, ctx)
+
+    def stmt(self, node: ast.stmt, ctx: _Ctx) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self._add_import(node, alias.name, 0, (), ImportKind.IMPORT, ctx)
+        elif isinstance(node, ast.ImportFrom):
+            names = tuple(alias.name for alias in node.names)
+            self._add_import(node, node.module or "", node.level, names, ImportKind.FROM, ctx)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for expr in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+                if expr is not None:
+                    self.expr(expr, ctx)
+            self.stmts(node.body, ctx.function_body())
+        elif isinstance(node, ast.If):
+            self.expr(node.test, ctx)
+            body_ctx, else_ctx = ctx, ctx
+            checking = _type_checking_test(node.test, self.symbols)
+            if checking is not None:
+                body_ctx, else_ctx = (
+                    (replace(ctx, type_checking=True), ctx) if checking else (ctx, replace(ctx, type_checking=True))
+                )
+            present = present_names(node.test, self.symbols)
+            self.stmts(node.body, replace(body_ctx, present=body_ctx.present | present))
+            self.stmts(node.orelse, else_ctx)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            self._try(node, ctx)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            caught: tuple[str, ...] = ()
+            for item in node.items:
+                self.expr(item.context_expr, ctx)
+                call = item.context_expr
+                if isinstance(call, ast.Call) and (self.symbols.qualname(call.func) or "").endswith("suppress"):
+                    caught += tuple(n for arg in call.args for n in _caught(arg) if n)
+            self.stmts(node.body, replace(ctx, traps=(*ctx.traps, _Trap("suppress", caught))))
+        else:
+            self._children(node, ctx)
+
+    def _children(self, node: ast.AST, ctx: _Ctx) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                self.stmt(child, ctx)
+            elif isinstance(child, ast.expr):
+                self.expr(child, ctx)
+            else:
+                self._children(child, ctx)
+
+    def _try(self, node: ast.stmt, ctx: _Ctx) -> None:
+        handlers: list[ast.ExceptHandler] = getattr(node, "handlers", [])
+        caught = tuple(n for h in handlers for n in _caught(h.type))
+        self.stmts(getattr(node, "body", []), replace(ctx, traps=(*ctx.traps, _Trap("try/except", caught))))
+        for handler in handlers:
+            if handler.type is not None:
+                self.expr(handler.type, ctx)
+            name = next((n for n in _caught(handler.type) if n in _IMPORT_ERRORS or n in _BROAD), None)
+            label = None if name is None else f"except {name} fallback" if name else "bare except fallback"
+            self.stmts(handler.body, replace(ctx, fallback=label or ctx.fallback))
+        self.stmts(getattr(node, "orelse", []), ctx)
+        self.stmts(getattr(node, "finalbody", []), ctx)
+
+    def _add_import(
+        self,
+        node: ast.stmt | ast.expr,
+        module: str,
+        level: int,
+        names: tuple[str, ...],
+        kind: ImportKind,
+        ctx: _Ctx,
+    ) -> None:
+        guard = ctx.guard(_IMPORT_ERRORS)
+        self.imports.append(ImportRef(module, level, names, kind, *self.index.span(node), guard is not None,
+                                      ctx.type_checking, ctx.in_function, guard))  # fmt: skip
+
+    def expr(self, root: ast.expr, ctx: _Ctx) -> None:
+        """Walk an expression iteratively; the flag marks operands of ``or`` with a fallback after them."""
+        stack: list[tuple[ast.AST, _Ctx, bool]] = [(root, ctx, False)]
+        while stack:
+            node, here, fallback = stack.pop()
+            if isinstance(node, ast.Call | ast.Subscript | ast.Compare):
+                self._inspect(node, here, fallback)
+            if isinstance(node, ast.Lambda):
+                defaults = [d for d in [*node.args.defaults, *node.args.kw_defaults] if d is not None]
+                stack.extend((d, here, False) for d in defaults)
+                stack.append((node.body, here.function_body(), False))
+            elif isinstance(node, ast.BoolOp):
+                last = len(node.values) - 1
+                for i, value in enumerate(node.values):
+                    later = isinstance(node.op, ast.Or) and any(not is_none(v) for v in node.values[i + 1 :])
+                    stack.append((value, here, later or (i == last and fallback)))
+                    if isinstance(node.op, ast.And) and (present := present_names(value, self.symbols)):
+                        here = replace(here, present=here.present | present)
+            elif isinstance(node, ast.IfExp):
+                present = present_names(node.test, self.symbols)
+                stack.append((node.test, here, False))
+                stack.append((node.body, replace(here, present=here.present | present), fallback))
+                stack.append((node.orelse, here, fallback))
+            elif isinstance(node, ast.stmt):
+                self.stmt(node, here)
+            else:
+                stack.extend((child, here, False) for child in ast.iter_child_nodes(node))
+
+    def _inspect(self, node: ast.Call | ast.Subscript | ast.Compare, ctx: _Ctx, fallback: bool) -> None:
+        if isinstance(node, ast.Call):
+            qualified = self.symbols.qualname(node.func)
+            if qualified in _IMPORTERS:
+                self._import_call(node, qualified == "importlib.import_module", ctx)
+                return
+            if qualified == "bool" and len(node.args) == 1 and not node.keywords:
+                cast = classify_env(node.args[0], self.symbols)
+                if cast is not None and cast[0] and cast[1] not in (EnvKind.LIBRARY, EnvKind.CONTAINS):
+                    self.bool_casts.append(BoolCast(cast[0], *self.index.span(node)))
+        read = classify_env(node, self.symbols)
+        if read is None:
+            return
+        name, kind, has_default, library = read
+        if name is None:
+            self.dynamic_reads += 1
+            return
+        guard = ctx.guard(_LIBRARY_ERRORS if library else _KEY_ERRORS)
+        guard = guard or ("presence check" if name in ctx.present else None)
+        has_default = has_default or (fallback and kind in (EnvKind.GET, EnvKind.GET_DEFAULT))
+        self.env_reads.append(EnvRead(name, kind, has_default, *self.index.span(node), ctx.in_function,
+                                      guard is not None, guard, library))  # fmt: skip
+
+    def _import_call(self, node: ast.Call, import_module: bool, ctx: _Ctx) -> None:
+        name = literal_str(call_arg(node, 0, "name"))
+        if not name:
+            self.dynamic_imports += 1
+            return
+        module = name.lstrip(".")
+        names: tuple[str, ...] = ()
+        level = len(name) - len(module)
+        if import_module:
+            package = literal_str(call_arg(node, 1, "package"))
+            ref = ImportRef(module, level, (), ImportKind.IMPORTLIB, 0, 0, 0, 0)
+            absolute = resolve_relative(ref, package) if level and package else None
+            module, level = (absolute, 0) if absolute is not None else (module, level)
+        else:
+            level_node = call_arg(node, 4, "level")
+            if isinstance(level_node, ast.Constant) and isinstance(level_node.value, int):
+                level = level_node.value
+            fromlist = call_arg(node, 3, "fromlist")
+            if isinstance(fromlist, ast.List | ast.Tuple):
+                names = tuple(s for s in map(literal_str, fromlist.elts) if s is not None)
+        self._add_import(node, module, level, names, ImportKind.IMPORTLIB, ctx)

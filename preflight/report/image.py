@@ -1,0 +1,83 @@
+"""`preflight image`: a readable account of one image model (names only, never env values)."""
+
+from __future__ import annotations
+
+from preflight.model.image import Command, CopyOp, RunOp, Stage
+from preflight.model.image_requirements import InstallAnalysis
+from preflight.model.images import ImageModel
+
+
+def _command(command: Command | None) -> str:
+    if command is None:
+        return "(from the base image)"
+    if command.shell_form:
+        return f"/bin/sh -c {command.args[0]!r}"
+    return "[" + ", ".join(repr(a) for a in command.args) + "]"
+
+
+def _copy_line(op: CopyOp, stages: list[Stage]) -> str:
+    sources = ", ".join(op.sources) if op.sources is not None else "(unknown)"
+    origin = "context"
+    if op.from_stage is not None:
+        origin = f"stage {stages[op.from_stage].name or op.from_stage}"
+    elif op.from_image:
+        origin = f"image {op.from_image}"
+    elif op.from_context:
+        origin = f"context {op.from_context}"
+    elif op.heredoc:
+        origin = "heredoc"
+    dest = op.dest or "(unknown)"
+    return f"{op.inst.keyword} {sources} ({origin}) -> {dest}{'/' if op.dest_is_dir and dest != '/' else ''}"
+
+
+def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list[str] | None = None) -> str:
+    """Describe the image: context, stages, copies, installs, final settings."""
+    lines = [f"image of {model.name}"]
+    lines.append(f"  Dockerfile: {model.dockerfile_rel}")
+    lines.append(f"  context: {model.context_rel}" + (f" (.dockerignore: {model.dockerignore_rel})" if model.dockerignore_rel else ""))
+    image = model.image
+    if image is None:
+        lines.append("  (the Dockerfile could not be evaluated)")
+        return "\n".join(lines) + "\n"
+    if model.spec.args:
+        lines.append("  build args: " + ", ".join(sorted(model.spec.args)))
+    if model.spec.target:
+        lines.append(f"  target: {model.spec.target}")
+    needed = {s.index for s in image.needed_stages()}
+    for stage in image.stages:
+        marker = " (final)" if stage is image.final else ("" if stage.index in needed else " (not built)")
+        base = stage.base or "(unknown)"
+        lines.append(f"  stage {stage.index}{' ' + stage.name if stage.name else ''}{marker}: FROM {base}"
+                     f"  [{stage.from_inst.span.path}:{stage.from_inst.span.line}]")
+        for op in stage.ops:
+            where = f"  [line {op.inst.span.line}]"
+            if isinstance(op, CopyOp):
+                lines.append(f"    {_copy_line(op, image.stages)}{where}")
+            elif isinstance(op, RunOp):
+                text = " ".join(op.command.split())
+                lines.append(f"    RUN {text[:100]}{'...' if len(text) > 100 else ''}  (in {op.workdir}){where}")
+    final = image.final
+    if final is not None:
+        from preflight.knowledge import python_version_of
+
+        lines.append("  final image:")
+        lines.append(f"    base: {final.base or '(unknown)'}"
+                     + (f" (Python {python_version_of(final.base)})" if final.base and python_version_of(final.base) else ""))
+        lines.append(f"    workdir: {final.workdir}")
+        lines.append(f"    user: {final.user or '(root)'}")
+        lines.append(f"    entrypoint: {_command(final.entrypoint)}")
+        lines.append(f"    cmd: {_command(final.cmd)}")
+        lines.append("    env: " + (", ".join(sorted(final.env)) or "(none)"))
+    if installs:
+        lines.append("  installs:")
+        for analysis in installs:
+            install = analysis.install
+            lines.append(f"    {install.tool} (line {install.run.inst.span.line}, in {install.cwd}):")
+            for req_file in analysis.files:
+                kind = "constraints" if req_file.constraint else "requirements"
+                lines.append(f"      {kind} {req_file.image_path} <- {req_file.rel} ({len(req_file.parsed.requirements)} requirements)")
+            for path, found in analysis.local_targets:
+                lines.append(f"      local project {path}: {found.presence.value}" + (f" <- {found.context_path}" if found.context_path else ""))
+    for line in extra or []:
+        lines.append(line)
+    return "\n".join(lines) + "\n"
