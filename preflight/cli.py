@@ -297,7 +297,10 @@ def _statistics(report: Report) -> str:
 def graph_command(
     path: Path, output_format: str, config_path: Path | None, output_file: Path | None, **loading: Any
 ) -> int:
-    """Draw the stack at PATH with its findings (Mermaid, or DOT for Graphviz)."""
+    """Draw the stack at PATH with its findings.
+
+    Mermaid (default; pastes into Markdown) or Graphviz DOT (`| dot -Tsvg > stack.svg`).
+    """
     from preflight.errors import InternalError
     from preflight.graph import build_graph
     from preflight.model.build import build_project

@@ -16,7 +16,7 @@ service. Everything is ordered deterministically.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
@@ -78,6 +78,8 @@ class Node:
     cluster: int
     details: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    undefined: bool = False
+    """Referenced but never defined: an undefined service or an undeclared volume."""
 
     @property
     def severity(self) -> Severity | None:
@@ -271,7 +273,7 @@ def _add_depends(b: _Builder, ci: int, compose: ComposeProject, service: Service
             kind = "inactive" if inactive is not None else "missing"
             detail = "not in the selected profiles" if inactive is not None else "undefined service"
             target_id = extra[target] = b.new_id(ci, kind, target)
-            b.nodes.append(Node(target_id, kind, target, ci, (detail,)))
+            b.nodes.append(Node(target_id, kind, target, ci, (detail,), undefined=inactive is None))
         broken = any(f.severity is Severity.ERROR for f in findings) or target not in compose.all_services()
         if findings:
             label = f"{label} ({', '.join(sorted({f.code for f in findings}))})"
@@ -288,7 +290,7 @@ def _add_volumes(b: _Builder, ci: int, compose: ComposeProject, ids: dict[str, s
     for name in sorted(set(declared) | {u.name for _, u in uses}):
         volume_ids[name] = b.new_id(ci, "volume", name)
         detail = () if name in declared else ("not declared under `volumes:`",)
-        b.nodes.append(Node(volume_ids[name], "volume", name, ci, detail))
+        b.nodes.append(Node(volume_ids[name], "volume", name, ci, detail, undefined=name not in declared))
     for service, use in uses:
         findings = b.take(use.span, use.span)
         target = _mount_target(compose, use.span, service.get("volumes"))
@@ -318,7 +320,7 @@ def _attach(b: _Builder) -> None:
                 b.nodes.append(Node(env_nodes[key], "env", d.span.path, ci))
             for owner in owners:
                 b.edges.append(Edge(env_nodes[key], owner, "env", finding.short(48), (finding,), broken=True))
-    b.nodes[:] = [Node(n.id, n.kind, n.name, n.cluster, n.details, tuple(per_service.get(n.id, ()))) for n in b.nodes]
+    b.nodes[:] = [replace(n, findings=tuple(per_service.get(n.id, ()))) for n in b.nodes]
     for ci in sorted(notes):
         note = Node(b.new_id(ci, "note", "notes"), "note", "findings outside any service", ci, (), tuple(notes[ci]))
         b.nodes.append(note)

@@ -1009,3 +1009,8 @@ def validate_tables() -> None:
     _image_table()
     for version in _STDLIB_VERSIONS:
         _stdlib(version)
+
+
+def knows_dependencies(distribution: str) -> bool:
+    """Whether the transitive table lists ``distribution`` (so its closure is known)."""
+    return canonicalize_distribution(_split_requirement(distribution)[0]) in _transitive_table()

@@ -1,10 +1,13 @@
-"""Compose's post-interpolation type conversion, plus the Go-compatible scalar parsers it relies on.
+"""How Compose converts values: post-interpolation casts, Go-compatible parsing, model decoding.
 
 After variable substitution Docker Compose converts the (string) value found at a handful of
-well-known paths into an int, a float or a boolean (``retries: $RETRIES`` becomes ``3``).
-A string that cannot be converted makes the whole load fail.  This module knows those paths
-and reproduces the conversions with the exact syntax Go's ``strconv`` accepts, so that a
-value is accepted here exactly when Compose accepts it.
+well-known paths into an int, a float or a boolean (``retries: $RETRIES`` becomes ``3``); a
+string that cannot be converted makes the load fail (:func:`cast_interpolated`).  Later it
+decodes the merged document into its Go model, parsing durations, sizes, file modes, commands
+(:func:`decode_problem`), and checks a few rules between the keys of a service
+(:func:`service_consistency`).  The parsers here accept exactly the syntax Go's ``strconv``,
+``go-units``, ``str2duration`` and ``go-shellwords`` accept, so that a value is accepted here
+exactly when Compose accepts it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from preflight.model.compose_schema_spec import (
     Path,
     ProblemKind,
     SchemaProblem,
-    is_int,
     path_matches,
     render_path,
 )
@@ -373,12 +375,17 @@ def decode_problem(decode: Decode, value: object, path: Path) -> SchemaProblem |
 
 def _f32(value: object) -> float:
     number = go_parse_float(value) if isinstance(value, str) else value
-    return struct.unpack("f", struct.pack("f", number))[0] if isinstance(number, int | float) else 0.0
+    if not isinstance(number, int | float):
+        return 0.0
+    try:
+        return float(struct.unpack("f", struct.pack("f", number))[0])
+    except OverflowError:
+        return math.copysign(math.inf, number)
 
 
 def _size(value: object) -> int:
     size = go_ram_in_bytes(value) if isinstance(value, str) else value
-    return size if is_int(size) else 0  # type: ignore[return-value]
+    return size if isinstance(size, int) and not isinstance(size, bool) else 0
 
 
 def _int(value: object) -> int:
@@ -407,7 +414,7 @@ def service_consistency(value: Mapping[object, object], path: Path) -> list[Sche
     )
     for key, section, other, convert in pairs:
         mine = convert(value.get(key))
-        if mine and section is not None and "deploy" in value and convert(section.get(other.rsplit(".", 1)[1])) != mine:
+        if mine and section is not None and convert(section.get(other.rsplit(".", 1)[1])) != mine:
             found.append(((*path, key), f"{where}: {key} and {other} are set to different values"))
     deploy = _section(value, "deploy")
     replicas = deploy.get("replicas") if deploy is not None else None

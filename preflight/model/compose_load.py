@@ -47,6 +47,8 @@ class Loader:
 
     tree: SourceTree
     env: InterpolationEnv
+    whole_project: bool = True
+    """False when several files are merged: checks of the merged project are skipped per file."""
     cache: dict[Path, LoadedFile] = field(default_factory=dict)
 
     def load_file(self, path: Path) -> LoadedFile:
@@ -136,7 +138,7 @@ class Loader:
         assert loaded.root is not None  # noqa: S101 - only called with a root
         plain = to_plain(loaded.root)
         assert isinstance(plain, dict)  # noqa: S101 - root is a mapping
-        for problem in validate_compose(plain):
+        for problem in validate_compose(plain, whole_project=self.whole_project):
             target = locate(loaded.root, problem.path)
             if isinstance(target, YScalar) and target.unknown:
                 continue  # the value is supplied at deploy time; it cannot be judged now
@@ -188,7 +190,7 @@ def load_project(
 ) -> ComposeProject:
     """Load, interpolate, validate and merge a compose project's files."""
     project = ComposeProject(directory, tree.rel(directory) if directory != tree.root else ".", [], env)
-    loader = Loader(tree, env)
+    loader = Loader(tree, env, whole_project=len(files) == 1)
     merged: YMap | None = None
     for path in files:
         loaded = loader.load_file(path)

@@ -85,7 +85,7 @@ def suggest(word: str, candidates: Sequence[str]) -> str | None:
     by_norm = {norm(c): c for c in candidates}
     if norm(word) in by_norm:
         return by_norm[norm(word)]
-    close = difflib.get_close_matches(norm(word), list(by_norm), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(norm(word), list(by_norm), n=1, cutoff=0.75)
     return by_norm[close[0]] if close else None
 
 
@@ -167,32 +167,32 @@ class _Walker:
             return False, None
         return True, cast
 
-    def walk(self, node: Node, value: object, path: Path) -> None:
+    def walk(self, node: Node, value: object, path: Path) -> object:
+        """Check ``value`` against ``node``; return it with Compose's casts applied inside."""
         jtype = _jtype(value)
         if isinstance(node, OneOf):
             alt = next((a for a in node.alts if jtype is not None and jtype & _accepts(a)), None)
             if alt is None:
                 self.wrong_type(path, _accepts(node))
-                return
+                return value
             before = len(self.problems)
-            self.walk(alt, value, path)
-            if len(self.problems) == before:
-                self.run_checks(node.checks, value, path)
-            return
-        if jtype is None or not jtype & _accepts(node):
+            value = self.walk(alt, value, path)
+        elif jtype is None or not jtype & _accepts(node):
             self.wrong_type(path, _accepts(node))
-            return
-        before = len(self.problems)
-        if isinstance(node, Scalar):
-            self.scalar(node, value, path)
-        elif isinstance(node, Obj):
-            assert isinstance(value, Mapping)  # noqa: S101 - guaranteed by the type check
-            self.mapping(node, value, path)
+            return value
         else:
-            assert isinstance(value, list | tuple)  # noqa: S101 - guaranteed by the type check
-            self.sequence(node, value, path)
+            before = len(self.problems)
+            if isinstance(node, Scalar):
+                self.scalar(node, value, path)
+            elif isinstance(node, Obj):
+                assert isinstance(value, Mapping)  # noqa: S101 - guaranteed by the type check
+                value = self.mapping(node, value, path)
+            else:
+                assert isinstance(value, list | tuple)  # noqa: S101 - guaranteed by the type check
+                value = self.sequence(node, value, path)
         if len(self.problems) == before:
             self.run_checks(node.checks, value, path)
+        return value
 
     def wrong_type(self, path: Path, types: JType) -> None:
         self.add(path, f"{render_path(path)} must be a {_type_words(types)}", ProblemKind.WRONG_TYPE)
@@ -206,15 +206,11 @@ class _Walker:
             self.add(path, f"{where} must be one of {choices}{tail}", ProblemKind.INVALID_VALUE, hint)
             return
         if node.pattern is not None and isinstance(value, str) and not node.pattern.search(value):
-            hint = suggest(value, node.hint) if node.hint else None
-            expected = ", ".join(node.hint) + ", every_<duration>" if node.hint else node.pattern.pattern
+            words = [h for h in node.hint if "<" not in h]
+            hint = suggest(value, words) if words else None
             tail = f'; did you mean "{hint}"?' if hint else ""
-            self.add(
-                path,
-                f"{where} has an invalid value (expected {expected}){tail}",
-                ProblemKind.INVALID_VALUE,
-                hint,
-            )
+            expected = f"expected {', '.join(node.hint)}" if node.hint else f"must match {node.pattern.pattern}"
+            self.add(path, f"{where} has an invalid value ({expected}){tail}", ProblemKind.INVALID_VALUE, hint)
             return
         if isinstance(value, int | float) and not isinstance(value, bool):
             if node.minimum is not None and value < node.minimum:
@@ -226,7 +222,8 @@ class _Walker:
         if node.decode is not None and self.whole_project:
             self.decode(node.decode, value, path)
 
-    def mapping(self, node: Obj, value: Mapping[object, object], path: Path) -> None:
+    def mapping(self, node: Obj, value: Mapping[object, object], path: Path) -> dict[object, object]:
+        out: dict[object, object] = dict(value)
         for key, raw in value.items():
             if not isinstance(key, str):
                 continue  # reported by _non_string_keys
@@ -237,16 +234,17 @@ class _Walker:
                 if not node.open:
                     self.unknown_key(node, key, path)
                 continue
-            ok, item = self.child(raw, sub)
+            ok, out[key] = self.child(raw, sub)
             for sub_node in nodes if ok else []:
                 before = len(self.problems)
                 if sub_node is not ANY:
-                    self.walk(sub_node, item, sub)
+                    out[key] = self.walk(sub_node, out[key], sub)
                 if len(self.problems) != before:
                     break
         for key in node.required:
             if key not in value:
                 self.add(path, f'missing required key "{key}" {_where(path)}', ProblemKind.MISSING_REQUIRED)
+        return out
 
     def unknown_key(self, node: Obj, key: str, path: Path) -> None:
         if node.props:
@@ -265,14 +263,14 @@ class _Walker:
         else:
             self.add((*path, key), f'key "{key}" is not allowed {_where(path)}', ProblemKind.INVALID_VALUE)
 
-    def sequence(self, node: Arr, value: Sequence[object], path: Path) -> None:
+    def sequence(self, node: Arr, value: Sequence[object], path: Path) -> list[object]:
+        out: list[object] = []
         for index, raw in enumerate(value):
             ok, item = self.child(raw, (*path, index))
-            if ok:
-                self.walk(node.items, item, (*path, index))
+            out.append(self.walk(node.items, item, (*path, index)) if ok else raw)
         if node.unique and not any(path_matches(path, p) for p in self.dedup):
             seen: dict[object, int] = {}
-            for index, item in enumerate(value):
+            for index, item in enumerate(out):
                 first = seen.setdefault(_canon(item), index)
                 if first != index:
                     self.add(
@@ -280,6 +278,7 @@ class _Walker:
                         f"{render_path((*path, index))} repeats item [{first}]; list items must be unique",
                         ProblemKind.INVALID_VALUE,
                     )
+        return out
 
     def decode(self, decode: Decode, value: object, path: Path) -> None:
         problem = decode_problem(decode, value, path)
@@ -313,7 +312,8 @@ def validate_compose(doc: Mapping[str, object], *, whole_project: bool = True) -
     ``doc`` is plain data (dict/list/str/int/float/bool/None).  Strings at the paths Compose
     converts after interpolation are converted first (``retries: "3"`` is valid).  With
     ``whole_project=False`` (an override file that other files complete) the checks Compose
-    runs only on the merged project are skipped.  Problems come in document order.
+    runs only on the merged project are skipped.  Non-string keys are listed first, then the
+    other problems in document order.
     """
     problems: list[SchemaProblem] = []
     _non_string_keys(doc, (), problems)
@@ -365,7 +365,7 @@ def _mapping_check(check: Check, value: Mapping[object, object], path: Path) -> 
             names = ("file", "environment") if check is Check.SECRET_SOURCE else ("file", "environment", "content")
             listed = ", ".join(f'"{k}"' for k in names)
             if check is Check.SECRET_SOURCE:
-                unset = not (_external(value) or value.get("file") or value.get("environment"))
+                unset = not (_external(value) or "file" in value or value.get("environment"))
             else:
                 unset = not any(k in value for k in (*names, "driver", "external"))
             if sum(k in value for k in names) > 1:
@@ -388,7 +388,7 @@ def _check(check: Check, value: object, path: Path) -> list[SchemaProblem]:
         return []
     if isinstance(value, Mapping):
         return _mapping_check(check, value, path)
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple) and check is not Check.ULIMIT:
         entries = [((*path, i), item) for i, item in enumerate(value) if isinstance(item, str)]
         return [
             SchemaProblem(p, f"{render_path(p)} {reason}", None, ProblemKind.INVALID_VALUE)

@@ -2,8 +2,9 @@
 
 The data file describes every key Compose v2 accepts (the Compose Specification as enforced by
 compose-go v2.9) in a compact notation documented at its top.  This module turns it into a tree
-of immutable nodes that :mod:`preflight.model.compose_schema` walks, and holds the vocabulary
-shared by the validator and :mod:`preflight.model.compose_cast` (paths, problems).
+of immutable nodes that :mod:`preflight.model.compose_schema` walks, holds the vocabulary shared
+with :mod:`preflight.model.compose_cast` (paths, problems), and describes the short syntaxes
+Compose parses itself (ports, volumes, devices, extra hosts...).
 """
 
 from __future__ import annotations
@@ -337,6 +338,8 @@ def port_spec_error(spec: str) -> str | None:
     container_range = _port_range(port)
     if container_range is None:
         return "invalid container port"
+    if container_range[0] == 0:
+        return "the container port must not be 0"
     if host:
         host_range = _port_range(host)
         if host_range is None:
@@ -433,7 +436,7 @@ def entry_check(check: Check, item: str) -> str | None:
             name = item.split("=", 1)[0].encode()
             # Compose looks at the last byte of the name (so U+0085/U+00A0 endings count as spaces)
             if name and chr(name[-1]) in "\t\n\v\f\r \x85\xa0":
-                return "the variable name ends with a space"
+                return "has a variable name ending with a space"
         case Check.HOSTS:
             sep = "=" if "=" in item else ":"
             if sep not in item:

@@ -34,24 +34,24 @@ class ArgOrigin:
 
 @dataclass(frozen=True, slots=True)
 class Argv:
-    """A command as Docker stores it: exec form, or shell form run through ``shell``.
+    """A command as Docker stores it: exec form, or shell form run through ``shell_prefix``.
 
     Exec form (``CMD ["a", "b"]``, compose lists, split compose strings): ``args`` are the
     argv words. Shell form (``CMD a b``): ``args`` holds the one command string and
-    ``shell_form`` is True; Docker runs it as ``shell + (string,)`` (``SHELL`` changes
-    ``shell``, default ``/bin/sh -c``). `effective_argv` returns exec form with ``origins``
-    filled, one per element; inputs leave ``origins`` empty.
+    ``shell_form`` is True; Docker runs it as ``shell_prefix + (string,)`` (the ``SHELL``
+    instruction sets ``shell_prefix``; default ``/bin/sh -c``). `effective_argv` returns
+    exec form with ``origins`` filled, one per element; inputs leave ``origins`` empty.
     """
 
     args: tuple[str, ...]
     shell_form: bool = False
-    shell: tuple[str, ...] = ("/bin/sh", "-c")
+    shell_prefix: tuple[str, ...] = ("/bin/sh", "-c")
     origins: tuple[ArgOrigin, ...] = ()
 
     def exec_args(self) -> tuple[str, ...]:
         """The argv words Docker runs for this setting on its own."""
         if self.shell_form:
-            return (*self.shell, " ".join(self.args)) if self.args else ()
+            return (*self.shell_prefix, " ".join(self.args)) if self.args else ()
         return self.args
 
 
@@ -63,7 +63,8 @@ class EntryKind(enum.Enum):
     MODULE = "module"
     """A module imported by name (``python -m``, gunicorn worker classes and config modules)."""
     ASGI_WSGI_APP = "asgi-wsgi-app"
-    """A web app object a server imports: ``module`` and ``attribute``."""
+    """A web app object a server imports: ``module`` and ``attribute`` (None when the FastAPI
+    CLI looks for ``app``, ``api`` or the only FastAPI instance)."""
     CELERY_APP = "celery-app"
     """The app of ``celery -A``; ``attribute`` is None when Celery searches the module."""
     FLASK_APP = "flask-app"
@@ -133,7 +134,8 @@ class EntryPoint:
     """Modules tried in order when the command does not name one (Flask's ``wsgi``,
     ``app``) or when the name is ambiguous (Celery's ``a.b`` = module or attribute)."""
     conditional: bool = False
-    """Inside a shell ``if``/``case``/loop/function or after ``||``: it may not run."""
+    """Inside a shell ``if``/``case``/loop/function or after ``||``: it may not run (a ``case``
+    clause chosen by a known word, e.g. the container's argument, is not conditional)."""
 
     @property
     def source_arg_index(self) -> int:

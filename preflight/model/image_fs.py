@@ -215,3 +215,26 @@ def _excluded_by_flag(pattern: str, candidate: str) -> bool:
         return go_match(pattern, candidate) or go_match(pattern, posixpath.basename(candidate))
     except BadPattern:
         return False
+
+
+def image_paths_of(fs: ImageFS, stage: Stage, context_rel: str) -> list[str]:
+    """Image paths where the stage's COPYs put a context path (for explaining what went where)."""
+    context_rel = _clean(context_rel)
+    paths = []
+    for op in stage.ops:
+        if not isinstance(op, CopyOp) or op.dest is None or op.sources is None:
+            continue
+        if op.from_stage is not None or op.from_image or op.from_context or op.heredoc or op.remote:
+            continue
+        for source in op.sources:
+            for match in fs.context.glob(source) if has_glob(source) else [_clean(source)]:
+                rel = _under(context_rel, match) if match != "." else context_rel
+                if rel is None:
+                    continue
+                if fs.context.kind(match) == "dir" or match == ".":
+                    base = posixpath.join(op.dest, match) if op.parents and match != "." else op.dest
+                    paths.append(posixpath.normpath(posixpath.join(base, rel)))
+                elif rel == ".":
+                    name = match if op.parents else posixpath.basename(match)
+                    paths.append(posixpath.normpath(posixpath.join(op.dest, name) if op.dest_is_dir else op.dest))
+    return paths

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from pathlib import Path
 
 from preflight.config import Config
@@ -11,9 +11,14 @@ from preflight.diagnostics import Span
 from preflight.files import SourceTree
 from preflight.model.compose import ComposeProject, Service
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from preflight.model.image_requirements import InstallAnalysis
     from preflight.model.images import ImageModel
+    from preflight.model.runtime import ServiceRuntime
 
 
 @dataclass(slots=True)
@@ -26,6 +31,31 @@ class Project:
     compose: list[ComposeProject] = field(default_factory=list)
     images: list[ImageModel] = field(default_factory=list)
     _installs: list[InstallAnalysis] | None = None
+    _runtimes: list[ServiceRuntime] | None = None
+    _modules: dict[str, list[Path]] | None = None
+    _memo: dict[str, object] = field(default_factory=dict)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute an analysis once per check and share it between the rules that report it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
+
+    def repo_modules(self) -> dict[str, list[Path]]:
+        """Top-level module names found anywhere in the repository (computed once)."""
+        if self._modules is None:
+            from preflight.model.repo_modules import build_module_index
+
+            self._modules = build_module_index(self.root, self.config.exclude)
+        return self._modules
+
+    def runtimes(self) -> list[ServiceRuntime]:
+        """What every built service's container runs (computed once)."""
+        if self._runtimes is None:
+            from preflight.model.runtime import project_runtimes
+
+            self._runtimes = project_runtimes(self)
+        return self._runtimes
 
     def installs(self) -> list[InstallAnalysis]:
         """Every package install of every image, resolved (computed once)."""

@@ -245,7 +245,7 @@ class _Lexer:
                 if nxt == "\n":
                     self.i += 2
                     continue
-                if quoted and nxt not in ('$', '`', '"', "\\"):
+                if not nxt or (quoted and nxt not in ("$", "`", '"', "\\")):
                     _add(out, "\\", True, self.base + self.i)
                     self.i += 1
                     continue

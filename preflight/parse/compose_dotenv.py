@@ -13,6 +13,7 @@ on the next line so that a linter can see the rest of the file.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 import unicodedata
@@ -94,10 +95,8 @@ class DotenvFile:
 
 
 # Go's unicode.IsSpace, and the parser's isSpace (no line break).
-_GO_SPACE: Final = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
-    chr(c) for c in range(0x2000, 0x200B)
-)
-_INLINE_SPACE: Final = frozenset("\t\v\f\r \x85\xa0")
+_GO_SPACE: Final = "\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+_INLINE_SPACE: Final = "\t\v\f\r \x85\xa0"
 _EXPORT: Final = re.compile(r"export[\t\n\f\r ]+")
 _ESCAPE: Final = re.compile(r'\\(?:[abcfnrtv$"\\]|0[0-9]{0,3})')
 _SIMPLE_ESCAPES: Final = dict(zip('abfnrtv"\\', '\a\b\f\n\r\t\v"\\', strict=True))
@@ -116,16 +115,11 @@ class _Stop(Exception):
         self.message, self.start, self.end, self.resume = message, start, end, resume
 
 
-def _no_lookup(_name: str) -> str | Unknown | None:
-    return None
-
-
 @dataclass(slots=True)
 class _Parser:
     """compose-go's dotenv parser over absolute offsets (``go_line`` is its own line counter)."""
 
     text: str
-    path: str
     lookup: Lookup
     go_line: int = 1
     starts: list[int] = field(default_factory=list)
@@ -141,14 +135,8 @@ class _Parser:
 
     def where(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a text offset."""
-        lo, hi = 0, len(self.starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - self.starts[lo] + 1
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
 
     def problem(self, message: str, start: int, end: int) -> None:
         """Record a problem at text offsets ``start``..``end``, naming the current key."""
@@ -216,9 +204,7 @@ class _Parser:
             if ch in "_.-[]" or unicodedata.category(ch)[0] in "LN":
                 continue
             first = text[key_start : self.line_end(key_start)]
-            msg = (
-                f"line {self.go_line}: unexpected character {go_quote(ch)} in variable name {go_quote(first)}"
-            )
+            msg = f"line {self.go_line}: unexpected character {go_quote(ch)} in variable name {go_quote(first)}"
             raise _Stop(msg, i, i + 1, self.line_end(i) + 1)
         if key_start >= len(text):
             raise _Stop("zero length string", start, key_start, -1)
@@ -226,7 +212,7 @@ class _Parser:
         raw_key = text[key_start:key_end] if key_end >= 0 else ""
         if inherited and " " not in raw_key:
             self.go_line += 1
-        key = raw_key.rstrip("".join(_GO_SPACE))
+        key = raw_key.rstrip(_GO_SPACE)
         # No separator at all (last line, no newline): compose reads the line as a value of "".
         after = key_end + 1 if key_end >= 0 else key_start
         value_pos = self.skip_inline_space(after)
@@ -237,10 +223,7 @@ class _Parser:
         self.key = key
         if inherited:
             found = self.resolve(key)
-            if found is not None:
-                self.values[key] = found
-            else:
-                self.values.setdefault(key, None)
+            self.values[key] = found  # resolve() falls back on the earlier value, if any
             self.entries.append(_bare(key, found, line, col, has_export))
             return value_pos
         spaces = key != raw_key
@@ -272,7 +255,7 @@ class _Parser:
         self.go_line += 1
         raw = self.text[pos:end]
         comment = " #" in raw
-        raw = raw.split(" #", 1)[0].rstrip("".join(_GO_SPACE))
+        raw = raw.split(" #", 1)[0].rstrip(_GO_SPACE)
         offsets = list(range(pos, pos + len(raw) + 1))
         value, dollars = self.expand(raw, offsets)
         return value, raw, end + 1, max(pos, pos + len(raw) - 1), dollars, comment
@@ -304,7 +287,7 @@ class _Parser:
                 offsets.append(i)
                 continue
             raw = text[pos : i + 1]
-            after = text[i + 1 : self.line_end(i)].lstrip("".join(_INLINE_SPACE))
+            after = text[i + 1 : self.line_end(i)].lstrip(_INLINE_SPACE)
             comment = after.startswith("#")
             if quote == "'":
                 return "".join(chars), raw, i + 1, i, (), comment
@@ -393,7 +376,7 @@ def _parse_raw(p: _Parser) -> None:
         start = offset
         offset += len(line_text) + 1
         line_text = line_text.removesuffix("\r")
-        stripped = line_text.lstrip("".join(_GO_SPACE))
+        stripped = line_text.lstrip(_GO_SPACE)
         lead = start + len(line_text) - len(stripped)
         if not stripped or stripped.startswith("#"):
             continue
@@ -412,10 +395,7 @@ def _parse_raw(p: _Parser) -> None:
             )
             continue
         found = p.lookup(key)
-        if found is not None:
-            p.values[key] = found
-        else:
-            p.values.setdefault(key, None)
+        p.values[key] = p.values.get(key) if found is None else found
         p.entries.append(_bare(key, found, number, col, False))
 
 
@@ -426,7 +406,7 @@ def parse_compose_dotenv(text: str, path: str, lookup: Lookup | None = None, raw
     project environment (process + ``.env``) and then the service's ``environment:``.
     """
     text = text.removeprefix("\ufeff")
-    parser = _Parser(text, path, lookup or _no_lookup)
+    parser = _Parser(text, lookup or (lambda _name: None))
     if raw:
         _parse_raw(parser)
     else:
@@ -489,7 +469,7 @@ _Finding: TypeAlias = "tuple[DotenvIssueKind, str | DotenvIssueKind, int, int, i
 
 def lint_dotenv(text: str, path: str) -> tuple[DotenvIssue, ...]:
     """Find lines of a compose env file that compose rejects or that are likely mistakes."""
-    parser = _Parser(text.removeprefix("\ufeff"), path, lambda _name: UNKNOWN)
+    parser = _Parser(text.removeprefix("\ufeff"), lambda _name: UNKNOWN)
     parser.run()
     out: list[DotenvIssue] = []
     for problem, key in zip(parser.problems, parser.problem_keys, strict=True):

@@ -6,11 +6,16 @@ carries a 1-based line/column :class:`Span`. Columns count code points of the li
 one column; a leading byte-order mark is not counted). Nothing here raises on bad input:
 what BuildKit would reject is collected in :attr:`Dockerfile.problems`, what it merely warns
 about in :attr:`Dockerfile.warnings`.
+
+Known divergences: BuildKit scans flags and the HEALTHCHECK type byte by byte, so non-ASCII
+there is handled per code point here; an unknown instruction keeps no arguments (BuildKit
+keeps one empty one); keywords whose lower-case form is not ASCII are never recognised.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -207,7 +212,7 @@ def _parse_json(rest: str) -> tuple[str, ...] | None:
     if not rest.startswith("["):
         return None
     try:
-        value = json.loads(rest, parse_constant=_reject_constant)
+        value = json.loads(rest, parse_constant=_reject_constant, parse_float=_go_number, parse_int=_go_number)
     except (ValueError, RecursionError):
         return None
     if not isinstance(value, list):
@@ -220,6 +225,13 @@ def _parse_json(rest: str) -> tuple[str, ...] | None:
 
 def _reject_constant(name: str) -> object:
     raise ValueError(name)  # Go's decoder has no NaN/Infinity
+
+
+def _go_number(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # Go cannot decode it into a float64: the line is not JSON
+        raise ValueError(text)
+    return value
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -523,9 +535,9 @@ class _Parser:
         node.kw_start = base + lead
         node.kw_end = node.kw_start + len(cmd)
         node.kw_text = cmd
-        lowered = cmd.lower()
-        # Non-ASCII never spells a keyword (Go and Python case-map a few letters differently).
-        node.keyword = lowered.upper() if lowered.isascii() else cmd
+        lowered, upper = cmd.lower(), cmd.upper()
+        # Non-ASCII never spells a keyword here (Go and Python case-map a few letters differently).
+        node.keyword = lowered.upper() if lowered.isascii() else (cmd if upper in KEYWORDS else upper)
         args, args_off = "", node.kw_end
         if m is not None:
             rest_off = base + lead + m.end()
@@ -604,9 +616,7 @@ class _Parser:
             if not terminated:
                 self.problems.append(_problem(f"unterminated heredoc {marker.name}", marker_span))
             found.append(
-                Heredoc(
-                    marker.name, "".join(buf), marker.strip_tabs, marker.expand, span, marker_span, marker.fd
-                )
+                Heredoc(marker.name, "".join(buf), marker.strip_tabs, marker.expand, span, marker_span, marker.fd)
             )
         return tuple(found), i
 

@@ -4,6 +4,10 @@ The lexer follows ``frontend/dockerfile/shell/lex.go`` in moby/buildkit: quote r
 escapes, ``$X``/``${X}`` and the ``${X:-d}``-family of modifiers. Environments map a name
 to its value; a name mapped to ``None`` is *set* to a value that cannot be known statically.
 The helpers split instruction arguments the way BuildKit's ``instructions`` package does.
+
+Known divergence: current BuildKit shares one word buffer between nesting levels in
+ProcessWords, so text before a ``${X:-..}`` inside a word is lost (``a${X:-b}c`` splits to
+``bc``); here, as in BuildKit v0.12, the word is ``abc``. ProcessWord is unaffected.
 """
 
 from __future__ import annotations
@@ -22,9 +26,7 @@ if TYPE_CHECKING:
     from preflight.parse.dockerfile import Heredoc, Instruction
 
 # Go's unicode.IsSpace: the Latin-1 spaces plus the Unicode White_Space property.
-GO_SPACE = (
-    "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
-)
+GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 _GO_SPACE_SET = frozenset(GO_SPACE)
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
 _MODIFIERS = frozenset("+-?#%")
@@ -614,9 +616,7 @@ def env_pairs(inst: Instruction, *, raw: bool = False) -> tuple[tuple[str, str],
     pair against the environment before the instruction, so expand the raw values.
     """
     args = inst.args
-    return tuple(
-        (_unquote(args[j], inst, raw), _unquote(args[j + 1], inst, raw)) for j in range(0, len(args) - 2, 3)
-    )
+    return tuple((_unquote(args[j], inst, raw), _unquote(args[j + 1], inst, raw)) for j in range(0, len(args) - 2, 3))
 
 
 def arg_parts(inst: Instruction, *, raw: bool = False) -> tuple[tuple[str, str | None], ...]:
@@ -795,8 +795,7 @@ def _arg_errors(inst: Instruction) -> list[str]:
     elif kw in ("ADD", "COPY"):
         if len(args) < 2:
             errors.append(
-                f"{kw} requires at least two arguments, but only one was provided. "
-                "Destination could not be determined"
+                f"{kw} requires at least two arguments, but only one was provided. Destination could not be determined"
             )
         elif _marker_or_none(args[-1]) is not None:
             errors.append(f"{kw} cannot accept a heredoc as a destination")

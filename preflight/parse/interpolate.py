@@ -9,8 +9,9 @@ error messages) are interpolated *eagerly* in that version, whether used or not,
 them are looked up and warned about; ``lazy_operands=True`` models compose-go >= 2.10 instead.
 
 Beyond compose, a lookup may answer :data:`UNKNOWN`: the variable is supplied by the deployment
-but its value cannot be known statically.  It counts as set; a result that depends on its value
-or on its emptiness is ``None``.
+but its value cannot be known statically.  It counts as set (``${X?}`` and ``${X:?}`` raise no
+error, ``${X+alt}`` gives ``alt``); a result that depends on its value or on its emptiness is
+``None``.
 """
 
 from __future__ import annotations
@@ -295,7 +296,7 @@ def _apply(
         return "", err
     if op in (Operator.REQUIRED_UNSET, Operator.REQUIRED_UNSET_OR_EMPTY):
         if use and live:
-            reason = operand_value if isinstance(operand_value, str) else ""
+            reason = operand_value if isinstance(operand_value, str) else operand
             return "", RequiredError(name, reason, start, end)
         return ("" if found is None else found), None
     if use is None:

@@ -71,6 +71,12 @@ _LIBRARY_ERRORS = frozenset(
     {"ImproperlyConfigured", "EnvError", "EnvValidationError", "UndefinedValueError", "ValueError"}
 )
 _BROAD = frozenset({"Exception", "BaseException", ""})  # "" stands for a bare `except:`
+# A version comparison's operator when true and when false.
+_COMPARISONS: dict[type[ast.cmpop], tuple[str, str]] = {
+    ast.Lt: ("<", ">="), ast.LtE: ("<=", ">"), ast.Gt: (">", "<="), ast.GtE: (">=", "<"),
+}  # fmt: skip
+# Nodes without anything to find below them, skipped quickly.
+_LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 _IMPORTERS = frozenset({"importlib.import_module", "importlib.__import__", "__import__"})
 
 
@@ -92,6 +98,8 @@ class ImportRef:
     imported names of ``from m import a, b`` (a name may be a submodule), or the ``fromlist``
     of ``__import__``. ``guard`` says why ``optional`` holds: ``"TYPE_CHECKING"``,
     ``"try/except ImportError"``, ``"suppress(ImportError)"``, ``"except ImportError fallback"``.
+    ``python_version`` is a PEP 440 specifier (``">=3.11"``, ``"<3.11"``, joined by commas when
+    nested) when the import sits under ``if sys.version_info >= (3, 11):`` or its ``else``.
     """
 
     module: str
@@ -106,6 +114,7 @@ class ImportRef:
     type_checking: bool = False
     in_function: bool = False
     guard: str | None = None
+    python_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +142,17 @@ def resolve_relative(ref: ImportRef, package: str) -> str | None:
     ``from ..db import x`` in ``app.routes.users`` (package ``"app.routes"``) gives ``"app.db"``;
     None when the dots climb above the top-level package (or ``package`` is ``""``).
     """
-    if ref.level <= 0:
-        return ref.module
+    return _absolute(ref.module, ref.level, package)
+
+
+def _absolute(module: str, level: int, package: str) -> str | None:
+    if level <= 0:
+        return module
     parts = package.split(".") if package else []
-    if ref.level > len(parts):
+    if level > len(parts):
         return None
-    base = ".".join(parts[: len(parts) - ref.level + 1])
-    return f"{base}.{ref.module}" if ref.module else base
+    base = ".".join(parts[: len(parts) - level + 1])
+    return f"{base}.{module}" if module else base
 
 
 def analyze_python(text: str, path: str) -> PythonModule:
@@ -166,12 +179,12 @@ def analyze_python(text: str, path: str) -> PythonModule:
     settings: tuple[SettingsClass, ...] = ()
     try:
         walker.stmts(tree.body, _Ctx())
-        settings = settings_classes(tree, symbols, index)
+        settings = settings_classes(symbols, index)
     except RecursionError:
         problems = (ParseProblem("source is nested too deeply to analyse completely"),)
     return PythonModule(
         path,
-        tuple(sorted(walker.imports, key=lambda r: (r.line, r.col, r.module))),
+        tuple(sorted(walker.imports, key=lambda r: (r.line, r.col))),  # stable: `import b, a` stays
         tuple(sorted(walker.env_reads, key=lambda r: (r.line, r.col, r.end_line, r.end_col, r.name))),
         settings,
         tuple(sorted(walker.bool_casts, key=lambda r: (r.line, r.col))),
@@ -222,6 +235,19 @@ def _type_checking_test(test: ast.expr, symbols: Symbols) -> bool | None:
     return None
 
 
+def _version_test(test: ast.expr, symbols: Symbols) -> tuple[str, str] | None:
+    """Specifiers for when ``sys.version_info[:2] >= (3, 11)`` and the like is true and false."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.comparators[0], ast.Tuple):
+        return None
+    left = test.left.value if isinstance(test.left, ast.Subscript) else test.left
+    numbers = [e.value for e in test.comparators[0].elts if isinstance(e, ast.Constant) and type(e.value) is int]
+    op = _COMPARISONS.get(type(test.ops[0]))
+    if op is None or symbols.qualname(left) != "sys.version_info" or not numbers:
+        return None
+    version = ".".join(map(str, numbers))
+    return op[0] + version, op[1] + version
+
+
 @dataclass(frozen=True, slots=True)
 class _Trap:
     """An enclosing ``try`` body or ``suppress()`` block and what it catches."""
@@ -247,6 +273,7 @@ class _Ctx:
     traps: tuple[_Trap, ...] = ()
     fallback: str | None = None  # inside an `except ImportError:` handler
     present: frozenset[str] = frozenset()  # variables checked to be set
+    python: tuple[str, ...] = ()  # PEP 440 specifiers from `if sys.version_info ...:` tests
 
     def guard(self, family: frozenset[str]) -> str | None:
         if self.type_checking:
@@ -256,7 +283,7 @@ class _Ctx:
         return next((g for t in reversed(self.traps) if (g := t.guard(family))), None)
 
     def function_body(self) -> _Ctx:
-        return _Ctx(in_function=True, type_checking=self.type_checking)
+        return _Ctx(in_function=True, type_checking=self.type_checking, python=self.python)
 
 
 class _Walker:
@@ -295,6 +322,9 @@ class _Walker:
                 body_ctx, else_ctx = (
                     (replace(ctx, type_checking=True), ctx) if checking else (ctx, replace(ctx, type_checking=True))
                 )
+            if (versions := _version_test(node.test, self.symbols)) is not None:
+                body_ctx = replace(body_ctx, python=(*ctx.python, versions[0]))
+                else_ctx = replace(else_ctx, python=(*ctx.python, versions[1]))
             present = present_names(node.test, self.symbols)
             self.stmts(node.body, replace(body_ctx, present=body_ctx.present | present))
             self.stmts(node.orelse, else_ctx)
@@ -307,7 +337,7 @@ class _Walker:
                 call = item.context_expr
                 if isinstance(call, ast.Call) and (self.symbols.qualname(call.func) or "").endswith("suppress"):
                     caught += tuple(n for arg in call.args for n in _caught(arg) if n)
-            self.stmts(node.body, replace(ctx, traps=(*ctx.traps, _Trap("suppress", caught))))
+            self.stmts(node.body, replace(ctx, traps=(*ctx.traps, _Trap("suppress", caught))) if caught else ctx)
         else:
             self._children(node, ctx)
 
@@ -343,14 +373,20 @@ class _Walker:
         ctx: _Ctx,
     ) -> None:
         guard = ctx.guard(_IMPORT_ERRORS)
-        self.imports.append(ImportRef(module, level, names, kind, *self.index.span(node), guard is not None,
-                                      ctx.type_checking, ctx.in_function, guard))  # fmt: skip
+        python = ",".join(ctx.python) or None
+        span = self.index.span(node)
+        ref = ImportRef(
+            module, level, names, kind, *span, guard is not None, ctx.type_checking, ctx.in_function, guard, python
+        )
+        self.imports.append(ref)
 
     def expr(self, root: ast.expr, ctx: _Ctx) -> None:
         """Walk an expression iteratively; the flag marks operands of ``or`` with a fallback after them."""
         stack: list[tuple[ast.AST, _Ctx, bool]] = [(root, ctx, False)]
         while stack:
             node, here, fallback = stack.pop()
+            if isinstance(node, _LEAVES):
+                continue
             if isinstance(node, ast.Call | ast.Subscript | ast.Compare):
                 self._inspect(node, here, fallback)
             if isinstance(node, ast.Lambda):
@@ -369,8 +405,6 @@ class _Walker:
                 stack.append((node.test, here, False))
                 stack.append((node.body, replace(here, present=here.present | present), fallback))
                 stack.append((node.orelse, here, fallback))
-            elif isinstance(node, ast.stmt):
-                self.stmt(node, here)
             else:
                 stack.extend((child, here, False) for child in ast.iter_child_nodes(node))
 
@@ -407,8 +441,7 @@ class _Walker:
         level = len(name) - len(module)
         if import_module:
             package = literal_str(call_arg(node, 1, "package"))
-            ref = ImportRef(module, level, (), ImportKind.IMPORTLIB, 0, 0, 0, 0)
-            absolute = resolve_relative(ref, package) if level and package else None
+            absolute = _absolute(module, level, package) if level and package else None
             module, level = (absolute, 0) if absolute is not None else (module, level)
         else:
             level_node = call_arg(node, 4, "level")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeAlias
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -182,15 +182,24 @@ class Symbols:
     Flat over the whole file (no scopes): good enough for the names this module looks for.
     """
 
-    __slots__ = ("instances", "names", "schemes")
+    __slots__ = ("classes", "instances", "names", "schemes")
 
     def __init__(self, tree: ast.Module) -> None:
         self.names: dict[str, str] = {}
         self.instances: dict[str, EnvLibrary] = {}
         self.schemes: dict[str, frozenset[str]] = {}
+        self.classes: list[ast.ClassDef] = []  # every class statement, in source order
         assigns: list[tuple[ast.expr, ast.expr | None]] = []
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
+        stack: list[ast.AST] = [tree]
+        while stack:  # statements only, depth first in source order
+            node = stack.pop()
+            children = ast.iter_child_nodes(node)
+            stack.extend(
+                reversed([c for c in children if isinstance(c, ast.stmt | ast.excepthandler | ast.match_case)])
+            )
+            if isinstance(node, ast.ClassDef):
+                self.classes.append(node)
+            elif isinstance(node, ast.Import):
                 for alias in node.names:
                     head = alias.name.partition(".")[0]
                     self.names[alias.asname or head] = alias.name if alias.asname else head
@@ -301,6 +310,8 @@ def present_names(test: ast.expr, symbols: Symbols) -> frozenset[str]:
     """Variables a true ``test`` proves set: ``"X" in os.environ``, ``os.getenv("X") [is not None]``."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         return frozenset(n for value in test.values for n in present_names(value, symbols))
+    if isinstance(test, ast.NamedExpr):  # if (url := os.getenv("URL")):
+        test = test.value
     if isinstance(test, ast.Compare):
         if isinstance(test.ops[0], ast.IsNot | ast.NotEq) and is_none(test.comparators[0]):
             test = test.left
@@ -317,12 +328,11 @@ def present_names(test: ast.expr, symbols: Symbols) -> frozenset[str]:
 _Config: TypeAlias = dict[str, ast.expr]
 
 
-def settings_classes(tree: ast.Module, symbols: Symbols, index: LineIndex) -> tuple[SettingsClass, ...]:
+def settings_classes(symbols: Symbols, index: LineIndex) -> tuple[SettingsClass, ...]:
     """The pydantic settings classes of a module, in source order."""
     known: dict[str, tuple[SettingsFlavor, _Config, dict[str, SettingsField]]] = {}
     found: list[SettingsClass] = []
-    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
-    for cls in sorted(classes, key=lambda n: (n.lineno, n.col_offset)):
+    for cls in symbols.classes:
         flavor: SettingsFlavor | None = None
         config: _Config = {}
         fields: dict[str, SettingsField] = {}
@@ -381,7 +391,7 @@ def _finish(
     for field in fields.values():
         names = field.env_names or (prefix + field.name,)
         names = names if case_sensitive else tuple(n.upper() for n in names)
-        named.append(_with_names(field, tuple(dict.fromkeys(names))))
+        named.append(replace(field, env_names=tuple(dict.fromkeys(names))))
     return SettingsClass(
         cls.name,
         cls.lineno,
@@ -395,11 +405,6 @@ def _finish(
     )
 
 
-def _with_names(field: SettingsField, names: tuple[str, ...]) -> SettingsField:
-    return SettingsField(field.name, names, field.required, field.has_default, field.line, field.col,
-                         field.end_line, field.end_col, field.annotation)  # fmt: skip
-
-
 def _field(stmt: ast.stmt, flavor: SettingsFlavor, symbols: Symbols, index: LineIndex) -> SettingsField | None:
     """A field declaration; ``env_names`` holds only its aliases until :func:`_finish`."""
     if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
@@ -407,14 +412,13 @@ def _field(stmt: ast.stmt, flavor: SettingsFlavor, symbols: Symbols, index: Line
     name, annotation = stmt.target.id, stmt.annotation
     if name.startswith("_") or name == "model_config" or _head(annotation, symbols) == "ClassVar":
         return None
-    calls = [c for c in (stmt.value,) if _is_field_call(c, symbols)]
+    candidates = [stmt.value]
     if _head(annotation, symbols) == "Annotated" and isinstance(annotation, ast.Subscript):
         parts = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
-        annotation = parts[0]
-        calls += [c for c in parts[1:] if _is_field_call(c, symbols)]
-    field_calls = [c for c in calls if isinstance(c, ast.Call)]
+        annotation, candidates = parts[0], [stmt.value, *parts[1:]]
+    field_calls = [c for c in candidates if isinstance(c, ast.Call) and _is_field_call(c, symbols)]
     defaults = {_field_default(c) for c in field_calls} - {None}
-    has_default = (stmt.value is not None and not _is_field_call(stmt.value, symbols)) or True in defaults
+    has_default = (stmt.value is not None and stmt.value not in field_calls) or True in defaults
     if not has_default and not defaults and flavor is SettingsFlavor.V1 and _is_optional(annotation, symbols):
         has_default = True  # pydantic v1 gives an Optional field without a default the default None
     aliases: tuple[str, ...] = ()
@@ -435,8 +439,8 @@ def _head(annotation: ast.expr, symbols: Symbols) -> str:
     return (symbols.qualname(outer) or "").rpartition(".")[2]
 
 
-def _is_field_call(node: ast.expr | None, symbols: Symbols) -> bool:
-    return isinstance(node, ast.Call) and (symbols.qualname(node.func) or "").rpartition(".")[2] == "Field"
+def _is_field_call(node: ast.Call, symbols: Symbols) -> bool:
+    return (symbols.qualname(node.func) or "").rpartition(".")[2] == "Field"
 
 
 def _field_default(call: ast.Call) -> bool | None:

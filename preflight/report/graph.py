@@ -41,7 +41,7 @@ _LABEL_WIDTH = 64
 _SHAPES = {
     "service": ("box", "rounded,filled"),
     "inactive": ("box", "rounded,filled,dashed"),
-    "missing": ("box", "rounded,filled,dashed"),
+    "missing": ("box", "rounded,filled"),
     "volume": ("cylinder", "filled"),
     "env": ("note", "filled"),
     "note": ("note", "filled"),
@@ -51,7 +51,7 @@ _SHAPES = {
 def _colors(node: Node) -> tuple[str, str]:
     """(outline, fill) of a node."""
     severity = node.severity
-    if node.kind == "missing":
+    if node.undefined:
         return BROKEN_COLOR, SEVERITY_FILLS[Severity.ERROR]
     if severity is not None:
         return SEVERITY_COLORS[severity], SEVERITY_FILLS[severity]
@@ -101,6 +101,8 @@ def _dot_attrs(attrs: list[tuple[str, str]]) -> str:
 
 def _dot_node(node: Node) -> str:
     shape, style = _SHAPES.get(node.kind, ("box", "filled"))
+    if node.undefined:
+        style += ",dashed"
     color, fill = _colors(node)
     lines = _lines(node)
     tooltip = _tooltip(
@@ -114,7 +116,7 @@ def _dot_node(node: Node) -> str:
         ("fillcolor", _dot_quote(fill)),
         ("tooltip", _dot_tooltip(tooltip)),
     ]
-    if node.severity is not None or node.kind == "missing":
+    if node.severity is not None or node.undefined:
         attrs += [("penwidth", "2"), ("fontcolor", _dot_quote(color))]
     return f"{_dot_quote(node.id)} {_dot_attrs(attrs)};"
 
@@ -173,7 +175,7 @@ def _mm_escape(text: str) -> str:
 
 
 def _mm_class(node: Node) -> str:
-    if node.kind == "missing":
+    if node.undefined:
         return "missing"
     if node.severity is not None:
         return node.severity.value

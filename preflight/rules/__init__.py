@@ -16,10 +16,18 @@ from preflight.rules.dockerfile.pf502_copy_from_unknown_stage import CopyFromUnk
 from preflight.rules.dockerfile.pf503_base_image_invalid import BaseImageInvalid
 from preflight.rules.env.pf201_unset_variable import UnsetVariable
 from preflight.rules.env.pf202_required_variable import RequiredVariable
+from preflight.rules.env.pf203_container_env_missing import ContainerEnvMissing
 from preflight.rules.env.pf204_compose_time_expansion import ComposeTimeExpansion
 from preflight.rules.env.pf205_dotenv_syntax import DotenvSyntax
 from preflight.rules.env.pf206_dotenv_drift import DotenvDrift
 from preflight.rules.env.pf207_image_required_env import ImageRequiredEnv
+from preflight.rules.env.pf208_env_bool_cast import EnvBoolCast
+from preflight.rules.imports.pf401_module_not_found import ModuleNotFound
+from preflight.rules.imports.pf402_module_not_copied import ModuleNotCopied
+from preflight.rules.imports.pf403_undeclared_dependency import UndeclaredDependency
+from preflight.rules.imports.pf404_entrypoint_missing import EntrypointMissing
+from preflight.rules.imports.pf405_stdlib_version_mismatch import StdlibVersionMismatch
+from preflight.rules.imports.pf406_command_not_in_image import CommandNotInImage
 from preflight.rules.inputs.pf001_unparsable_file import UnparsableFile
 from preflight.rules.inputs.pf002_unreadable_file import UnreadableFile
 from preflight.rules.requirements.pf301_invalid_requirement import InvalidRequirement
@@ -41,15 +49,23 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EnvFileMissing,
     UnsetVariable,
     RequiredVariable,
+    ContainerEnvMissing,
     ComposeTimeExpansion,
     DotenvSyntax,
     DotenvDrift,
     ImageRequiredEnv,
+    EnvBoolCast,
     InvalidRequirement,
     RequirementOutsideContext,
     IncludeMissing,
     ConflictingPins,
     LocalProjectInvalid,
+    ModuleNotFound,
+    ModuleNotCopied,
+    UndeclaredDependency,
+    EntrypointMissing,
+    StdlibVersionMismatch,
+    CommandNotInImage,
     CopySourceMissing,
     CopyFromUnknownStage,
     BaseImageInvalid,

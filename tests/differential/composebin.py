@@ -43,8 +43,9 @@ class ComposeRun:
     @property
     def error(self) -> str:
         """Compose's error text: stderr without its warning lines."""
-        lines = [line for line in self.stderr.splitlines() if not line.startswith("time=")]
-        return "\n".join(lines)
+        # split on "\n" only: a message may quote a value that ends in "\r"
+        lines = [line for line in self.stderr.split("\n") if not line.startswith("time=")]
+        return "\n".join(lines).rstrip("\n")
 
     def environment(self, service: str) -> dict[str, str | None]:
         """A service's environment, with compose's `$$` output escaping undone."""
@@ -89,8 +90,8 @@ def run_config(
         env=clean,
         cwd=project_dir,
         capture_output=True,
-        text=True,
         timeout=60,
         check=False,
     )
-    return ComposeRun(done.returncode, done.stdout, done.stderr)
+    # decode by hand: text mode would turn a "\r\n" that ends a quoted message into "\n"
+    return ComposeRun(done.returncode, done.stdout.decode(), done.stderr.decode())

@@ -90,6 +90,4 @@ def _cause(result: str) -> tuple[str, str]:
 def test_rejected_files_are_rejected_for_the_same_cause(rel: str, result: str) -> None:
     code, needle = _cause(result)
     errors = _errors(_check(rel))
-    assert any(d.code == code and needle in d.message for d in errors), [
-        f"{d.code} {d.message}" for d in errors
-    ]
+    assert any(d.code == code and needle in d.message for d in errors), [f"{d.code} {d.message}" for d in errors]

@@ -276,6 +276,13 @@ def test_json_with_non_string_is_a_problem() -> None:
     assert df.instructions[1].args == ()
 
 
+def test_json_numbers_go_cannot_decode_mean_shell_form() -> None:
+    df = parse("FROM a\nRUN [1e400]\n")
+    assert df.instructions[1].args == ("[1e400]",)
+    assert not df.instructions[1].json_form
+    assert df.problems == ()
+
+
 def test_empty_json_array() -> None:
     inst = only("CMD []\n")
     assert inst.json_form
@@ -467,7 +474,9 @@ def test_instruction_level_problems() -> None:
         ParseProblem("unknown flag: --form", 3, 6, 3, 14),
         ParseProblem("SHELL requires the arguments to be in JSON form", 4, 7, 4, 17),
         ParseProblem("missing a value on flag: --network", 5, 5, 5, 14),
-        ParseProblem('invalid name for build stage: "1bad", name can\'t start with a number or contain symbols', 6, 6, 6, 15),
+        ParseProblem(
+            'invalid name for build stage: "1bad", name can\'t start with a number or contain symbols', 6, 6, 6, 15
+        ),
         ParseProblem("expecting boolean value for flag --link, not: maybe", 7, 6, 7, 18),
         ParseProblem("FROM isn't allowed as an ONBUILD trigger", 8, 9, 8, 15),
         ParseProblem("HEALTHCHECK NONE takes no arguments", 9, 13, 9, 19),

@@ -21,6 +21,11 @@ _SEVERITY = {
 }
 
 
+def _braced(lines: list[str], line: int, col: int) -> bool:
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return text[col - 1 : col + 1] == "${"
+
+
 class DotenvSyntax(Rule):
     """An env file has a line compose reads differently from what it looks like.
 
@@ -54,7 +59,10 @@ class DotenvSyntax(Rule):
             source = project.tree.read_text(path)
             if not isinstance(source, SourceText):
                 continue
+            lines = source.text.splitlines()
             for issue in lint_dotenv(source.text, source.path):
+                if issue.kind is IssueKind.DOLLAR_INTERPOLATED and _braced(lines, issue.line, issue.col):
+                    continue  # `${NAME}` is an unmistakably deliberate reference
                 yield self.at(
                     Span(source.path, issue.line, issue.col, issue.line, issue.end_col),
                     issue.message,

@@ -1,0 +1,91 @@
+"""Programs a container runs (command, entrypoint, health check) and whether its image has them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from preflight.diagnostics import Span
+from preflight.model.compose import Service
+from preflight.model.entrypoint import ProgramUse, healthcheck_programs
+from preflight.model.image import Stage
+from preflight.model.images import ImageModel
+from preflight.model.project import Project
+from preflight.parse.yaml import YMap, YScalar, YSeq
+
+_INSTALL = re.compile(r"\b(apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^;&|]*\b(install|add)\b(?P<args>[^;&|]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramCheck:
+    """A program the service runs that its image does not have."""
+
+    service: Service
+    program: str
+    span: Span
+    context: str
+    image: str
+
+
+def _installed_by_run(stages: list[Stage], program: str) -> bool:
+    """A RUN that installs a package of that name (apt-get/apk/yum/dnf), or COPYs the program."""
+    for stage in stages:
+        for run in stage.runs:
+            for match in _INSTALL.finditer(run.command):
+                words = {w.split("=")[0] for w in match.group("args").split()}
+                if program in words or any(w.startswith(program) for w in words):
+                    return True
+        for op in stage.copies:
+            if op.dest is not None and (op.dest.rsplit("/", 1)[-1] == program or op.from_image is not None):
+                return True
+    return False
+
+
+def _healthcheck(service: Service) -> tuple[list[str] | str | None, Span | None]:
+    health = service.get("healthcheck")
+    test = health.get("test") if isinstance(health, YMap) else None
+    if isinstance(test, YSeq):
+        items = [i for i in test.items if isinstance(i, YScalar)]
+        if any(i.unknown for i in items):
+            return None, None
+        return [i.text() for i in items], test.span
+    if isinstance(test, YScalar) and not test.unknown and test.value:
+        return test.text(), test.span
+    return None, None
+
+
+def missing_programs(project: Project) -> Iterator[ProgramCheck]:
+    """Programs in health checks and commands that the image is known not to have."""
+    from preflight.knowledge import has_program
+
+    runtimes = {id(r.service): r for r in project.runtimes()}
+    for _compose, service in project.services():
+        model: ImageModel | None = project.image_of(service)
+        stages: list[Stage] = []
+        base: str | None = None
+        if model is not None and model.image is not None and model.image.final is not None:
+            chain = model.image.chain(model.image.final)
+            stages = chain
+            base = chain[-1].base
+        elif service.get("build") is None:
+            image = service.scalar("image")
+            base = image.text() if image is not None and not image.unknown else None
+        if base is None:
+            continue
+        uses: list[tuple[ProgramUse, Span]] = []
+        test, test_span = _healthcheck(service)
+        if test is not None and test_span is not None:
+            uses.extend((use, test_span) for use in healthcheck_programs(test))
+        runtime = runtimes.get(id(service))
+        if runtime is not None and runtime.analysis is not None:
+            uses.extend((use, runtime.arg_span(use.arg_index)) for use in runtime.analysis.programs if not use.conditional)
+        for use, span in uses:
+            if use.managed_by is not None:
+                continue
+            name = use.path or use.name
+            if has_program(base, name) is not False or _installed_by_run(stages, use.name.rsplit("/", 1)[-1]):
+                continue
+            yield ProgramCheck(service, use.name, span, use.context, base)
+
+

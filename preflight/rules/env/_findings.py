@@ -1,0 +1,15 @@
+"""Shared by PF203/PF208: the runtime environment findings, computed once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.model.env_check import EnvFinding, check_env
+from preflight.model.project import Project
+
+
+def env_findings(project: Project, code: str) -> Iterator[EnvFinding]:
+    """The runtime environment findings of one rule."""
+    for finding in project.memo("env", lambda: check_env(project)):
+        if finding.code == code:
+            yield finding

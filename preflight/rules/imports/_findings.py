@@ -1,0 +1,15 @@
+"""Shared by the import rules: the project's import findings, computed once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.model.import_check import ImportFinding, check_imports
+from preflight.model.project import Project
+
+
+def import_findings(project: Project, code: str) -> Iterator[ImportFinding]:
+    """The import findings of one rule."""
+    for finding in project.memo("imports", lambda: check_imports(project)):
+        if finding.code == code:
+            yield finding

@@ -1,0 +1,40 @@
+"""PF401."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.project import Project
+from preflight.rules.base import Rule
+from preflight.rules.imports._findings import import_findings
+
+
+class ModuleNotFound(Rule):
+    """A module the container imports is provided by nothing in the image.
+
+    ## What it does
+    Follows the imports of each service's code from its entry point through the image model
+    (files really COPYed, on the container's `sys.path`) and reports a third-party import that
+    no requirement the image installs provides, when every installed distribution's dependencies
+    are known (otherwise PF403 warns instead). Imports guarded by `try/except ImportError` or
+    `if TYPE_CHECKING:` are optional and never reported.
+
+    ## Why is this bad?
+    The container dies at start with `ModuleNotFoundError: No module named 'yaml'`.
+
+    ## Example
+    `import yaml` in `app/main.py`, with no `PyYAML` in the image's requirements.
+
+    ## Use instead
+    Add the distribution (`PyYAML`) to the requirements file the Dockerfile installs.
+    """
+
+    id = "PF401"
+    name = "module-not-found"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Findings of the import analysis for this rule."""
+        for f in import_findings(project, self.id):
+            yield self.at(f.span, f.message, help=f.help, service=f.service, related=f.related, severity=f.severity)

@@ -1,0 +1,38 @@
+"""PF405."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.project import Project
+from preflight.rules.base import Rule
+from preflight.rules.imports._findings import import_findings
+
+
+class StdlibVersionMismatch(Rule):
+    """A standard-library module that the image's Python does not have.
+
+    ## What it does
+    Judges imports against the standard library of the image's Python version (from the base
+    image tag, `python:3.10-slim` -> 3.10): `tomllib` needs 3.11, `distutils` and `imp` are gone
+    in 3.12, and `python:3.12+` images no longer ship `setuptools`/`pkg_resources`.
+
+    ## Why is this bad?
+    The code works on the developer's Python and fails in the container.
+
+    ## Example
+    `import tomllib` in an image built `FROM python:3.10-slim`.
+
+    ## Use instead
+    Install the backport (`tomli`, `setuptools`) or use a newer base image.
+    """
+
+    id = "PF405"
+    name = "stdlib-version-mismatch"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """Findings of the import analysis for this rule."""
+        for f in import_findings(project, self.id):
+            yield self.at(f.span, f.message, help=f.help, service=f.service, related=f.related, severity=f.severity)

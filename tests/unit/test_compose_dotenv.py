@@ -1,0 +1,204 @@
+"""Compose's `.env` parser (compose-go dotenv) and the PF205 env-file lint, exactly."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from preflight.diagnostics import ParseProblem
+from preflight.parse.compose_dotenv import (
+    DotenvEntry,
+    DotenvIssue,
+    DotenvIssueKind,
+    Quote,
+    lint_dotenv,
+    parse_compose_dotenv,
+)
+from preflight.parse.interpolate import UNKNOWN, Unknown
+
+BASIC = """# comment
+A=1
+export B=two words  # c
+C: yaml
+  D = spaced
+E='single $A \\n'
+F="double\\t$A \\"q\\""
+G="multi
+line"
+H
+"""
+
+
+def values(text: str, env: dict[str, str] | None = None, raw: bool = False) -> dict[str, str | Unknown | None]:
+    return dict(parse_compose_dotenv(text, ".env", (env or {}).get, raw=raw).values)
+
+
+def test_entries_with_positions() -> None:
+    parsed = parse_compose_dotenv(BASIC, ".env", {"H": "h", "A": "outer"}.get)
+    assert parsed.path == ".env"
+    assert parsed.problems == ()
+    assert parsed.entries == (
+        DotenvEntry("A", "1", "1", Quote.NONE, 2, 1, 2, 3, 2),
+        DotenvEntry("B", "two words", "two words", Quote.NONE, 3, 8, 3, 10, 3, True, False, True),
+        DotenvEntry("C", "yaml", "yaml", Quote.NONE, 4, 1, 4, 4, 4, False, True, False, ":"),
+        DotenvEntry("D", "spaced", "spaced", Quote.NONE, 5, 3, 5, 7, 5, False, True),
+        DotenvEntry("E", "single $A \\n", "'single $A \\n'", Quote.SINGLE, 6, 1, 6, 3, 6),
+        DotenvEntry(
+            "F", 'double\touter "q"', '"double\\t$A \\"q\\""', Quote.DOUBLE, 7, 1, 7, 3, 7, dollars=((7, 12, 14),)
+        ),
+        DotenvEntry("G", "multi\nline", '"multi\nline"', Quote.DOUBLE, 8, 1, 8, 3, 9),
+        DotenvEntry("H", "h", "", Quote.NONE, 10, 1, 10, 2, 10, separator="", inherited=True),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A=1 # comment\nB=2#not\nC=#x\nD= #y\n", {"A": "1", "B": "2#not", "C": "#x", "D": "#y"}),
+        ("A=a\t#tab is no comment start\n", {"A": "a\t#tab is no comment start"}),
+        ("A=  padded  \t\n", {"A": "padded"}),
+        ("A=1\r\nB='x'\r\n", {"A": "1", "B": "x"}),
+        ("\ufeffA=1\n", {"A": "1"}),
+        ('A=\'it\\\'s\'\nB="say \\"hi\\""\n', {"A": "it's", "B": 'say "hi"'}),
+        ('A="\\n\\t\\\\\\$x\\a\\b\\f\\v\\r"\n', {"A": "\n\t\\$x\a\b\f\v\r"}),
+        ('A="\\0101\\0377|\\0400|\\0|\\01|\\0999|\\c|\\x"\n', {"A": "A\xff|\\400|\\|\\1|\\999|\\c|\\x"}),
+        ("A='\\n\\\\ $B'\n", {"A": "\\n\\\\ $B"}),
+        ('A="x"trailing\n', {"A": "x", "trailing": None}),
+        ("export\tA=1\nexportB=2\n", {"A": "1", "exportB": "2"}),
+        ("I.J-K[0]=ok\nk\u0661=digit\n\u00e4=letter\n", {"I.J-K[0]": "ok", "k\u0661": "digit", "\u00e4": "letter"}),
+        ("A=1\nA=2\n", {"A": "2"}),
+        ("A=x\n=empty key\n", {"A": "x", "": "empty key"}),
+        ("LAST", {"": "LAST"}),  # no `=` and no newline: compose reads a value for key ""
+        ("A:b=c\n", {"A": "b=c"}),
+    ],
+)
+def test_values(text: str, expected: dict[str, str | None]) -> None:
+    assert values(text) == expected
+
+
+def test_interpolation_looks_up_the_environment_first_then_earlier_keys() -> None:
+    text = 'A=file\nB=$A\nC=${MISSING:-$A}\nD="${A}"\nE=\'$A\'\nF=$$A\nG="\\$A"\n'
+    assert values(text) == {"A": "file", "B": "file", "C": "file", "D": "file", "E": "$A", "F": "$A", "G": "$A"}
+    assert values(text, {"A": "env"})["B"] == "env"
+    # a later definition is not visible
+    assert values("B=$A\nA=1\n")["B"] == ""
+    parsed = parse_compose_dotenv("B=$A\n", ".env")
+    assert parsed.unset == ("A",)
+
+
+def test_bare_keys_take_their_value_from_the_environment() -> None:
+    assert values("A\n", {"A": "env"}) == {"A": "env"}
+    assert values("A\n") == {"A": None}
+    assert values("A=1\nA\n") == {"A": "1"}  # not found: the earlier value stays
+    parsed = parse_compose_dotenv("A  \nB\n", ".env", {"B": "b"}.get)
+    assert [(e.key, e.value, e.inherited, e.separator) for e in parsed.entries] == [
+        ("A", None, True, ""),
+        ("B", "b", True, ""),
+    ]
+
+
+def test_unknown_lookup_values_propagate() -> None:
+    parsed = parse_compose_dotenv("A\nB=x$S\nC='$S'\n", ".env", lambda name: UNKNOWN)
+    assert dict(parsed.values) == {"A": UNKNOWN, "B": UNKNOWN, "C": "$S"}
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("A$B=1\n", ParseProblem('line 1: unexpected character "$" in variable name "A$B=1"', 1, 2, 1, 3)),
+        ("\n\nA B=1\n", ParseProblem("line 3: key cannot contain a space", 3, 1, 3, 4)),
+        # compose's own line counter lags after a bare key followed by blanks
+        ("A  \nB=1\nC D=2\n", ParseProblem("line 2: key cannot contain a space", 3, 1, 3, 4)),
+        ('X=1\nA="abc\nd\ne', ParseProblem('line 4: unterminated quoted value "abc', 2, 3, 2, 7)),
+        ("export ", ParseProblem("zero length string", 1, 1, 1, 8)),
+        ("A=${B:?boom}\n", ParseProblem("required variable B is missing a value: boom", 1, 3, 1, 13)),
+        ("A=x${B\n", ParseProblem('Invalid template: "x${B"', 1, 4, 1, 6)),
+        ("A='\\'\n", ParseProblem("line 2: unterminated quoted value '\\'", 1, 3, 1, 6)),
+    ],
+)
+def test_problems_carry_compose_message_and_position(text: str, problem: ParseProblem) -> None:
+    assert parse_compose_dotenv(text, ".env").problems[0] == problem
+
+
+def test_parsing_resumes_after_a_problem() -> None:
+    parsed = parse_compose_dotenv("A=1\nB C=2\nD=3\nE$=4\nF=5\n", ".env")
+    assert [p.line for p in parsed.problems] == [2, 4]
+    assert dict(parsed.values) == {"A": "1", "D": "3", "F": "5"}
+
+
+def test_raw_format_is_docker_env_file() -> None:
+    text = '# c\n  A=1 \nB="q" $X\nC\nD\n\tE==x\r\n'
+    parsed = parse_compose_dotenv(text, "raw.env", {"C": "c"}.get, raw=True)
+    assert dict(parsed.values) == {"A": "1 ", "B": '"q" $X', "C": "c", "D": None, "E": "=x"}
+    assert parsed.entries[0] == DotenvEntry("A", "1 ", "1 ", Quote.NONE, 2, 3, 2, 5, 2)
+    assert parsed.problems == ()
+    bad = parse_compose_dotenv("=1\nA B=2\n", "raw.env", raw=True).problems
+    assert bad == (
+        ParseProblem("no variable name on line '=1'", 1, 1, 1, 3),
+        ParseProblem("variable 'A B' contains whitespaces", 2, 1, 2, 4),
+    )
+
+
+# --- lint -----------------------------------------------------------------------------------
+
+
+def kinds(text: str) -> list[tuple[DotenvIssueKind, int, int, int, str | None]]:
+    return [(i.kind, i.line, i.col, i.end_col, i.key) for i in lint_dotenv(text, ".env")]
+
+
+def test_lint_accepts_ordinary_files() -> None:
+    text = "# settings\nexport A=1\nB='r3d!s$ecret'\nC=\"a\\$b\"\nD=$$x\nE=plain # note\n"
+    assert lint_dotenv(text, ".env") == ()
+
+
+def test_lint_dollar_interpolated() -> None:
+    assert kinds('PASS=ab$cd\nQ="x${Y}"\n') == [
+        (DotenvIssueKind.DOLLAR_INTERPOLATED, 1, 8, 11, "PASS"),
+        (DotenvIssueKind.DOLLAR_INTERPOLATED, 2, 5, 9, "Q"),
+    ]
+    assert kinds("A=cost$\nB=a$1\n") == []  # a `$` that is no reference stays literal
+
+
+def test_lint_duplicates_spaces_and_colon() -> None:
+    assert kinds("A=1\nA=2\nB = 3\nC: 4\n") == [
+        (DotenvIssueKind.DUPLICATE_KEY, 2, 1, 2, "A"),
+        (DotenvIssueKind.SPACES_AROUND_EQUALS, 3, 1, 5, "B"),
+        (DotenvIssueKind.SPACES_AROUND_EQUALS, 4, 1, 4, "C"),
+    ]
+    (issue,) = lint_dotenv("X=1\nX=2\n", ".env")
+    assert issue == DotenvIssue(
+        DotenvIssueKind.DUPLICATE_KEY,
+        "X is defined more than once (first on line 1); Compose uses the last one",
+        2,
+        1,
+        2,
+        "X",
+    )
+
+
+def test_lint_unquoted_multiline_and_invalid_lines() -> None:
+    pem = "KEY=-----BEGIN PRIVATE KEY-----\nMIIEv+QIBAD\n-----END PRIVATE KEY-----\n"
+    assert kinds(pem) == [
+        (DotenvIssueKind.UNQUOTED_MULTILINE, 1, 5, 32, "KEY"),
+        (DotenvIssueKind.INVALID_LINE, 2, 6, 7, None),
+        (DotenvIssueKind.INVALID_LINE, 3, 1, 26, None),
+    ]
+    assert kinds("A=one \\\nB=2\n") == [(DotenvIssueKind.UNQUOTED_MULTILINE, 1, 3, 8, "A")]
+    assert kinds('A="open\n') == [(DotenvIssueKind.INVALID_LINE, 1, 3, 8, "A")]
+    assert kinds("=1\nLAST") == [
+        (DotenvIssueKind.INVALID_LINE, 1, 1, 2, None),
+        (DotenvIssueKind.INVALID_LINE, 2, 1, 5, None),
+    ]
+    assert kinds("A=${B\n") == [(DotenvIssueKind.INVALID_LINE, 1, 3, 5, "A")]
+
+
+secret = st.text(st.sampled_from("abcXYZ019!@%^&*()[]{}<>~`|;,./?+-_"), min_size=8, max_size=16)
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(secret, st.sampled_from(["K={}", "K={} x\nK={}", 'K="{}', "K B={}", "K$={}", "K = {}$x", "K={}\\", "{}"]))
+def test_lint_messages_never_show_values(value: str, shape: str) -> None:
+    text = shape.replace("{}", value) + "\n"
+    for issue in lint_dotenv(text, ".env"):
+        assert value not in issue.message
