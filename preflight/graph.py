@@ -32,9 +32,10 @@ if TYPE_CHECKING:
 __all__ = ["Cluster", "Edge", "Finding", "Node", "StackGraph", "build_graph", "worst"]
 
 ENV_EDGE_CODE = "PF203"
-"""Findings of this code are drawn as an edge from their file to their service."""
+"""Findings of this code are drawn as an edge from the env file they name to their service."""
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_]+")
+_QUOTED_NAME = re.compile(r"`\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?`")
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +300,21 @@ def _add_volumes(b: _Builder, ci: int, compose: ComposeProject, ids: dict[str, s
         b.edges.append(Edge(ids[service.name], volume_ids[use.name], "volume", label, findings, broken))
 
 
+def _env_source(d: Diagnostic) -> str:
+    """The env file a PF203 finding names among its related locations, else its own file."""
+    for related in d.related:
+        name = related.span.path.rsplit("/", 1)[-1]
+        if name.startswith(".env") or name.endswith(".env"):
+            return related.span.path
+    return d.span.path
+
+
+def _env_label(finding: Finding) -> str:
+    """`PF203 REDIS_PASSWORD`: the code and the variable's name (the first one in backticks)."""
+    match = _QUOTED_NAME.search(finding.message)
+    return f"{finding.code} {match.group(1)}" if match else finding.short(48)
+
+
 def _attach(b: _Builder) -> None:
     """Put every finding on its services (and PF203 edges), the rest on a note per cluster."""
     per_service: dict[str, list[Finding]] = {}
@@ -314,12 +330,13 @@ def _attach(b: _Builder) -> None:
         if not owners and index not in b.used:
             notes.setdefault(ci if ci is not None else -1, []).append(finding)
         if d.code == ENV_EDGE_CODE and owners and ci is not None:
-            key = (ci, d.span.path)
+            source = _env_source(d)
+            key = (ci, source)
             if key not in env_nodes:
-                env_nodes[key] = b.new_id(ci, "env", d.span.path)
-                b.nodes.append(Node(env_nodes[key], "env", d.span.path, ci))
+                env_nodes[key] = b.new_id(ci, "env", source)
+                b.nodes.append(Node(env_nodes[key], "env", source, ci))
             for owner in owners:
-                b.edges.append(Edge(env_nodes[key], owner, "env", finding.short(48), (finding,), broken=True))
+                b.edges.append(Edge(env_nodes[key], owner, "env", _env_label(finding), (finding,), broken=True))
     b.nodes[:] = [replace(n, findings=tuple(per_service.get(n.id, ()))) for n in b.nodes]
     for ci in sorted(notes):
         note = Node(b.new_id(ci, "note", "notes"), "note", "findings outside any service", ci, (), tuple(notes[ci]))

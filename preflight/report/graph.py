@@ -63,8 +63,12 @@ def _colors(node: Node) -> tuple[str, str]:
 
 
 def _lines(node: Node) -> list[str]:
-    """The label's lines after the title: details, then one line per finding."""
-    return [*node.details, *(f.short(_LABEL_WIDTH) for f in node.findings)]
+    """The label's lines after the title: details, then one line per finding (repeats counted)."""
+    counts: dict[str, int] = {}
+    for finding in node.findings:
+        short = finding.short(_LABEL_WIDTH)
+        counts[short] = counts.get(short, 0) + 1
+    return [*node.details, *(text if n == 1 else f"{text} (x{n})" for text, n in counts.items())]
 
 
 def _tooltip(title: str, lines: list[str], messages: list[str]) -> str:

@@ -14,7 +14,7 @@ import pytest
 
 from preflight.cli import main
 from preflight.config import Config
-from preflight.diagnostics import Diagnostic, Report, Severity, Span
+from preflight.diagnostics import Diagnostic, Related, Report, Severity, Span
 from preflight.engine import check
 from preflight.graph import StackGraph, build_graph
 from preflight.model.build import build_project
@@ -176,31 +176,45 @@ def test_warning_is_orange(tmp_path: Path) -> None:
     assert "PF201 variable `NOT_SET_ANYWHERE` is not set" in nodes[web.id]["label"]
 
 
-def test_pf203_findings_become_a_red_edge_to_the_service(tmp_path: Path) -> None:
+def test_pf203_findings_become_a_red_edge_from_the_env_file(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27\n", encoding="utf-8")
     (tmp_path / ".env").write_text("API_URL=http://x\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text("import os\nos.environ['API_URL']\n", encoding="utf-8")
     finding = Diagnostic(
         "PF203",
-        "env-not-passed",
+        "container-env-missing",
         Severity.ERROR,
-        '`API_URL` is set in .env but never reaches "web"',
-        Span(".env", 1, 1, 1, 8),
+        '`API_URL` is read here, but the container of service "web" does not receive it',
+        Span("app.py", 2, 1, 2, 22),
         service="web",
+        related=(Related(Span(".env", 1, 1), "`API_URL` is set here, for compose interpolation only"),),
     )
     graph = build_graph(build_project(tmp_path, Config()), Report([finding]))
     env, web = graph.find("env", ".env"), graph.find("service", "web")
     assert env is not None
     assert web is not None
     (edge,) = [e for e in graph.edges if e.kind == "env"]
-    assert (edge.source, edge.target, edge.broken) == (env.id, web.id, True)
-    assert edge.label.startswith("PF203 `API_URL` is set in .env")
+    assert (edge.source, edge.target, edge.broken, edge.label) == (env.id, web.id, True, "PF203 API_URL")
     assert web.severity is Severity.ERROR
     nodes, edges = parse_dot(render_dot(graph))
     assert edges == [(env.id, web.id, edges[0][2])]
     assert edges[0][2]["color"] == RED
     assert edges[0][2]["style"] == "dashed"
-    assert 'never reaches "web"' in nodes[web.id]["tooltip"]
+    assert "does not receive it" in nodes[web.id]["tooltip"]
     assert "http://x" not in render_dot(graph) + render_mermaid(graph)
+
+
+def test_pf203_edges_in_the_incident() -> None:
+    report = check(INCIDENT, Config())
+    graph = build_graph(build_project(INCIDENT, Config()), report)
+    pf203 = [d for d in report.diagnostics if d.code == "PF203" and d.service is not None]
+    env_edges = [e for e in graph.edges if e.kind == "env"]
+    assert len(env_edges) == len(pf203)
+    assert sorted(graph.node(e.target).name for e in env_edges) == sorted(str(d.service) for d in pf203)
+    assert ("api-gateway", "PF203 REDIS_PASSWORD") in {(graph.node(e.target).name, e.label) for e in env_edges}
+    env = graph.find("env", ".env")
+    assert env is not None
+    assert all(e.source == env.id and e.broken for e in graph.edges if e.kind == "env")
 
 
 def test_interpolated_labels_are_shown_as_written(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ class EntrypointMissing(Rule):
             for entry, why in runtime.missing_entries:
                 yield self.at(
                     runtime.arg_span(entry.source_arg_index),
-                    f'service "{service}" runs {entry.launcher} on {why}',
+                    f'service "{service}" starts with {entry.launcher}, but {why}',
                     help="COPY it into the image, or fix the module path (it is relative to the working directory)",
                     service=service,
                     related=[Related(runtime.model.spec.span, f"build context `{runtime.model.context_rel}`")],

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from config import X
+
+app = FastAPI()

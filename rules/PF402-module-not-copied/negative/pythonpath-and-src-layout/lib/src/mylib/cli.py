@@ -1,0 +1,1 @@
+from mylib import helpers

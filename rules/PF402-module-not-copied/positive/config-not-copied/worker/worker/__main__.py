@@ -1,0 +1,3 @@
+import telemetry
+
+telemetry.setup()

@@ -1,0 +1,4 @@
+import requests
+from fastapi import FastAPI
+
+app = FastAPI()
