@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
+from preflight.cli_image import image_command
+
 from preflight import __version__
 
 if TYPE_CHECKING:
@@ -390,3 +392,4 @@ cli.add_command(check)
 cli.add_command(graph_command)
 cli.add_command(rules_command)
 cli.add_command(rule_command)
+cli.add_command(image_command)

@@ -29,7 +29,7 @@ def image_command(
     from preflight.config import ConfigError, load_config
     from preflight.model.build import build_project
     from preflight.model.image_requirements import analyze_image
-    from preflight.report.image import render_image
+    from preflight.report.image import render_image, runtime_lines
 
     if (service is None) == (dockerfile is None):
         raise click.UsageError("give a SERVICE name or --dockerfile PATH")
@@ -62,5 +62,6 @@ def image_command(
         if not candidates:
             raise click.UsageError(f"{dockerfile}: not a Dockerfile of this repository")
         model = candidates[0]
-    click.echo(render_image(model, analyze_image(project.tree, model)), nl=False)
+    extra = [line for r in project.runtimes() if r.model is model for line in runtime_lines(r)]
+    click.echo(render_image(model, analyze_image(project.tree, model), extra), nl=False)
     return 0

@@ -22,6 +22,9 @@ class BuildPaths:
     dockerfile: Path | None
     dockerfile_span: Span
     inline: bool
+    context_shown: str = "."
+    """The context as written in compose (interpolated values are never shown)."""
+    dockerfile_shown: str = "Dockerfile"
 
 
 def is_remote(context: str) -> bool:
@@ -57,4 +60,6 @@ def build_paths(service: Service) -> BuildPaths | None:
     if not inline and not (dockerfile_node is not None and dockerfile_node.unknown):
         name = dockerfile_node.text() if dockerfile_node is not None else "Dockerfile"
         dockerfile = Path(name) if Path(name).is_absolute() else context / name
-    return BuildPaths(context, context_span, dockerfile, dockerfile_span, inline)
+    context_shown = context_node.as_written() if context_node is not None else "."
+    dockerfile_shown = dockerfile_node.as_written() if dockerfile_node is not None else "Dockerfile"
+    return BuildPaths(context, context_span, dockerfile, dockerfile_span, inline, context_shown, dockerfile_shown)

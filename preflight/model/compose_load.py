@@ -95,8 +95,8 @@ class Loader:
         result = interpolate(node.value, self.env.lookup)
         self._record(node, path, result, loaded)
         if result.value is None:
-            return YScalar(node.value, node.span, node.quoted, node.single_line, unknown=True)
-        return YScalar(_cast(path, result.value), node.span, True, node.single_line)
+            return YScalar(node.value, node.span, node.quoted, node.single_line, unknown=True, raw=node.value)
+        return YScalar(_cast(path, result.value), node.span, True, node.single_line, raw=node.value)
 
     def _record(self, node: YScalar, path: PathT, result: Interpolation, loaded: LoadedFile) -> None:
         service = str(path[1]) if len(path) >= 2 and path[0] == "services" else None

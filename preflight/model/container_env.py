@@ -42,6 +42,8 @@ class EnvFileRef:
     span: Span
     required: bool
     raw_format: bool
+    shown: str = ""
+    """The path as written in compose (interpolated values are never shown)."""
 
 
 def env_file_refs(service: Service) -> list[EnvFileRef]:
@@ -61,7 +63,7 @@ def env_file_refs(service: Service) -> list[EnvFileRef]:
             raw = isinstance(fmt, YScalar) and fmt.text() == "raw"
         if target is None or target.unknown or not target.text():
             continue
-        refs.append(EnvFileRef(service.base_dir / target.text(), target.span, required, raw))
+        refs.append(EnvFileRef(service.base_dir / target.text(), target.span, required, raw, target.as_written()))
     return refs
 
 

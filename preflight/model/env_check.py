@@ -168,7 +168,7 @@ def _command_refs(compose: ComposeProject, service: Service, env: RuntimeEnv) ->
     """`$VAR` that survives compose (written `$$VAR`) in command/entrypoint/healthcheck.test."""
     for attr, node, shell in _command_nodes(service):
         for item in node:
-            if not isinstance(item, YScalar) or item.unknown or not isinstance(item.value, str):
+            if item.unknown or not isinstance(item.value, str):
                 continue
             text = item.value
             assigned = set(re.findall(r"(?:^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)=", text))

@@ -23,6 +23,8 @@ class PublishedPort:
     host_ports: tuple[int, ...]
     protocol: str
     span: Span
+    interpolated: bool = False
+    """True when the port came through interpolation (its value is then never printed)."""
 
     def overlaps(self, other: PublishedPort) -> bool:
         """Same protocol and addresses that collide (the wildcard collides with everything)."""
@@ -42,7 +44,9 @@ def _short(item: YScalar) -> PublishedPort | None:
     if match is None or not match.group("host"):
         return None
     ip = (match.group("ip") or "").strip("[]")
-    return PublishedPort(ip, _range(match.group("host")), (match.group("proto") or "tcp").lower(), item.span)
+    return PublishedPort(
+        ip, _range(match.group("host")), (match.group("proto") or "tcp").lower(), item.span, item.raw is not None
+    )
 
 
 def _long(item: YMap) -> PublishedPort | None:
@@ -60,6 +64,7 @@ def _long(item: YMap) -> PublishedPort | None:
         ports,
         proto.text().lower() if isinstance(proto, YScalar) else "tcp",
         published.span,
+        published.raw is not None or (isinstance(ip, YScalar) and ip.raw is not None),
     )
 
 

@@ -165,9 +165,9 @@ def _follow(runtime: ServiceRuntime) -> None:
     locator = ModuleLocator(model.fs, runtime.stage, sys_dirs, model.context_rel)
     runtime.locator = locator
     for entry in runtime.entries:
-        hit = _entry_hit(runtime, locator, entry)
-        if hit is not None:
-            queue.append(hit)
+        start = _entry_hit(runtime, locator, entry)
+        if start is not None:
+            queue.append(start)
     if not runtime.entries and (runtime.analysis is None or runtime.analysis.unknown or runtime.argv is None):
         runtime.guessed = True
         for image_path, context_path in image_python_files(model.fs, runtime.stage):
@@ -175,8 +175,8 @@ def _follow(runtime: ServiceRuntime) -> None:
                 continue
             name = _module_name(image_path, sys_dirs)
             if name is not None:
-                hit = ModuleHit(name, image_path, context_path, image_path.endswith("__init__.py"), runtime.workdir)
-                queue.append((name, hit, None))
+                guess = ModuleHit(name, image_path, context_path, image_path.endswith("__init__.py"), runtime.workdir)
+                queue.append((name, guess, None))
     while queue:
         name, hit, via = queue.pop(0)
         if name in runtime.reached:

@@ -29,6 +29,12 @@ class YScalar:
     single_line: bool = True
     unknown: bool = False
     """True when the value came from interpolating a variable whose value cannot be known."""
+    raw: str | None = None
+    """The text as written, when interpolation changed it (show this, never the value)."""
+
+    def as_written(self) -> str:
+        """The scalar as the file spells it: safe to print (no interpolated values)."""
+        return self.raw if self.raw is not None else self.text()
 
     def text(self) -> str:
         """The value as compose would read it as a string."""

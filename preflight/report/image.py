@@ -5,6 +5,7 @@ from __future__ import annotations
 from preflight.model.image import Command, CopyOp, RunOp, Stage
 from preflight.model.image_requirements import InstallAnalysis
 from preflight.model.images import ImageModel
+from preflight.model.runtime import ServiceRuntime
 
 
 def _command(command: Command | None) -> str:
@@ -81,3 +82,46 @@ def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list
     for line in extra or []:
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def _written(runtime: ServiceRuntime, attr: str) -> str | None:
+    """A compose command/entrypoint as written (interpolated values are never shown)."""
+    from preflight.parse.yaml import YScalar, YSeq
+
+    node = runtime.service.get(attr)
+    if isinstance(node, YSeq):
+        return "[" + ", ".join(repr(i.as_written()) for i in node.items if isinstance(i, YScalar)) + "] (compose)"
+    if isinstance(node, YScalar) and node.value is not None:
+        return f"{node.as_written()!r} (compose)"
+    return None
+
+
+def runtime_lines(runtime: ServiceRuntime) -> list[str]:
+    """What the container of one service runs: command, entry points, sys.path, environment names."""
+    lines = [f"  container of service {runtime.service.name}:"]
+    final = runtime.stage
+    for attr, image_value in (("entrypoint", final.entrypoint), ("command", final.cmd)):
+        lines.append(f"    {attr}: {_written(runtime, attr) or _command(image_value)}")
+    lines.append(f"    working dir: {runtime.workdir}")
+    lines.append(f"    python: {runtime.python or '(unknown)'}")
+    for entry in runtime.entries:
+        target = entry.path or ":".join(p for p in (entry.module, entry.attribute) if p) or "(discovered)"
+        lines.append(f"    entry point: {entry.kind.value} {target} (via {entry.launcher}, {entry.role.value})")
+    if runtime.analysis is not None:
+        for reason in runtime.analysis.unknown:
+            lines.append(f"    not understood: {reason}")
+    if runtime.guessed:
+        lines.append("    (no entry point known: every Python file of the image is checked, as warnings)")
+    lines.append("    sys.path: " + (", ".join(runtime.sys_path) or "(none)") + ", site-packages")
+    provided = runtime.provided
+    dists = ", ".join(sorted(provided.distributions)) or "(none)"
+    lines.append(f"    site-packages: {dists}" + (" (and more: an install could not be understood)" if provided.unknown else ""))
+    lines.append(f"    modules reached: {len(runtime.reached)}")
+    names = sorted(runtime.env.vars)
+    origins = {n: runtime.env.vars[n].origin.value for n in names}
+    lines.append("    environment (names only):")
+    for name in names:
+        lines.append(f"      {name}  ({origins[name]})")
+    if not runtime.env.complete:
+        lines.append("      (the base image may set more)")
+    return lines

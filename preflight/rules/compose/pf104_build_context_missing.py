@@ -46,6 +46,6 @@ class BuildContextMissing(Rule):
             what = "is not a folder" if paths.context.exists() else "does not exist"
             yield self.at(
                 paths.context_span,
-                f'build context `{project.rel(paths.context)}` of service "{service.name}" {what}',
+                f'build context `{paths.context_shown}` of service "{service.name}" {what}',
                 service=service.name,
             )

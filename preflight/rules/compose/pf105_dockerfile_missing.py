@@ -48,7 +48,7 @@ class DockerfileMissing(Rule):
                 continue
             yield self.at(
                 paths.dockerfile_span,
-                f'Dockerfile `{project.rel(paths.dockerfile)}` of service "{service.name}" does not exist',
+                f'Dockerfile `{paths.dockerfile_shown}` (in context `{paths.context_shown}`) of service "{service.name}" does not exist',
                 help="`dockerfile:` is relative to the build context",
                 service=service.name,
             )

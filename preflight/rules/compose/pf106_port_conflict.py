@@ -53,12 +53,13 @@ class PortConflict(Rule):
                         if clash is None:
                             continue
                         other, first = clash
+                        shown = "a host port" if port.interpolated or first.interpolated else f"host port {number}"
                         yield self.at(
                             port.span,
-                            f'host port {number}/{port.protocol} of service "{service.name}" is already '
+                            f'{shown}/{port.protocol} of service "{service.name}" is already '
                             f'published by service "{other}"',
                             help="publish a different host port, or bind to another host address",
                             service=service.name,
-                            related=[Related(first.span, f'"{other}" publishes {number}/{port.protocol} here')],
+                            related=[Related(first.span, f'"{other}" publishes the same port here')],
                         )
                         break

@@ -48,7 +48,7 @@ class EnvFileMissing(Rule):
                 if ref.required and not ref.path.exists():
                     yield self.at(
                         ref.span,
-                        f'env file `{project.rel(ref.path)}` of service "{service.name}" not found',
+                        f'env file `{ref.shown}` of service "{service.name}" not found',
                         help="create it before deploying, or use `- path: ...` with `required: false`",
                         service=service.name,
                     )

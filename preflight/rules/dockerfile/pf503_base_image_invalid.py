@@ -47,9 +47,11 @@ class BaseImageInvalid(Rule):
                 continue
             problem = reference_problem(base)
             if problem is not None:
+                written = stage.from_inst.args[0] if stage.from_inst.args else base
+                shown = f"`{written}`" if written == base else f"`{written}` (after substitution)"
                 yield self.at(
                     stage.from_inst.span,
-                    f"base image `{base}` is not a valid image reference: {problem}",
+                    f"base image {shown} is not a valid image reference: {problem}",
                     service=service_of(model),
                 )
         for _compose, service in project.services():
@@ -60,6 +62,7 @@ class BaseImageInvalid(Rule):
             if problem is not None:
                 yield self.at(
                     image.span,
-                    f'image `{image.text()}` of service "{service.name}" is not a valid image reference: {problem}',
+                    f'image `{image.as_written()}` of service "{service.name}" is not a valid image reference'
+                    + (f": {problem}" if image.raw is None else f" once interpolated: {problem}"),
                     service=service.name,
                 )
