@@ -175,9 +175,7 @@ def load_baseline(text: str) -> Baseline:
     try:
         document: object = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BaselineError(
-            f"baseline is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
+        raise BaselineError(f"baseline is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     if not isinstance(document, dict):
         raise BaselineError(f"baseline must be a JSON object, got {_describe(document)}")
     tool = document.get("tool")
@@ -186,8 +184,7 @@ def load_baseline(text: str) -> Baseline:
     version = document.get("version")
     if isinstance(version, bool) or version != BASELINE_VERSION:
         raise BaselineError(
-            f"unsupported baseline version {json.dumps(version)}; "
-            f"this preflight reads version {BASELINE_VERSION}"
+            f"unsupported baseline version {json.dumps(version)}; this preflight reads version {BASELINE_VERSION}"
         )
     if "entries" not in document:
         raise BaselineError("baseline is missing the 'entries' array")
@@ -238,6 +235,4 @@ def apply_baseline(
             available[entry.fingerprint] -= 1
             fixed_entries.append(entry)
     fixed_entries.reverse()
-    return BaselineResult(
-        new=new, matched=matched, fixed=len(fixed_entries), fixed_entries=tuple(fixed_entries)
-    )
+    return BaselineResult(new=new, matched=matched, fixed=len(fixed_entries), fixed_entries=tuple(fixed_entries))

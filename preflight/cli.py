@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
-from preflight.cli_image import image_command
-
 from preflight import __version__
+from preflight.cli_image import image_command
 
 if TYPE_CHECKING:
     import threading

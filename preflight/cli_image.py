@@ -9,9 +9,17 @@ import click
 
 @click.command("image")
 @click.argument("service", required=False)
-@click.option("--dockerfile", type=click.Path(dir_okay=False, path_type=Path), help="A Dockerfile instead of a service.")
-@click.option("--path", "root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-              help="The repository root.")
+@click.option(
+    "--dockerfile", type=click.Path(dir_okay=False, path_type=Path), help="A Dockerfile instead of a service."
+)
+@click.option(
+    "--path",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The repository root.",
+)
 @click.option("-f", "--compose-file", multiple=True, help="Compose file(s), in merge order.")
 @click.option("--env-file", multiple=True, help="Env file(s) for interpolation instead of .env.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file.")
@@ -58,7 +66,11 @@ def image_command(
     else:
         assert dockerfile is not None  # noqa: S101 - checked above
         target = dockerfile.resolve()
-        candidates = [m for m in project.images if m.spec.dockerfile_path is not None and m.spec.dockerfile_path.resolve() == target]
+        candidates = [
+            m
+            for m in project.images
+            if m.spec.dockerfile_path is not None and m.spec.dockerfile_path.resolve() == target
+        ]
         if not candidates:
             raise click.UsageError(f"{dockerfile}: not a Dockerfile of this repository")
         model = candidates[0]

@@ -10,8 +10,24 @@ from pathlib import Path
 from preflight.model.compose import DEFAULT_COMPOSE_FILES
 
 SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache",
-     ".ruff_cache", ".pytest_cache", "site-packages", ".eggs", "dist", "build"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+        ".eggs",
+        "dist",
+        "build",
+    }
 )
 
 
@@ -42,7 +58,9 @@ def default_files(directory: Path, names: set[str]) -> tuple[Path, ...]:
 def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
     """Whether a root-relative POSIX path matches an `exclude` pattern (or lies under one)."""
     return any(
-        fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, p.rstrip("/") + "/*") or rel.startswith(p.rstrip("/") + "/")
+        fnmatch.fnmatchcase(rel, p)
+        or fnmatch.fnmatchcase(rel, p.rstrip("/") + "/*")
+        or rel.startswith(p.rstrip("/") + "/")
         for p in patterns
     )
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import re
-from collections.abc import Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from preflight.config import Config
 from preflight.diagnostics import Diagnostic, Report
 from preflight.errors import InternalError
 from preflight.files import SourceText, SourceTree, files_read
 from preflight.rules import ALL_RULES
-from preflight.rules.base import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from preflight.config import Config
+    from preflight.rules.base import Rule
 
 _SUPPRESSION = re.compile(r"#\s*preflight:\s*ignore(?:\[(?P<codes>[A-Za-z0-9,\s]*)\])?")
 
@@ -34,14 +38,14 @@ def check(root: Path, config: Config, cwd: Path | None = None) -> Report:
 
     try:
         project = build_project(root, config, cwd)
-    except Exception as err:  # noqa: BLE001 - turned into exit 3 naming the stage
+    except Exception as err:
         raise InternalError("loading the project model", err) from err
     found: list[Diagnostic] = []
     for rule_class in select_rules(config):
         rule = rule_class()
         try:
             found.extend(rule.check(project))
-        except Exception as err:  # noqa: BLE001 - turned into exit 3 naming the rule
+        except Exception as err:
             raise InternalError(f"rule {rule.id} ({rule.name})", err) from err
     return finish(found, config, project.tree)
 

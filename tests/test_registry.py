@@ -32,7 +32,12 @@ def test_every_rule_module_is_registered_in_its_family() -> None:
     for info in pkgutil.walk_packages(preflight.rules.__path__, "preflight.rules."):
         module = importlib.import_module(info.name)
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == info.name:
+            if (
+                isinstance(value, type)
+                and issubclass(value, Rule)
+                and value is not Rule
+                and value.__module__ == info.name
+            ):
                 found.add(info.name)
                 assert value.id[2] in FAMILY
                 assert info.name.split(".")[2] == FAMILY[value.id[2]], info.name

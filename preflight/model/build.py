@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from preflight.config import Config
 from preflight.discover import ComposeTarget, explicit_target, find_compose_projects
 from preflight.files import SourceTree
 from preflight.model.compose_load import load_project
 from preflight.model.env import build_env
 from preflight.model.project import Project
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.config import Config
 
 
 def _env_string(values: dict[str, object], name: str) -> str | None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Span
-from preflight.model.compose import Service
 from preflight.parse.yaml import YMap, YScalar
+
+if TYPE_CHECKING:
+    from preflight.diagnostics import Span
+    from preflight.model.compose import Service
 
 _REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)|\.git(#.*)?$", re.IGNORECASE)
 

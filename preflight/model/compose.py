@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Span
-from preflight.model.env import InterpolationEnv
 from preflight.model.merge import as_mapping
 from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.diagnostics import Span
+    from preflight.model.env import InterpolationEnv
 
 DEFAULT_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 RESOURCE_KINDS = ("volumes", "networks", "secrets", "configs")

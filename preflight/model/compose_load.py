@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Span
 from preflight.files import FileProblem, SourceTree
@@ -20,11 +21,13 @@ from preflight.model.compose import (
     VarStatus,
     VarUse,
 )
-from preflight.model.env import InterpolationEnv
 from preflight.model.merge import merge_maps
 from preflight.model.yamlpath import locate, locate_key
 from preflight.parse.interpolate import Interpolation, Unknown, interpolate
 from preflight.parse.yaml import YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
+
+if TYPE_CHECKING:
+    from preflight.model.env import InterpolationEnv
 
 PathT = tuple[str | int, ...]
 _STATUS = {"SET": VarStatus.SET, "UNSET": VarStatus.UNSET, "UNKNOWN": VarStatus.UNKNOWN}
@@ -87,9 +90,7 @@ class Loader:
             items = tuple((k, self._interpolate(v, (*path, k.text()), loaded)) for k, v in node.items)
             return YMap(items, node.span)
         if isinstance(node, YSeq):
-            return YSeq(
-                tuple(self._interpolate(v, (*path, i), loaded) for i, v in enumerate(node.items)), node.span
-            )
+            return YSeq(tuple(self._interpolate(v, (*path, i), loaded) for i, v in enumerate(node.items)), node.span)
         if not isinstance(node.value, str) or "$" not in node.value:
             return node
         result = interpolate(node.value, self.env.lookup)
@@ -119,18 +120,12 @@ class Loader:
             )
         if result.required_error is not None:
             span = next(
-                (
-                    _ref_span(node, r.start, r.end)
-                    for r in result.refs
-                    if r.name == result.required_error.name
-                ),
+                (_ref_span(node, r.start, r.end) for r in result.refs if r.name == result.required_error.name),
                 node.span,
             )
             loaded.issues.append(ComposeIssue("PF202", span, result.required_error.message, service=service))
         if result.error is not None:
-            loaded.issues.append(
-                ComposeIssue("PF101", node.span, f"{_dotted(path)}: {result.error}", service=service)
-            )
+            loaded.issues.append(ComposeIssue("PF101", node.span, f"{_dotted(path)}: {result.error}", service=service))
 
     def _validate(self, loaded: LoadedFile) -> None:
         from preflight.model.compose_schema import validate_compose
@@ -144,9 +139,7 @@ class Loader:
                 continue  # the value is supplied at deploy time; it cannot be judged now
             key = locate_key(loaded.root, problem.path)
             span = key.span if key is not None else (target.span if target is not None else loaded.root.span)
-            service = (
-                str(problem.path[1]) if len(problem.path) > 1 and problem.path[0] == "services" else None
-            )
+            service = str(problem.path[1]) if len(problem.path) > 1 and problem.path[0] == "services" else None
             loaded.issues.append(ComposeIssue("PF101", span, problem.message, service=service))
 
 
@@ -176,7 +169,7 @@ def _dotted(path: PathT) -> str:
     return ".".join(str(p) for p in path)
 
 
-def unknown_value(value: str | None | Unknown) -> bool:
+def unknown_value(value: str | Unknown | None) -> bool:
     """True for the UNKNOWN sentinel."""
     return isinstance(value, Unknown)
 
@@ -246,10 +239,9 @@ def _add_includes(
                 else [p for p in (target.items if isinstance(target, YSeq) else ()) if isinstance(p, YScalar)]
             )
         files = [
-            (directory / p.text()).resolve() if not Path(p.text()).is_absolute() else Path(p.text())
-            for p in paths
+            (directory / p.text()).resolve() if not Path(p.text()).is_absolute() else Path(p.text()) for p in paths
         ]
-        for scalar, file in zip(paths, files):
+        for scalar, file in zip(paths, files, strict=False):
             if not file.is_file():
                 project.issues.append(
                     ComposeIssue("PF002", scalar.span, f"included compose file `{scalar.text()}` not found")
@@ -319,9 +311,7 @@ def _extended(
             other = (loaded.path.parent / file_node.text()).resolve()
             if not other.is_file():
                 project.issues.append(
-                    ComposeIssue(
-                        "PF002", file_node.span, f"extends file `{file_node.text()}` not found", service=name
-                    )
+                    ComposeIssue("PF002", file_node.span, f"extends file `{file_node.text()}` not found", service=name)
                 )
                 return without
             target_file = loader.load_file(other)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.model.compose import ComposeProject, Service, VarStatus, VarUse
 from preflight.model.container_env import ContainerVar, container_env
-from preflight.model.project import Project
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.project import Project
 
 
 def in_command(use: VarUse) -> bool:

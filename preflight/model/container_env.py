@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Span
 from preflight.files import FileProblem, SourceTree
-from preflight.model.compose import ComposeProject, Service
 from preflight.parse.compose_dotenv import parse_compose_dotenv
 from preflight.parse.interpolate import Unknown
 from preflight.parse.yaml import YMap, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.model.compose import ComposeProject, Service
 
 
 class Origin(enum.Enum):
@@ -82,7 +86,9 @@ def container_env(tree: SourceTree, project: ComposeProject, service: Service) -
             if file_value is None:
                 continue
             known = None if isinstance(file_value, Unknown) else file_value
-            result[entry.key] = ContainerVar(entry.key, known, Origin.ENV_FILE, Span(source.path, entry.line, entry.col))
+            result[entry.key] = ContainerVar(
+                entry.key, known, Origin.ENV_FILE, Span(source.path, entry.line, entry.col)
+            )
     for key, value in service.mapping("environment").items:
         name = key.text()
         if not isinstance(value, YScalar):

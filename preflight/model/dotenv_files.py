@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.model.container_env import env_file_refs
 from preflight.model.env import TEMPLATE_NAMES
-from preflight.model.project import Project
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.model.project import Project
 
 
 def dotenv_paths(project: Project) -> list[Path]:

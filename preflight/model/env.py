@@ -12,12 +12,16 @@ import enum
 import fnmatch
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from preflight.diagnostics import ParseProblem
 from preflight.files import FileProblem, SourceTree
 from preflight.parse.compose_dotenv import DotenvFile, parse_compose_dotenv
 from preflight.parse.interpolate import UNKNOWN, Unknown
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.diagnostics import ParseProblem
 
 TEMPLATE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
 
@@ -54,7 +58,7 @@ class InterpolationEnv:
     problems: list[tuple[str, ParseProblem]] = field(default_factory=list)
     file_problems: list[FileProblem] = field(default_factory=list)
 
-    def lookup(self, name: str) -> str | None | Unknown:
+    def lookup(self, name: str) -> str | Unknown | None:
         """Compose's view of `name`: a value, None when unset, UNKNOWN when supplied later."""
         found = self.values.get(name)
         if found is not None:
@@ -96,7 +100,7 @@ def build_env(
         read.append(source.path)
         current = dict(env.values)
 
-        def lookup(name: str, current: dict[str, EnvValue] = current) -> str | None | Unknown:
+        def lookup(name: str, current: dict[str, EnvValue] = current) -> str | Unknown | None:
             if name in os_env:
                 return os_env[name]
             found = current.get(name)

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Severity, Span
 from preflight.files import SourceText
-from preflight.model.compose import ComposeProject, Service
 from preflight.model.env import EnvSource
 from preflight.model.image_fs import Presence
-from preflight.model.project import Project
-from preflight.model.runtime import ServiceRuntime
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
 from preflight.parse.compose_dotenv import parse_compose_dotenv
-from preflight.parse.python import PythonModule
 from preflight.parse.python_env import EnvKind, SettingsClass
 from preflight.parse.yaml import YMap, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.project import Project
+    from preflight.model.runtime import ServiceRuntime
+    from preflight.parse.python import PythonModule
 
 _REF = re.compile(r"(?<![\\$])\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash", "/usr/bin/env"}
@@ -120,8 +124,17 @@ def _code_reads(project: Project, runtime: ServiceRuntime) -> Iterator[EnvFindin
                 severity, effect = Severity.WARNING, "returns None"
             else:
                 continue
-            yield _missing(runtime, module, read.name, read.line, read.col, read.end_line, read.end_col,
-                           Severity.WARNING if soft else severity, effect)
+            yield _missing(
+                runtime,
+                module,
+                read.name,
+                read.line,
+                read.col,
+                read.end_line,
+                read.end_col,
+                Severity.WARNING if soft else severity,
+                effect,
+            )
         for settings in module.settings:
             file_keys = _settings_file_keys(runtime, settings)
             if "*" in file_keys:
@@ -133,19 +146,34 @@ def _code_reads(project: Project, runtime: ServiceRuntime) -> Iterator[EnvFindin
                 if any(runtime.env.has(n, settings.case_sensitive) or n.upper() in file_keys for n in names):
                     continue
                 yield _missing(
-                    runtime, module, names[0], field.line, field.col, field.end_line, field.end_col,
+                    runtime,
+                    module,
+                    names[0],
+                    field.line,
+                    field.col,
+                    field.end_line,
+                    field.end_col,
                     Severity.WARNING if soft else Severity.ERROR,
                     f"makes `{settings.name}()` fail validation (required field `{field.name}`)",
                 )
 
 
 def _missing(
-    runtime: ServiceRuntime, module: PythonModule, name: str, line: int, col: int, end_line: int, end_col: int,
-    severity: Severity, effect: str,
+    runtime: ServiceRuntime,
+    module: PythonModule,
+    name: str,
+    line: int,
+    col: int,
+    end_line: int,
+    end_col: int,
+    severity: Severity,
+    effect: str,
 ) -> EnvFinding:
     why, notes = where_defined(runtime.compose, runtime.service, name)
     return EnvFinding(
-        "PF203", severity, Span(module.path, line, col, end_line, end_col),
+        "PF203",
+        severity,
+        Span(module.path, line, col, end_line, end_col),
         f'`{name}` is read here, but the container of service "{runtime.service.name}" does not receive it '
         f"(reading it {effect}); {why}",
         help=f"pass it under services.{runtime.service.name}.environment (or an env_file), or give the read a default",
@@ -157,10 +185,13 @@ def _missing(
 def _bool_casts(module: PythonModule, service: str) -> Iterator[EnvFinding]:
     for cast in module.bool_casts:
         yield EnvFinding(
-            "PF208", Severity.WARNING, Span(module.path, cast.line, cast.col, cast.end_line, cast.end_col),
+            "PF208",
+            Severity.WARNING,
+            Span(module.path, cast.line, cast.col, cast.end_line, cast.end_col),
             f'`bool(...)` of `{cast.name}` is True for any non-empty value, including "0" and "false"',
             help=f'compare the text instead: `os.getenv("{cast.name}", "").lower() in ("1", "true", "yes")`',
-            related=(), service=service,
+            related=(),
+            service=service,
         )
 
 
@@ -178,11 +209,14 @@ def _command_refs(compose: ComposeProject, service: Service, env: RuntimeEnv) ->
                     continue
                 if not shell:
                     yield EnvFinding(
-                        "PF203", Severity.WARNING, item.span,
+                        "PF203",
+                        Severity.WARNING,
+                        item.span,
                         f"`${name}` in `{attr}` is passed literally: no shell runs this exec-form command, "
                         "so nothing expands it",
                         help=f'run it through a shell (`["CMD-SHELL", "..."]` or `sh -c`) so `${name}` is expanded',
-                        related=(), service=service.name,
+                        related=(),
+                        service=service.name,
                     )
                     continue
                 if not env.complete:
@@ -190,11 +224,14 @@ def _command_refs(compose: ComposeProject, service: Service, env: RuntimeEnv) ->
                 why, notes = where_defined(compose, service, name)
                 dependents = _healthy_dependents(compose, service) if attr == "healthcheck.test" else []
                 yield EnvFinding(
-                    "PF203", Severity.ERROR, item.span,
+                    "PF203",
+                    Severity.ERROR,
+                    item.span,
                     f'`${name}` in `{attr}` is expanded in the container of service "{service.name}", '
                     f"which does not receive `{name}`; {why}",
                     help=f"add `{name}: ${{{name}}}` under services.{service.name}.environment",
-                    related=(*notes, *dependents), service=service.name,
+                    related=(*notes, *dependents),
+                    service=service.name,
                 )
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from preflight.files import SourceText
 from preflight.model.build_paths import build_paths
-from preflight.model.compose import Service
-from preflight.model.project import Project
 from preflight.parse.yaml import YMap, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from preflight.model.compose import Service
+    from preflight.model.project import Project
 
 _HEALTHCHECK = re.compile(r"^\s*HEALTHCHECK\s+(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
 _FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(?P<image>\S+)", re.IGNORECASE | re.MULTILINE)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Span
-from preflight.parse.dockerfile import Dockerfile, Instruction
 from preflight.parse.dockerfile_words import (
     arg_parts,
     copy_heredocs,
@@ -24,12 +22,26 @@ from preflight.parse.dockerfile_words import (
     parse_mount_flag,
 )
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.diagnostics import Span
+    from preflight.parse.dockerfile import Dockerfile, Instruction
+
 Env = dict[str, str | None]
 """Variables during a build: None marks a value that cannot be known statically."""
 
 # BuildKit's automatic platform args: their values depend on the builder
-_PLATFORM_ARGS = ("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS",
-                  "BUILDARCH", "BUILDVARIANT")
+_PLATFORM_ARGS = (
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +207,7 @@ def evaluate(dockerfile: Dockerfile, spec: BuildSpec) -> Image:
     """Evaluate every stage of a parsed Dockerfile with compose's build args."""
     image = Image(spec, dockerfile, [], None, {})
     esc = dockerfile.escape
-    meta_args: Env = {name: None for name in _PLATFORM_ARGS}
+    meta_args: Env = dict.fromkeys(_PLATFORM_ARGS)
     stage: Stage | None = None
     for inst in dockerfile.instructions:
         if inst.keyword == "FROM":
@@ -205,8 +217,10 @@ def evaluate(dockerfile: Dockerfile, spec: BuildSpec) -> Image:
         if stage is None:
             if inst.keyword == "ARG":
                 for name, default in arg_parts(inst, raw=True):
-                    value = spec.args[name] if name in spec.args else (
-                        _expand(default, meta_args, esc) if default is not None else None
+                    value = (
+                        spec.args[name]
+                        if name in spec.args
+                        else (_expand(default, meta_args, esc) if default is not None else None)
                     )
                     meta_args[name] = value if (name in spec.args or default is not None) else ""
                     image.global_args[name] = meta_args[name]
@@ -338,8 +352,18 @@ def _copy_op(image: Image, stage: Stage, inst: Instruction, esc: str) -> CopyOp:
         s.startswith(("http://", "https://", "git@")) or s.endswith(".git") for s in (sources or raw_sources)
     )
     return CopyOp(
-        inst, len(stage.ops), sources, dest, is_dir, from_stage, from_image, from_context, parents, excludes,
-        bool(heredocs), remote,
+        inst,
+        len(stage.ops),
+        sources,
+        dest,
+        is_dir,
+        from_stage,
+        from_image,
+        from_context,
+        parents,
+        excludes,
+        bool(heredocs),
+        remote,
     )
 
 

@@ -11,11 +11,15 @@ import enum
 import os
 import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.model.image import CopyOp, Image, Stage
-from preflight.parse.dockerignore import DockerIgnore, IgnorePattern
 from preflight.parse.gomatch import BadPattern, glob_in_tree, go_match, has_glob
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.parse.dockerignore import DockerIgnore, IgnorePattern
 
 
 class Presence(enum.Enum):
@@ -100,7 +104,7 @@ def _under(path: str, base: str) -> str | None:
     if path == base:
         return "."
     prefix = base.rstrip("/") + "/"
-    return path[len(prefix):] if path.startswith(prefix) else None
+    return path[len(prefix) :] if path.startswith(prefix) else None
 
 
 @dataclass(slots=True)

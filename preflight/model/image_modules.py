@@ -121,10 +121,16 @@ def _walk_py(fs: ImageFS, folder: str) -> list[str]:
         rel_dir = os.path.relpath(current, root).replace(os.sep, "/")
         ctx_dir = posixpath.normpath(posixpath.join(folder, rel_dir))
         dirs[:] = sorted(
-            d for d in dirs
+            d
+            for d in dirs
             if d not in ("__pycache__", ".git", "node_modules", ".venv", "venv")
-            and (fs.context.excluded_by(posixpath.join(ctx_dir, d)) is None
-                 or (fs.context.ignore is not None and fs.context.ignore.might_contain_included(posixpath.join(ctx_dir, d))))
+            and (
+                fs.context.excluded_by(posixpath.join(ctx_dir, d)) is None
+                or (
+                    fs.context.ignore is not None
+                    and fs.context.ignore.might_contain_included(posixpath.join(ctx_dir, d))
+                )
+            )
         )
         for name in sorted(names):
             if name.endswith(".py") and fs.context.excluded_by(posixpath.join(ctx_dir, name)) is None:

@@ -11,14 +11,17 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Span
 from preflight.files import SourceText, SourceTree
-from preflight.model.image import RunOp, Stage
 from preflight.model.image_fs import Found, Presence
-from preflight.model.images import ImageModel
 from preflight.model.installs import PipInstall, installs_in
 from preflight.parse.requirements import IncludeKind, Requirement, RequirementsFile, parse_requirements
+
+if TYPE_CHECKING:
+    from preflight.model.image import RunOp, Stage
+    from preflight.model.images import ImageModel
 
 MAX_INCLUDE_DEPTH = 20
 
@@ -64,7 +67,7 @@ def _lookup(model: ImageModel, stage: Stage, run: RunOp, path: str) -> Found:
         if mount.from_stage is not None or mount.from_other or not mount.target:
             continue
         if path == mount.target or path.startswith(mount.target.rstrip("/") + "/"):
-            rel = path[len(mount.target):].lstrip("/")
+            rel = path[len(mount.target) :].lstrip("/")
             source = posixpath.normpath(posixpath.join(mount.source or ".", rel))
             present = model.fs.context.kind(source) is not None
             return Found(Presence.PRESENT if present else Presence.ABSENT, source, None, None, "bind mount")
@@ -110,8 +113,10 @@ def _local_path(target: str) -> str | None:
     bare = target.split("[", 1)[0]
     if target.startswith("file:"):
         bare = target.removeprefix("file://").removeprefix("file:")
-    if bare in (".", "..") or bare.startswith(("./", "../", "/")) or (
-        "/" in bare and "://" not in bare and "@" not in bare
+    if (
+        bare in (".", "..")
+        or bare.startswith(("./", "../", "/"))
+        or ("/" in bare and "://" not in bare and "@" not in bare)
     ):
         return bare
     return None
@@ -123,10 +128,21 @@ def _spec_requirement(target: str, run: RunOp) -> Requirement | None:
         return None
     req = parsed.requirements[0]
     return Requirement(
-        name=req.name, canonical_name=req.canonical_name, specifier=req.specifier, extras=req.extras,
-        marker=req.marker, url=req.url, editable=req.editable, local_path=req.local_path, vcs=req.vcs,
-        hashes=req.hashes, options=req.options, line=run.inst.span.line, col=run.inst.span.col,
-        end_col=run.inst.span.end_col, text=target,
+        name=req.name,
+        canonical_name=req.canonical_name,
+        specifier=req.specifier,
+        extras=req.extras,
+        marker=req.marker,
+        url=req.url,
+        editable=req.editable,
+        local_path=req.local_path,
+        vcs=req.vcs,
+        hashes=req.hashes,
+        options=req.options,
+        line=run.inst.span.line,
+        col=run.inst.span.col,
+        end_col=run.inst.span.end_col,
+        text=target,
     )
 
 
@@ -134,13 +150,17 @@ def _run_related(analysis: InstallAnalysis) -> list[Related]:
     model = analysis.model
     related = [Related(analysis.install.run.inst.span, "installed by this RUN")]
     if model.services:
-        related.append(Related(model.spec.span, f"build context of service \"{model.services[0].name}\""))
+        related.append(Related(model.spec.span, f'build context of service "{model.services[0].name}"'))
     return related
 
 
 def _read_file(
-    tree: SourceTree, analysis: InstallAnalysis, image_path: str, via: tuple[ReqFile, int, int] | None,
-    constraint: bool, depth: int,
+    tree: SourceTree,
+    analysis: InstallAnalysis,
+    image_path: str,
+    via: tuple[ReqFile, int, int] | None,
+    constraint: bool,
+    depth: int,
 ) -> None:
     model, run = analysis.model, analysis.install.run
     if depth > MAX_INCLUDE_DEPTH or any(f.image_path == image_path for f in analysis.files):
@@ -175,8 +195,12 @@ def _read_file(
             continue
         target = posixpath.normpath(posixpath.join(posixpath.dirname(image_path), include.target))
         _read_file(
-            tree, analysis, target, (req_file, include.line, include.col),
-            constraint or include.kind is IncludeKind.CONSTRAINT, depth + 1,
+            tree,
+            analysis,
+            target,
+            (req_file, include.line, include.col),
+            constraint or include.kind is IncludeKind.CONSTRAINT,
+            depth + 1,
         )
     for requirement in parsed.requirements:
         if requirement.local_path is not None and not constraint:
@@ -186,7 +210,10 @@ def _read_file(
 
 
 def _check_local(
-    tree: SourceTree, analysis: InstallAnalysis, path: str, written: str,
+    tree: SourceTree,
+    analysis: InstallAnalysis,
+    path: str,
+    written: str,
     origin: tuple[ReqFile, Requirement] | None,
 ) -> None:
     """A local project path: PF302 when pip will not find it, PF305 when it is no project."""
@@ -195,8 +222,10 @@ def _check_local(
     image_path = install.resolve(path)
     found = _lookup(model, analysis.stage, install.run, image_path)
     analysis.local_targets.append((image_path, found))
-    span = install.run.inst.span if origin is None else Span(
-        origin[0].rel, origin[1].line, origin[1].col, origin[1].line, origin[1].end_col
+    span = (
+        install.run.inst.span
+        if origin is None
+        else Span(origin[0].rel, origin[1].line, origin[1].col, origin[1].line, origin[1].end_col)
     )
     if found.presence is Presence.ABSENT:
         context_rel = model.context_rel

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import ParseProblem, Span
 from preflight.discover import SKIPPED_DIRS, excluded
 from preflight.files import SourceText, SourceTree
 from preflight.model.build_paths import build_paths
-from preflight.model.compose import ComposeProject, Service
 from preflight.model.image import BuildSpec, Env, Image, evaluate
 from preflight.model.image_fs import ContextFS, ImageFS
 from preflight.model.merge import as_mapping
@@ -18,6 +18,9 @@ from preflight.parse.dockerfile import Dockerfile, parse_dockerfile
 from preflight.parse.dockerignore import DockerIgnore, find_dockerignore, parse_dockerignore
 from preflight.parse.interpolate import Unknown
 from preflight.parse.yaml import YMap, YScalar
+
+if TYPE_CHECKING:
+    from preflight.model.compose import ComposeProject, Service
 
 
 @dataclass(slots=True)
@@ -113,8 +116,12 @@ def _dockerignore(tree: SourceTree, spec: BuildSpec, model: ImageModel) -> Docke
 
 def _dockerfile_names(names: list[str]) -> list[str]:
     return [
-        n for n in names
-        if n == "Dockerfile" or n == "Containerfile" or n.startswith("Dockerfile.") or n.endswith((".Dockerfile", ".dockerfile"))
+        n
+        for n in names
+        if n == "Dockerfile"
+        or n == "Containerfile"
+        or n.startswith("Dockerfile.")
+        or n.endswith((".Dockerfile", ".dockerfile"))
     ]
 
 
@@ -127,7 +134,13 @@ def build_images(tree: SourceTree, composes: list[ComposeProject], exclude: tupl
             spec = _spec_for(service, compose)
             if spec is None:
                 continue
-            key = (spec.context, spec.dockerfile_path, spec.dockerfile_text, tuple(sorted(spec.args.items())), spec.target)
+            key = (
+                spec.context,
+                spec.dockerfile_path,
+                spec.dockerfile_text,
+                tuple(sorted(spec.args.items())),
+                spec.target,
+            )
             if key not in models:
                 model = build_image(tree, spec)
                 if model is None:
@@ -149,8 +162,10 @@ def _lone_dockerfiles(tree: SourceTree, used: set[Path], exclude: tuple[str, ...
         here = Path(current)
         rel_here = here.relative_to(tree.root).as_posix()
         dirs[:] = sorted(
-            d for d in dirs
-            if d not in SKIPPED_DIRS and not (here / d).is_symlink()
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS
+            and not (here / d).is_symlink()
             and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, exclude)
         )
         for name in sorted(_dockerfile_names(files)):

@@ -8,12 +8,15 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Severity, Span
 from preflight.model.image_fs import Presence, image_paths_of
-from preflight.model.project import Project
-from preflight.model.runtime import ServiceRuntime
-from preflight.parse.python import ImportRef, PythonModule
+
+if TYPE_CHECKING:
+    from preflight.model.project import Project
+    from preflight.model.runtime import ServiceRuntime
+    from preflight.parse.python import ImportRef, PythonModule
 
 _SETUPTOOLS_MODULES = ("setuptools", "pkg_resources", "distutils")
 
@@ -45,7 +48,7 @@ def _applies(ref: ImportRef, python: str | None) -> bool:
     if ref.python_version is None or python is None:
         return ref.python_version is None
     op = "".join(c for c in ref.python_version if c in "<>=!")
-    bound = _version_tuple(ref.python_version[len(op):])
+    bound = _version_tuple(ref.python_version[len(op) :])
     have = _version_tuple(python)
     return {">=": have >= bound, ">": have > bound, "<": have < bound, "<=": have <= bound}.get(op, True)
 
@@ -66,7 +69,9 @@ def check_imports(project: Project) -> list[ImportFinding]:
     return findings
 
 
-def _judge(project: Project, runtime: ServiceRuntime, module: PythonModule, ref: ImportRef, absolute: str) -> ImportFinding | None:
+def _judge(
+    project: Project, runtime: ServiceRuntime, module: PythonModule, ref: ImportRef, absolute: str
+) -> ImportFinding | None:
     from preflight.knowledge import is_stdlib_module, stdlib_modules
 
     if ref.optional or ref.type_checking or not _applies(ref, runtime.python):
@@ -76,7 +81,7 @@ def _judge(project: Project, runtime: ServiceRuntime, module: PythonModule, ref:
     provided = runtime.provided
     service = runtime.service.name
     soft = runtime.guessed
-    if top == "__future__" or top in (python and stdlib_modules(python) or ()):
+    if top == "__future__" or top in ((python and stdlib_modules(python)) or ()):
         return None
     if python is None and is_stdlib_module(top):
         return None
@@ -86,13 +91,18 @@ def _judge(project: Project, runtime: ServiceRuntime, module: PythonModule, ref:
         return None
     if top in provided.declared or top in provided.transitive or top in provided.broken:
         return None
-    if python is not None and (is_stdlib_module(top) or (top in _SETUPTOOLS_MODULES and _version_tuple(python) >= (3, 12))):
+    if python is not None and (
+        is_stdlib_module(top) or (top in _SETUPTOOLS_MODULES and _version_tuple(python) >= (3, 12))
+    ):
         return ImportFinding(
-            "PF405", Severity.WARNING if soft else Severity.ERROR, _span(module, ref),
+            "PF405",
+            Severity.WARNING if soft else Severity.ERROR,
+            _span(module, ref),
             f"`{top}` is not in the standard library of Python {python}, the image's Python "
             f"({runtime.stage.base or 'base image'})",
             help="install the backport (e.g. `setuptools`, `tomli`), or pick a base image with a Python that has it",
-            related=(), service=service,
+            related=(),
+            service=service,
         )
     local = _in_repository(project, runtime, module, top)
     if local is not None:
@@ -101,17 +111,23 @@ def _judge(project: Project, runtime: ServiceRuntime, module: PythonModule, ref:
         return None
     if provided.installs and not provided.closure_known:
         return ImportFinding(
-            "PF403", Severity.WARNING, _span(module, ref),
+            "PF403",
+            Severity.WARNING,
+            _span(module, ref),
             f"`{top}` is imported but no requirement of the image declares it; it may only arrive as "
             "a dependency of another package",
             help=f"add the distribution that provides `{top}` to the image's requirements",
-            related=(), service=service,
+            related=(),
+            service=service,
         )
     return ImportFinding(
-        "PF401", Severity.WARNING if soft else Severity.ERROR, _span(module, ref),
-        f"no module named `{top}` in the image of service \"{service}\": nothing installs it and it is not in the image",
+        "PF401",
+        Severity.WARNING if soft else Severity.ERROR,
+        _span(module, ref),
+        f'no module named `{top}` in the image of service "{service}": nothing installs it and it is not in the image',
         help=f"add the distribution that provides `{top}` to the requirements the image installs",
-        related=(), service=service,
+        related=(),
+        service=service,
     )
 
 
@@ -123,7 +139,7 @@ def _in_repository(project: Project, runtime: ServiceRuntime, module: PythonModu
     importer = project.root / module.path
 
     def distance(path: Path) -> tuple[int, str]:
-        common = len(Path(*[a for a, b in zip(path.parts, importer.parts) if a == b]).parts)
+        common = len(Path(*[a for a, b in zip(path.parts, importer.parts, strict=False) if a == b]).parts)
         return (-common, str(path))
 
     return sorted(candidates, key=distance)[0]
@@ -136,7 +152,12 @@ def _not_copied(
     assert model.fs is not None  # noqa: S101 - runtime images are evaluated
     context = model.spec.context
     repo_rel = project.rel(local)
-    related = [Related(Span(repo_rel if local.is_file() else _init_or_dir(project, local), 1, 1), f"`{top}` is here in the repository")]
+    related = [
+        Related(
+            Span(repo_rel if local.is_file() else _init_or_dir(project, local), 1, 1),
+            f"`{top}` is here in the repository",
+        )
+    ]
     related.append(Related(model.spec.span, f"build context `{model.context_rel}`"))
     if not (local == context or context in local.parents):
         why = f"it is outside the build context `{model.context_rel}`"
@@ -155,10 +176,13 @@ def _not_copied(
             if copy_ops:
                 related.append(Related(copy_ops[-1].inst.span, "the Dockerfile copies only this"))
     return ImportFinding(
-        "PF402", Severity.WARNING if soft else Severity.ERROR, _span(module, ref),
-        f"`{top}` exists in the repository but not in the image of service \"{runtime.service.name}\": {why}",
+        "PF402",
+        Severity.WARNING if soft else Severity.ERROR,
+        _span(module, ref),
+        f'`{top}` exists in the repository but not in the image of service "{runtime.service.name}": {why}',
         help="COPY it into the image (and keep it on sys.path), or move it into the package the image copies",
-        related=tuple(related), service=runtime.service.name,
+        related=tuple(related),
+        service=runtime.service.name,
     )
 
 

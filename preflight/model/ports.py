@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Span
-from preflight.model.compose import Service
 from preflight.parse.yaml import YMap, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from preflight.diagnostics import Span
+    from preflight.model.compose import Service
 
 _SHORT = re.compile(
     r"^(?:(?P<ip>\[[^\]]*\]|[^:\[\]]*):)??(?:(?P<host>\d+(?:-\d+)?)?:)?(?P<container>\d+(?:-\d+)?)(?:/(?P<proto>\w+))?$"
 )
-_ANY = ("", "0.0.0.0", "::", "[::]")
+_ANY = ("", "0.0.0.0", "::", "[::]")  # noqa: S104 - wildcard addresses we compare against, nothing binds
 
 
 @dataclass(frozen=True, slots=True)

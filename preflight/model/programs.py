@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Span
-from preflight.model.compose import Service
 from preflight.model.entrypoint import ProgramUse, healthcheck_programs
-from preflight.model.image import Stage
-from preflight.model.images import ImageModel
-from preflight.model.project import Project
 from preflight.parse.yaml import YMap, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.diagnostics import Span
+    from preflight.model.compose import Service
+    from preflight.model.image import Stage
+    from preflight.model.images import ImageModel
+    from preflight.model.project import Project
 
 _INSTALL = re.compile(r"\b(apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^;&|]*\b(install|add)\b(?P<args>[^;&|]*)")
 
@@ -79,7 +83,9 @@ def missing_programs(project: Project) -> Iterator[ProgramCheck]:
             uses.extend((use, test_span) for use in healthcheck_programs(test))
         runtime = runtimes.get(id(service))
         if runtime is not None and runtime.analysis is not None:
-            uses.extend((use, runtime.arg_span(use.arg_index)) for use in runtime.analysis.programs if not use.conditional)
+            uses.extend(
+                (use, runtime.arg_span(use.arg_index)) for use in runtime.analysis.programs if not use.conditional
+            )
         for use, span in uses:
             if use.managed_by is not None:
                 continue
@@ -87,5 +93,3 @@ def missing_programs(project: Project) -> Iterator[ProgramCheck]:
             if has_program(base, name) is not False or _installed_by_run(stages, use.name.rsplit("/", 1)[-1]):
                 continue
             yield ProgramCheck(service, use.name, span, use.context, base)
-
-

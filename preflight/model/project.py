@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
-from pathlib import Path
 
-from preflight.config import Config
 from preflight.diagnostics import Span
-from preflight.files import SourceTree
-from preflight.model.compose import ComposeProject, Service
 
 T = TypeVar("T")
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
+    from preflight.config import Config
+    from preflight.files import SourceTree
+    from preflight.model.compose import ComposeProject, Service
     from preflight.model.image_requirements import InstallAnalysis
     from preflight.model.images import ImageModel
     from preflight.model.runtime import ServiceRuntime

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.model.image_fs import Presence
-from preflight.model.image_requirements import InstallAnalysis
-from preflight.model.images import ImageModel
-from preflight.model.project import Project
 from preflight.parse.pyproject import read_local_project
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.model.image_requirements import InstallAnalysis
+    from preflight.model.images import ImageModel
+    from preflight.model.project import Project
 
 
 @dataclass(slots=True)
@@ -44,9 +48,31 @@ def _add_distribution(provided: Provided, name: str, extras: tuple[str, ...], ov
 
 
 # distributions known to have no dependencies of their own
-_LEAVES = frozenset({"six", "pytz", "idna", "certifi", "typing-extensions", "packaging", "click", "pyyaml",
-                     "python-dotenv", "redis", "psycopg2-binary", "psycopg2", "markupsafe", "itsdangerous",
-                     "sniffio", "h11", "urllib3", "charset-normalizer", "attrs", "orjson", "ujson"})
+_LEAVES = frozenset(
+    {
+        "six",
+        "pytz",
+        "idna",
+        "certifi",
+        "typing-extensions",
+        "packaging",
+        "click",
+        "pyyaml",
+        "python-dotenv",
+        "redis",
+        "psycopg2-binary",
+        "psycopg2",
+        "markupsafe",
+        "itsdangerous",
+        "sniffio",
+        "h11",
+        "urllib3",
+        "charset-normalizer",
+        "attrs",
+        "orjson",
+        "ujson",
+    }
+)
 
 
 def _add_local(provided: Provided, project_dir: Path, overrides: dict[str, list[str]]) -> None:

@@ -15,8 +15,11 @@ def build_module_index(root: Path, exclude: tuple[str, ...]) -> dict[str, list[P
         here = Path(current)
         rel_here = here.relative_to(root).as_posix()
         dirs[:] = sorted(
-            d for d in dirs
-            if d not in SKIPPED_DIRS and not d.startswith(".") and not (here / d).is_symlink()
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS
+            and not d.startswith(".")
+            and not (here / d).is_symlink()
             and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, exclude)
         )
         py_files = [f for f in files if f.endswith(".py")]

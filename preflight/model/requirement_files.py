@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from preflight.discover import SKIPPED_DIRS, excluded
 from preflight.files import SourceText
-from preflight.model.project import Project
 from preflight.parse.requirements import RequirementsFile, parse_requirements
+
+if TYPE_CHECKING:
+    from preflight.model.project import Project
 
 _NAME = re.compile(r"^(requirements|constraints)([-_.\w]*)\.(txt|in)$", re.IGNORECASE)
 
@@ -28,8 +31,10 @@ def repository_requirement_files(project: Project) -> list[RequirementsFile]:
         here = Path(current)
         rel_here = here.relative_to(project.root).as_posix()
         dirs[:] = sorted(
-            d for d in dirs
-            if d not in SKIPPED_DIRS and not (here / d).is_symlink()
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS
+            and not (here / d).is_symlink()
             and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, project.config.exclude)
         )
         for name in sorted(files):

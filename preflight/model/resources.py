@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Span
-from preflight.model.compose import Service
 from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.diagnostics import Span
+    from preflight.model.compose import Service
 
 
 @dataclass(frozen=True, slots=True)

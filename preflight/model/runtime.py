@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Span
-from preflight.model.compose import ComposeProject, Service
 from preflight.model.entrypoint import (
     ArgSource,
     Argv,
@@ -24,15 +23,19 @@ from preflight.model.entrypoint import (
     effective_argv,
     entry_points,
 )
-from preflight.model.image import Command, Stage
 from preflight.model.image_fs import Presence
 from preflight.model.image_modules import ModuleHit, ModuleLocator, image_python_files
-from preflight.model.images import ImageModel
-from preflight.model.project import Project
 from preflight.model.provided import Provided, provided_modules
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
 from preflight.parse.python import ImportRef, PythonModule, resolve_relative
 from preflight.parse.yaml import YScalar, YSeq
+
+if TYPE_CHECKING:
+    from preflight.diagnostics import Span
+    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.image import Command, Stage
+    from preflight.model.images import ImageModel
+    from preflight.model.project import Project
 
 
 @dataclass(slots=True)
@@ -76,7 +79,12 @@ class ServiceRuntime:
         if source in (ArgSource.COMPOSE_COMMAND, ArgSource.COMPOSE_ENTRYPOINT):
             attr = "command" if source is ArgSource.COMPOSE_COMMAND else "entrypoint"
             node = self.service.get(attr)
-            if isinstance(node, YSeq) and origin is not None and origin.index is not None and origin.index < len(node.items):
+            if (
+                isinstance(node, YSeq)
+                and origin is not None
+                and origin.index is not None
+                and origin.index < len(node.items)
+            ):
                 return node.items[origin.index].span
             return node.span if node is not None else self.service.span_of(attr)
         command = self.stage.entrypoint if source is ArgSource.IMAGE_ENTRYPOINT else self.stage.cmd
@@ -109,7 +117,9 @@ def _python_version(model: ImageModel, stage: Stage) -> str | None:
     return None
 
 
-def build_runtime(project: Project, compose: ComposeProject, service: Service, model: ImageModel) -> ServiceRuntime | None:
+def build_runtime(
+    project: Project, compose: ComposeProject, service: Service, model: ImageModel
+) -> ServiceRuntime | None:
     """The runtime model of one service built from `model` (None when the image is unknown)."""
     if model.image is None or model.image.final is None or model.fs is None:
         return None
@@ -117,8 +127,10 @@ def build_runtime(project: Project, compose: ComposeProject, service: Service, m
     workdir_node = service.scalar("working_dir")
     workdir = workdir_node.text() if workdir_node is not None and not workdir_node.unknown else stage.workdir
     argv = effective_argv(
-        _argv_of(stage.entrypoint), _argv_of(stage.cmd),
-        _compose_value(service, "entrypoint"), _compose_value(service, "command"),
+        _argv_of(stage.entrypoint),
+        _argv_of(stage.cmd),
+        _compose_value(service, "entrypoint"),
+        _compose_value(service, "command"),
     )
     env = runtime_env(project, compose, service, stage)
     runtime = ServiceRuntime(compose, service, model, stage, _python_version(model, stage), argv, workdir, env, None)
@@ -198,7 +210,9 @@ def _follow(runtime: ServiceRuntime) -> None:
                     queue.append((candidate, found, (source, ref)))
 
 
-def _queue_parents(locator: ModuleLocator, name: str, queue: list[tuple[str, ModuleHit, tuple[PythonModule, ImportRef] | None]]) -> None:
+def _queue_parents(
+    locator: ModuleLocator, name: str, queue: list[tuple[str, ModuleHit, tuple[PythonModule, ImportRef] | None]]
+) -> None:
     """Importing a.b.c runs a/__init__.py and a/b/__init__.py first."""
     parts = name.split(".")
     for i in range(1, len(parts)):
@@ -253,14 +267,20 @@ def _installed(runtime: ServiceRuntime, module: str) -> bool:
 def _is_test_file(image_path: str) -> bool:
     parts = image_path.split("/")
     name = parts[-1]
-    return "tests" in parts or "test" in parts or name.startswith("test_") or name == "conftest.py" or name.endswith("_test.py")
+    return (
+        "tests" in parts
+        or "test" in parts
+        or name.startswith("test_")
+        or name == "conftest.py"
+        or name.endswith("_test.py")
+    )
 
 
 def _module_name(image_path: str, sys_dirs: list[str]) -> str | None:
     for sys_dir in sys_dirs:
         prefix = sys_dir.rstrip("/") + "/"
         if image_path.startswith(prefix):
-            rel = image_path[len(prefix):].removesuffix(".py").removesuffix("/__init__")
+            rel = image_path[len(prefix) :].removesuffix(".py").removesuffix("/__init__")
             if all(part.isidentifier() for part in rel.split("/")):
                 return rel.replace("/", ".")
     return None

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Span
-from preflight.model.compose import ComposeProject, Service
 from preflight.model.container_env import Origin, container_env
-from preflight.model.image import Stage
-from preflight.model.project import Project
+
+if TYPE_CHECKING:
+    from preflight.diagnostics import Span
+    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.image import Stage
+    from preflight.model.project import Project
 
 ALWAYS_SET = frozenset({"HOSTNAME", "HOME", "PATH"})
 """Variables Docker sets in every container."""

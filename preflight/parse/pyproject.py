@@ -244,9 +244,7 @@ def _read_toml(tree: _Tree, found: _Found) -> dict[str, object]:
             problem = ParseProblem(message[: where.start()], int(where[1]), int(where[2]))
         else:
             lines = text.splitlines() or [""]
-            problem = ParseProblem(
-                message.replace(" (at end of document)", ""), len(lines), len(lines[-1]) + 1
-            )
+            problem = ParseProblem(message.replace(" (at end of document)", ""), len(lines), len(lines[-1]) + 1)
         found.problems.append(("pyproject.toml", problem))
         return {}
 
@@ -276,10 +274,7 @@ def _poetry_constraint(text: str) -> str | None:
         op, version, star = match[1] or "==", match[2], match[3] or ""
         nums = [int(n) for n in version.split(".")]
         if op in ("^", "~"):
-            if op == "^":
-                keep = next((i for i, n in enumerate(nums) if n), len(nums) - 1)
-            else:
-                keep = 1 if len(nums) > 1 else 0
+            keep = next((i for i, n in enumerate(nums) if n), len(nums) - 1) if op == "^" else 1 if len(nums) > 1 else 0
             upper = [*nums[:keep], nums[keep] + 1]
             specs += [f">={version}", f"<{'.'.join(map(str, upper))}"]
         else:
@@ -371,9 +366,7 @@ def _cfg_problems(exc: configparser.Error) -> list[ParseProblem]:
         return [ParseProblem("File contains no section headers.", exc.lineno)]
     if isinstance(exc, configparser.ParsingError):
         errors = getattr(exc, "errors", [])
-        return [
-            ParseProblem(f"Source contains a parsing error: {_unrepr(line)!r}", int(n)) for n, line in errors
-        ]
+        return [ParseProblem(f"Source contains a parsing error: {_unrepr(line)!r}", int(n)) for n, line in errors]
     if isinstance(exc, configparser.DuplicateOptionError):
         message = f"option {exc.option!r} in section {exc.section!r} already exists"
         return [ParseProblem(message, exc.lineno or 1)]
@@ -467,9 +460,7 @@ def _read_tool_setuptools(table: dict[str, object], config: _Setuptools) -> None
         find = _table(packages, "find")
         where = _strings(find.get("where")) or ["."]
         include, exclude = _strings(find.get("include")) or ["*"], _strings(find.get("exclude")) or []
-        config.packages = _Find(
-            tuple(where), tuple(include), tuple(exclude), find.get("namespaces") is not False
-        )
+        config.packages = _Find(tuple(where), tuple(include), tuple(exclude), find.get("namespaces") is not False)
         config.unknown = False
         if len(where) == 1 and where[0] != ".":
             config.package_dir.setdefault("", where[0])
@@ -537,16 +528,11 @@ def _setuptools_roots(tree: _Tree, config: _Setuptools) -> _Roots:
     roots: list[tuple[str, str]] = []
     if isinstance(packages, _Find):
         for where in packages.where:
-            roots += [
-                (p.split(".")[0], _join(where, p.split(".")[0]))
-                for p in _find_packages(tree, where, packages)
-            ]
+            roots += [(p.split(".")[0], _join(where, p.split(".")[0])) for p in _find_packages(tree, where, packages)]
     elif packages is not None:
         for package in packages:
             top = package.split(".")[0]
-            roots.append(
-                (top, _join(package_dir[top]) if top in package_dir else _join(package_dir.get("", ""), top))
-            )
+            roots.append((top, _join(package_dir[top]) if top in package_dir else _join(package_dir.get("", ""), top)))
     for module in config.py_modules or []:
         top = module.split(".")[0]
         roots.append((top, _join(package_dir.get("", ""), top) + ("" if "." in module else ".py")))
@@ -558,9 +544,7 @@ def _setuptools_roots(tree: _Tree, config: _Setuptools) -> _Roots:
     src = package_dir.get("", "src")
     if tree.is_dir(src):  # "src layout": everything under it
         tops = _dirs(tree, src, lambda e: not _matches(e, _ALWAYS_EXCLUDE))
-        return [(t, _join(src, t)) for t in tops] + [
-            (m, _join(src, m + ".py")) for m in _modules(tree, src)
-        ], []
+        return [(t, _join(src, t)) for t in tops] + [(m, _join(src, m + ".py")) for m in _modules(tree, src)], []
     flat = _dirs(tree, "", lambda e: e.isidentifier() and not _matches(e, (*_FLAT_EXCLUDE, *_ALWAYS_EXCLUDE)))
     if len(flat) > 1:
         return [], [f"Multiple top-level packages discovered in a flat-layout: {flat}."]
@@ -617,9 +601,7 @@ def _hatch_roots(tree: _Tree, name: str | None, build: dict[str, object]) -> _Ro
             return [(n, f"src/{n}")], []
         if tree.is_file(f"{n}.py"):
             return [(n, f"{n}.py")], []
-        namespaces = [
-            d for d in tree.list_dir("") if not d.startswith(".") and tree.is_file(f"{d}/{n}/__init__.py")
-        ]
+        namespaces = [d for d in tree.list_dir("") if not d.startswith(".") and tree.is_file(f"{d}/{n}/__init__.py")]
         if len(namespaces) == 1:
             return [(namespaces[0], namespaces[0])], []
     if target.get("bypass-selection") is True or target.get("force-include") or build.get("force-include"):
@@ -670,13 +652,9 @@ def _flit_roots(tree: _Tree, module: str) -> _Roots:
         if tree.is_dir(_join(base, as_path)):
             existing.append((_join(base, as_path), _join(base, top)))
         elif tree.is_file(_join(base, as_path + ".py")):
-            existing.append(
-                (_join(base, as_path + ".py"), _join(base, top if "." in module else top + ".py"))
-            )
+            existing.append((_join(base, as_path + ".py"), _join(base, top if "." in module else top + ".py")))
     if len(existing) > 1:
-        return [], [
-            f"Multiple files or folders could be module {module}: {', '.join(p for p, _ in existing)}"
-        ]
+        return [], [f"Multiple files or folders could be module {module}: {', '.join(p for p, _ in existing)}"]
     if not existing:
         return [], [f"No file/folder found for module {module}"]
     return [(top, existing[0][1])], []

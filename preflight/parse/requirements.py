@@ -301,9 +301,7 @@ def _callback_error(occ: _Occurrence) -> str | None:
     """The checks pip's option callbacks make on values, with pip's messages."""
     value = occ.value or ""
     if occ.name == "--hash" and ":" not in value:
-        return (
-            f"Arguments to {occ.typed} must be a hash name followed by a value, like --hash=sha256:abcde..."
-        )
+        return f"Arguments to {occ.typed} must be a hash name followed by a value, like --hash=sha256:abcde..."
     if occ.name == "--hash" and value.split(":", 1)[0] not in _STRONG_HASHES:
         return f"Allowed hash algorithms for {occ.typed} are {', '.join(_STRONG_HASHES)}."
     if occ.name == "--config-settings" and "=" not in value:
@@ -351,9 +349,7 @@ def _from_link(url: str, local: str | None = None, extras: tuple[str, ...] = ())
         if name is not None and not _PROJECT_NAME_RE.match(name):
             raise _ReqError(f"The '{name}' egg fragment is invalid")
         local = str(link.path) if link.scheme == "file" else None
-    parts = Requirement(
-        name, extras=extras, url=None if url == local else url, local_path=local, vcs=bool(link.is_vcs)
-    )
+    parts = Requirement(name, extras=extras, url=None if url == local else url, local_path=local, vcs=bool(link.is_vcs))
     filename = str(link.path).rstrip("/").rsplit("/", 1)[-1]
     if filename.endswith(".whl"):
         try:
@@ -374,9 +370,7 @@ def _from_pep508(text: str) -> Requirement:
             hint = " (hint: = is not a valid operator. Did you mean == ?)"
         raise _ReqError(f"Invalid requirement: {text!r}: {reason}{hint}", caret) from None
     marker = None if req.marker is None else str(req.marker)
-    parts = Requirement(
-        req.name, specifier=str(req.specifier), extras=tuple(sorted(req.extras)), marker=marker
-    )
+    parts = Requirement(req.name, specifier=str(req.specifier), extras=tuple(sorted(req.extras)), marker=marker)
     if req.url:
         link = Link(req.url)
         local = str(link.path) if link.scheme == "file" else None
@@ -431,8 +425,7 @@ def _interpret_editable(raw: str) -> Requirement:
         parts = replace(_from_link(vcs_url), url=raw)
         if parts.name is None:
             raise _ReqError(
-                f"Could not detect requirement name for '{raw}', "
-                "please specify one with your_package_name @ URL"
+                f"Could not detect requirement name for '{raw}', please specify one with your_package_name @ URL"
             )
         return parts
     if not is_url(path) and (_looks_like_path(path) or _PLAIN_NAME_RE.match(path)):
@@ -526,9 +519,7 @@ def _handle(ll: _Logical, parser: _Parser, sink: _Sink) -> None:
         return
     line, col, end_col = ll.span(start, end)
     options = tuple(
-        occ.name if occ.value is None else f"{occ.name} {occ.value}"
-        for occ in occurrences
-        if occ.name != "--editable"
+        occ.name if occ.value is None else f"{occ.name} {occ.value}" for occ in occurrences if occ.name != "--editable"
     )
     sink.requirements.append(
         replace(

@@ -8,10 +8,13 @@ constructed, and alias expansion bounded (a "billion laughs" file must stay chea
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import ParseProblem, Span
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 MAX_EXPANDED_NODES = 200_000
 """Nodes a document may expand to through aliases before we refuse it, like go-yaml does."""
@@ -242,9 +245,7 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
             converter.size(root_node)
     except _TooManyNodes:
         limit = MAX_EXPANDED_NODES
-        return YamlDocument(
-            None, (ParseProblem(f"document contains excessive aliasing (over {limit} nodes)"),)
-        )
+        return YamlDocument(None, (ParseProblem(f"document contains excessive aliasing (over {limit} nodes)"),))
     except RecursionError:
         return YamlDocument(None, (ParseProblem("document is nested too deeply"),))
     root = _merge_documents(roots)
@@ -259,9 +260,9 @@ def _merge_documents(roots: list[YNode]) -> YNode | None:
         return roots[0]
     from preflight.model.merge import merge_maps
 
-    result = roots[0]
-    for other in roots[1:]:
-        assert isinstance(result, YMap) and isinstance(other, YMap)  # noqa: S101 - checked above
+    maps = [root for root in roots if isinstance(root, YMap)]
+    result = maps[0]
+    for other in maps[1:]:
         result = merge_maps(result, other, ())
     return result
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from preflight.model.image import Command, CopyOp, RunOp, Stage
-from preflight.model.image_requirements import InstallAnalysis
-from preflight.model.images import ImageModel
-from preflight.model.runtime import ServiceRuntime
+
+if TYPE_CHECKING:
+    from preflight.model.image_requirements import InstallAnalysis
+    from preflight.model.images import ImageModel
+    from preflight.model.runtime import ServiceRuntime
 
 
 def _command(command: Command | None) -> str:
@@ -35,7 +39,10 @@ def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list
     """Describe the image: context, stages, copies, installs, final settings."""
     lines = [f"image of {model.name}"]
     lines.append(f"  Dockerfile: {model.dockerfile_rel}")
-    lines.append(f"  context: {model.context_rel}" + (f" (.dockerignore: {model.dockerignore_rel})" if model.dockerignore_rel else ""))
+    lines.append(
+        f"  context: {model.context_rel}"
+        + (f" (.dockerignore: {model.dockerignore_rel})" if model.dockerignore_rel else "")
+    )
     image = model.image
     if image is None:
         lines.append("  (the Dockerfile could not be evaluated)")
@@ -48,8 +55,10 @@ def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list
     for stage in image.stages:
         marker = " (final)" if stage is image.final else ("" if stage.index in needed else " (not built)")
         base = stage.base or "(unknown)"
-        lines.append(f"  stage {stage.index}{' ' + stage.name if stage.name else ''}{marker}: FROM {base}"
-                     f"  [{stage.from_inst.span.path}:{stage.from_inst.span.line}]")
+        lines.append(
+            f"  stage {stage.index}{' ' + stage.name if stage.name else ''}{marker}: FROM {base}"
+            f"  [{stage.from_inst.span.path}:{stage.from_inst.span.line}]"
+        )
         for op in stage.ops:
             where = f"  [line {op.inst.span.line}]"
             if isinstance(op, CopyOp):
@@ -62,8 +71,10 @@ def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list
         from preflight.knowledge import python_version_of
 
         lines.append("  final image:")
-        lines.append(f"    base: {final.base or '(unknown)'}"
-                     + (f" (Python {python_version_of(final.base)})" if final.base and python_version_of(final.base) else ""))
+        lines.append(
+            f"    base: {final.base or '(unknown)'}"
+            + (f" (Python {python_version_of(final.base)})" if final.base and python_version_of(final.base) else "")
+        )
         lines.append(f"    workdir: {final.workdir}")
         lines.append(f"    user: {final.user or '(root)'}")
         lines.append(f"    entrypoint: {_command(final.entrypoint)}")
@@ -76,9 +87,13 @@ def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list
             lines.append(f"    {install.tool} (line {install.run.inst.span.line}, in {install.cwd}):")
             for req_file in analysis.files:
                 kind = "constraints" if req_file.constraint else "requirements"
-                lines.append(f"      {kind} {req_file.image_path} <- {req_file.rel} ({len(req_file.parsed.requirements)} requirements)")
+                count = len(req_file.parsed.requirements)
+                lines.append(f"      {kind} {req_file.image_path} <- {req_file.rel} ({count} requirements)")
             for path, found in analysis.local_targets:
-                lines.append(f"      local project {path}: {found.presence.value}" + (f" <- {found.context_path}" if found.context_path else ""))
+                lines.append(
+                    f"      local project {path}: {found.presence.value}"
+                    + (f" <- {found.context_path}" if found.context_path else "")
+                )
     for line in extra or []:
         lines.append(line)
     return "\n".join(lines) + "\n"
@@ -115,7 +130,9 @@ def runtime_lines(runtime: ServiceRuntime) -> list[str]:
     lines.append("    sys.path: " + (", ".join(runtime.sys_path) or "(none)") + ", site-packages")
     provided = runtime.provided
     dists = ", ".join(sorted(provided.distributions)) or "(none)"
-    lines.append(f"    site-packages: {dists}" + (" (and more: an install could not be understood)" if provided.unknown else ""))
+    lines.append(
+        f"    site-packages: {dists}" + (" (and more: an install could not be understood)" if provided.unknown else "")
+    )
     lines.append(f"    modules reached: {len(runtime.reached)}")
     names = sorted(runtime.env.vars)
     origins = {n: runtime.env.vars[n].origin.value for n in names}

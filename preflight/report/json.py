@@ -23,8 +23,7 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, object]:
         "end_column": d.span.end_col,
         "service": d.service,
         "related": [
-            {"path": r.span.path, "line": r.span.line, "column": r.span.col, "message": r.message}
-            for r in d.related
+            {"path": r.span.path, "line": r.span.line, "column": r.span.col, "message": r.message} for r in d.related
         ],
     }
 

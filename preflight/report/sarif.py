@@ -35,9 +35,7 @@ __all__ = [
 ]
 
 SARIF_VERSION = "2.1.0"
-SARIF_SCHEMA_URI = (
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-)
+SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/preflight-dev/preflight"
 SRCROOT = "%SRCROOT%"
 TOOL_NAME = "preflight"

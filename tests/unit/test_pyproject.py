@@ -148,16 +148,12 @@ def test_setuptools_layouts(
 def test_setuptools_flat_layout_with_several_packages_fails(tmp_path: Path) -> None:
     project = read(tmp_path, {"pyproject.toml": SETUPTOOLS, "app/": "", "static/": "", "tests/": ""})
     assert project.package_roots == ()
-    assert project.build_errors == (
-        "Multiple top-level packages discovered in a flat-layout: ['app', 'static'].",
-    )
+    assert project.build_errors == ("Multiple top-level packages discovered in a flat-layout: ['app', 'static'].",)
 
 
 def test_setuptools_flat_layout_with_several_modules_fails(tmp_path: Path) -> None:
     project = read(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n", "app.py": "", "worker.py": ""})
-    assert project.build_errors == (
-        "Multiple top-level modules discovered in a flat-layout: ['app', 'worker'].",
-    )
+    assert project.build_errors == ("Multiple top-level modules discovered in a flat-layout: ['app', 'worker'].",)
     assert (project.build_backend, project.backend_kind) == (None, BackendKind.SETUPTOOLS)
 
 
@@ -264,8 +260,7 @@ HATCH = '[build-system]\nbuild-backend = "hatchling.build"\n[project]\nname = "M
         ("", {"my_app.py": ""}, (("my_app", "my_app.py"),)),
         ("", {"acme/my_app/__init__.py": ""}, (("acme", "acme"),)),
         (
-            '[tool.hatch.build.targets.wheel]\nonly-include = ["src/svc", "tools/cli.py"]\n'
-            'sources = ["src"]\n',
+            '[tool.hatch.build.targets.wheel]\nonly-include = ["src/svc", "tools/cli.py"]\nsources = ["src"]\n',
             {},
             (("svc", "src/svc"), ("tools", "tools")),
         ),
@@ -278,9 +273,7 @@ HATCH = '[build-system]\nbuild-backend = "hatchling.build"\n[project]\nname = "M
         ("[tool.hatch.build.targets.wheel]\nbypass-selection = true\n", {}, ()),
     ],
 )
-def test_hatch(
-    tmp_path: Path, toml: str, files: dict[str, str], expected: tuple[tuple[str, str], ...]
-) -> None:
+def test_hatch(tmp_path: Path, toml: str, files: dict[str, str], expected: tuple[tuple[str, str], ...]) -> None:
     assert roots(tmp_path, {"pyproject.toml": HATCH + toml, **files}) == expected
 
 
@@ -313,9 +306,7 @@ POETRY = '[build-system]\nbuild-backend = "poetry.core.masonry.api"\n[tool.poetr
         ("package-mode = false\n", {}, ()),
     ],
 )
-def test_poetry(
-    tmp_path: Path, toml: str, files: dict[str, str], expected: tuple[tuple[str, str], ...]
-) -> None:
+def test_poetry(tmp_path: Path, toml: str, files: dict[str, str], expected: tuple[tuple[str, str], ...]) -> None:
     assert roots(tmp_path, {"pyproject.toml": POETRY + toml, **files}) == expected
 
 
@@ -359,20 +350,14 @@ FLIT = '[build-system]\nbuild-backend = "flit_core.buildapi"\n[project]\nname = 
         ('[tool.flit.module]\nname = "ns.tool"\n', {"src/ns/tool/__init__.py": ""}, (("ns", "src/ns"),)),
     ],
 )
-def test_flit(
-    tmp_path: Path, toml: str, files: dict[str, str], expected: tuple[tuple[str, str], ...]
-) -> None:
+def test_flit(tmp_path: Path, toml: str, files: dict[str, str], expected: tuple[tuple[str, str], ...]) -> None:
     assert roots(tmp_path, {"pyproject.toml": FLIT + toml, **files}) == expected
 
 
 def test_flit_errors(tmp_path: Path) -> None:
-    assert read(tmp_path / "a", {"pyproject.toml": FLIT}).build_errors == (
-        "No file/folder found for module my_tool",
-    )
+    assert read(tmp_path / "a", {"pyproject.toml": FLIT}).build_errors == ("No file/folder found for module my_tool",)
     both = read(tmp_path / "b", {"pyproject.toml": FLIT, "my_tool.py": "", "src/my_tool/": ""})
-    assert both.build_errors == (
-        "Multiple files or folders could be module my_tool: my_tool.py, src/my_tool",
-    )
+    assert both.build_errors == ("Multiple files or folders could be module my_tool: my_tool.py, src/my_tool",)
 
 
 PDM = '[build-system]\nbuild-backend = "pdm.backend"\n[project]\nname = "p"\n'
@@ -419,9 +404,7 @@ UV = '[build-system]\nbuild-backend = "uv_build"\n[project]\nname = "Seat-Belt"\
         ),
     ],
 )
-def test_uv_build(
-    tmp_path: Path, toml: str, files: dict[str, str], expected: tuple[tuple[str, str], ...]
-) -> None:
+def test_uv_build(tmp_path: Path, toml: str, files: dict[str, str], expected: tuple[tuple[str, str], ...]) -> None:
     assert roots(tmp_path, {"pyproject.toml": UV + toml, **files}) == expected
 
 
@@ -431,9 +414,7 @@ def test_uv_build_without_module_fails(tmp_path: Path) -> None:
 
 
 def test_other_backends_have_no_roots(tmp_path: Path) -> None:
-    project = read(
-        tmp_path, {"pyproject.toml": '[build-system]\nbuild-backend = "maturin"\n', "x/__init__.py": ""}
-    )
+    project = read(tmp_path, {"pyproject.toml": '[build-system]\nbuild-backend = "maturin"\n', "x/__init__.py": ""})
     assert (project.backend_kind, project.package_roots, project.build_errors) == (BackendKind.OTHER, (), ())
 
 

@@ -47,9 +47,7 @@ def test_escaping(raw: str, data: str, prop: str) -> None:
 
 def test_error_exact_line() -> None:
     out = render_github(Report(diagnostics=[_diag()]))
-    assert (
-        out == "::error file=compose.yaml,line=3,col=5,endLine=3,endColumn=9,title=PF101 latest-tag::boom\n"
-    )
+    assert out == "::error file=compose.yaml,line=3,col=5,endLine=3,endColumn=9,title=PF101 latest-tag::boom\n"
 
 
 def test_severity_commands() -> None:
@@ -112,9 +110,7 @@ def test_spans_without_columns() -> None:
 def test_sorted_and_suppressed_left_out() -> None:
     later = _diag(message="later", span=Span("b.yaml", 1, 1, 1, 2))
     earlier = _diag(message="earlier", span=Span("a.yaml", 9, 1, 9, 2))
-    hidden = Diagnostic(
-        "PF101", "latest-tag", Severity.ERROR, "hidden", Span("a.yaml", 1, 1, 1, 2), suppressed=True
-    )
+    hidden = Diagnostic("PF101", "latest-tag", Severity.ERROR, "hidden", Span("a.yaml", 1, 1, 1, 2), suppressed=True)
     out = render_github(Report(diagnostics=[later, earlier, hidden], suppressed=[hidden]))
     assert [line.rsplit("::", 1)[1] for line in out.splitlines()] == ["earlier", "later"]
 

@@ -181,9 +181,7 @@ def test_top_level_and_driver() -> None:
     assert log["$schema"] == SARIF_SCHEMA_URI
     assert log["version"] == "2.1.0"
     run = _run(log)
-    assert run["originalUriBaseIds"] == {
-        "%SRCROOT%": {"description": {"text": "The root of the checked repository."}}
-    }
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"description": {"text": "The root of the checked repository."}}}
     driver = run["tool"]["driver"]
     assert driver["name"] == "preflight"
     assert driver["version"] == "1.2.3"
@@ -291,9 +289,7 @@ def test_fingerprint_ignores_line_moves() -> None:
 def test_fingerprints_use_line_text() -> None:
     report = Report(diagnostics=[_latest_finding()])
     plain = json.loads(render_sarif(report, [LatestTag], "1"))
-    with_context = json.loads(
-        render_sarif(report, [LatestTag], "1", line_text=lambda span: "  image: redis:latest")
-    )
+    with_context = json.loads(render_sarif(report, [LatestTag], "1", line_text=lambda span: "  image: redis:latest"))
     key = ("runs", 0, "results", 0, "partialFingerprints", FINGERPRINT_KEY)
 
     def dig(doc: Any) -> Any:
@@ -322,9 +318,7 @@ def test_region_edge_cases() -> None:
 
 
 def test_unknown_code_gets_a_descriptor() -> None:
-    diag = Diagnostic(
-        "PF000", "syntax-error", Severity.ERROR, "cannot parse", Span("compose.yaml", 2, 1, 2, 5)
-    )
+    diag = Diagnostic("PF000", "syntax-error", Severity.ERROR, "cannot parse", Span("compose.yaml", 2, 1, 2, 5))
     run = _run(_render(Report(diagnostics=[diag])))
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == ["PF101", "PF201", "PF000"]

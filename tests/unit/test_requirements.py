@@ -70,9 +70,7 @@ def test_outage_line_is_an_editable_local_path() -> None:
         ("-e mylib", "mylib", (), 4, 9),
     ],
 )
-def test_editable_local_paths(
-    line: str, local_path: str, extras: tuple[str, ...], col: int, end_col: int
-) -> None:
+def test_editable_local_paths(line: str, local_path: str, extras: tuple[str, ...], col: int, end_col: int) -> None:
     assert only(line) == Requirement(
         name=None,
         extras=extras,
@@ -198,9 +196,7 @@ def test_hashes_continued_across_lines() -> None:
             end_col=9,
             text="pkg==1.0     --hash=sha256:aaaa     --hash=sha256:bbbb",
         ),
-        Requirement(
-            name="next", canonical_name="next", specifier="==2", line=5, col=1, end_col=8, text="next==2"
-        ),
+        Requirement(name="next", canonical_name="next", specifier="==2", line=5, col=1, end_col=8, text="next==2"),
     )
 
 
@@ -300,9 +296,7 @@ def test_malformed_line_gives_packagings_reason_and_position() -> None:
 
 def test_invalid_marker_points_into_the_marker() -> None:
     assert parse('x==1;python_version<"3" and\n').problems == (
-        ParseProblem(
-            "Invalid requirement: 'x==1': Expected a marker variable or quoted string", 1, 28, 1, 28
-        ),
+        ParseProblem("Invalid requirement: 'x==1': Expected a marker variable or quoted string", 1, 28, 1, 28),
     )
 
 
@@ -330,9 +324,7 @@ def test_invalid_marker_points_into_the_marker() -> None:
         ("-r\n", ParseProblem("-r option requires 1 argument", 1, 1, 1, 3)),
         (
             "--no bar\n",
-            ParseProblem(
-                "ambiguous option: --no (--no-binary, --no-index, --no-require-hashes?)", 1, 1, 1, 5
-            ),
+            ParseProblem("ambiguous option: --no (--no-binary, --no-index, --no-require-hashes?)", 1, 1, 1, 5),
         ),
         (
             "pkg==1 --hash=md5:abc\n",
@@ -358,8 +350,7 @@ def test_invalid_marker_points_into_the_marker() -> None:
         (
             "flask django\n",
             ParseProblem(
-                "Invalid requirement: 'flask django': Expected semicolon (after name with no version "
-                "specifier) or end",
+                "Invalid requirement: 'flask django': Expected semicolon (after name with no version specifier) or end",
                 1,
                 7,
                 1,
@@ -385,9 +376,7 @@ def test_abbreviated_options_resolve_like_optparse() -> None:
     result = parse("--index https://i.example/simple\n--requirem base.txt\n--req x.txt\n")
     assert result.options == (PipOption("--index-url", "https://i.example/simple", 1, 1, 33),)
     assert result.includes == (Include(IncludeKind.REQUIREMENT, "base.txt", 2, 12, 20),)
-    assert result.problems == (
-        ParseProblem("ambiguous option: --req (--require-hashes, --requirement?)", 3, 1, 3, 6),
-    )
+    assert result.problems == (ParseProblem("ambiguous option: --req (--require-hashes, --requirement?)", 3, 1, 3, 6),)
 
 
 def test_lines_with_environment_variables_are_not_reported() -> None:
@@ -446,9 +435,7 @@ def test_never_raises_and_positions_stay_inside_the_text() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         result = parse_requirements(text, "r.txt")
         lines = text.splitlines()
-        positions = [(r.line, r.col) for r in result.requirements] + [
-            (p.line, p.col) for p in result.problems
-        ]
+        positions = [(r.line, r.col) for r in result.requirements] + [(p.line, p.col) for p in result.problems]
         positions += [(i.line, i.col) for i in result.includes] + [(o.line, o.col) for o in result.options]
         for line, col in positions:
             assert 1 <= line <= max(len(lines), 1), text
