@@ -119,21 +119,31 @@ class ImageFS:
         path = posixpath.normpath(path)
         ops = stage.ops if before is None else stage.ops[:before]
         missed: Found | None = None
+        unknown: Found | None = None
+        # a later COPY can only add files, so the first PRESENT answer (from the end) decides
         for op in reversed(ops):
             if not isinstance(op, CopyOp):
                 continue
             found = self._from_copy(op, path, depth)
             if found is None:
                 continue
-            if found.presence is not Presence.ABSENT:
+            if found.presence is Presence.PRESENT:
                 return found
-            missed = missed or found
+            if found.presence is Presence.UNKNOWN:
+                unknown = unknown or found
+            else:
+                missed = missed or found
         if stage.base_stage is not None and depth < 32:
             found = self.locate(self.image.stages[stage.base_stage], path, None, depth + 1)
-            return found if found.presence is not Presence.ABSENT or missed is None else missed
-        if missed is not None:
+        else:
+            found = Found(self._base_presence(stage), reason=f"no COPY puts it there (base image {stage.base})")
+        if found.presence is Presence.PRESENT:
+            return found
+        if unknown is not None:
+            return unknown
+        if found.presence is Presence.ABSENT and missed is not None:
             return missed
-        return Found(self._base_presence(stage), reason=f"no COPY puts it there (base image {stage.base})")
+        return found
 
     def _base_presence(self, stage: Stage) -> Presence:
         """Paths no COPY provides: absent on images we know, unknown on others."""

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from preflight.model.image import CopyOp, Stage
 from preflight.model.image_fs import Found, ImageFS, Presence
-from preflight.parse.python import PythonModule, analyze_python
+from preflight.model.python_sources import PythonSources
+from preflight.parse.python import PythonModule
 
 MAX_IMAGE_FILES = 5000
 
@@ -33,8 +34,8 @@ class ModuleLocator:
     sys_path: list[str]
     prefix: str = "."
     """The build context's path relative to the checked root (for spans)."""
+    sources: PythonSources = field(default_factory=PythonSources)
     _cache: dict[str, tuple[Presence, ModuleHit | None]] = field(default_factory=dict)
-    _parsed: dict[str, PythonModule | None] = field(default_factory=dict)
 
     def _probe(self, path: str) -> Found:
         return self.fs.locate(self.stage, path)
@@ -74,18 +75,8 @@ class ModuleLocator:
         return posixpath.normpath(posixpath.join(self.prefix, context_path))
 
     def parse_context_file(self, context_path: str) -> PythonModule | None:
-        """Analyse a Python file of the build context (cached)."""
-        if context_path not in self._parsed:
-            disk = self.fs.context.root / context_path
-            result: PythonModule | None = None
-            try:
-                if disk.stat().st_size <= 2_000_000:
-                    text = disk.read_bytes().decode("utf-8", errors="replace")
-                    result = analyze_python(text, self.display(context_path))
-            except OSError:
-                result = None
-            self._parsed[context_path] = result
-        return self._parsed[context_path]
+        """Analyse a Python file of the build context (cached for the whole check)."""
+        return self.sources.get(self.fs.context.root / context_path, self.display(context_path))
 
 
 def image_python_files(fs: ImageFS, stage: Stage) -> list[tuple[str, str]]:

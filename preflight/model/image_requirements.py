@@ -17,6 +17,7 @@ from preflight.diagnostics import Related, Span
 from preflight.files import SourceText, SourceTree
 from preflight.model.image_fs import Found, Presence
 from preflight.model.installs import PipInstall, installs_in
+from preflight.parse.gomatch import has_glob
 from preflight.parse.requirements import IncludeKind, Requirement, RequirementsFile, parse_requirements
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ class InstallAnalysis:
     files: list[ReqFile] = field(default_factory=list)
     requirements: list[tuple[Requirement, ReqFile | None]] = field(default_factory=list)
     local_targets: list[tuple[str, Found]] = field(default_factory=list)
+    globbed: list[str] = field(default_factory=list)
+    """Wildcard targets (`/wheels/*.whl`): what they install is not judged."""
     issues: list[InstallIssue] = field(default_factory=list)
 
 
@@ -98,6 +101,9 @@ def _analyze(tree: SourceTree, analysis: InstallAnalysis) -> None:
             _read_file(tree, analysis, install.resolve(name), None, True, 0)
     for target in (*install.editables, *install.targets):
         if "$" in target:
+            continue
+        if has_glob(target):
+            analysis.globbed.append(target)  # e.g. /wheels/*.whl: built by `pip wheel` in another stage
             continue
         path = _local_path(target)
         if path is not None:

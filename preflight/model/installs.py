@@ -82,6 +82,8 @@ _VALUE_OPTIONS = {
     "--build-constraints",
     "--directory",
     "--project",
+    "-w",
+    "--wheel-dir",
 }
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^(?:.*/)?python(?:\d(?:\.\d+)?)?$")
@@ -95,7 +97,7 @@ class PipInstall:
 
     run: RunOp
     tool: str
-    """`pip`, `uv pip`, `uv sync`, `poetry install` or `pipenv install`."""
+    """`pip`, `pip wheel`, `uv pip`, `uv sync`, `poetry install` or `pipenv install`."""
     cwd: str
     requirement_files: tuple[str, ...] = ()
     constraint_files: tuple[str, ...] = ()
@@ -143,13 +145,13 @@ def _install_args(words: list[str]) -> tuple[str, list[str]] | None:
     head = words[0]
     if _PYTHON.match(head):
         rest = [w for w in words[1:] if w not in ("-u", "-B", "-I", "-E", "-s", "-q")]
-        if len(rest) >= 3 and rest[0] == "-m" and rest[1] in ("pip", "pip3") and rest[2] == "install":
-            return "pip", rest[3:]
+        if len(rest) >= 3 and rest[0] == "-m" and rest[1] in ("pip", "pip3") and rest[2] in ("install", "wheel"):
+            return ("pip" if rest[2] == "install" else "pip wheel"), rest[3:]
         if len(rest) >= 3 and rest[0] == "-m" and rest[1] == "uv" and rest[2] == "pip":
             words = ["uv", *rest[2:]]
             head = "uv"
-    if _PIP.match(head) and len(words) > 1 and words[1] == "install":
-        return "pip", words[2:]
+    if _PIP.match(head) and len(words) > 1 and words[1] in ("install", "wheel"):
+        return ("pip" if words[1] == "install" else "pip wheel"), words[2:]
     if posixpath.basename(head) == "uv":
         if words[1:3] == ["pip", "install"]:
             return "uv pip", words[3:]

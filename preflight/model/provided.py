@@ -97,7 +97,10 @@ def provided_modules(project: Project, model: ImageModel) -> Provided:
     provided = Provided()
     overrides: dict[str, list[str]] = {}
     analyses: list[InstallAnalysis] = [a for a in project.installs() if a.model is model]
+    builds_wheels = any(a.install.tool == "pip wheel" for a in analyses)
     for analysis in analyses:
+        if analysis.globbed and not builds_wheels:
+            provided.unknown = True
         provided.installs += 1
         install = analysis.install
         if install.unknown:
@@ -118,7 +121,8 @@ def provided_modules(project: Project, model: ImageModel) -> Provided:
             if issue.code == "PF302":
                 _add_broken(project, provided, issue.span)
         if install.tool in ("uv sync", "poetry install", "pipenv install") or (
-            not install.requirement_files and not install.targets and not install.editables
+            install.tool != "pip wheel"
+            and not install.requirement_files and not install.targets and not install.editables
         ):
             _add_project_at(provided, analysis, overrides)
         expected = len([f for f in install.requirement_files if "$" not in f])

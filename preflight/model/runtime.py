@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from preflight.model.entrypoint import (
@@ -26,6 +27,7 @@ from preflight.model.entrypoint import (
 from preflight.model.image_fs import Presence
 from preflight.model.image_modules import ModuleHit, ModuleLocator, image_python_files
 from preflight.model.provided import Provided, provided_modules
+from preflight.model.python_sources import PythonSources
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
 from preflight.parse.python import ImportRef, PythonModule, resolve_relative
 from preflight.parse.yaml import YScalar, YSeq
@@ -118,7 +120,7 @@ def _python_version(model: ImageModel, stage: Stage) -> str | None:
 
 
 def build_runtime(
-    project: Project, compose: ComposeProject, service: Service, model: ImageModel
+    project: Project, compose: ComposeProject, service: Service, model: ImageModel, sources: PythonSources | None = None
 ) -> ServiceRuntime | None:
     """The runtime model of one service built from `model` (None when the image is unknown)."""
     if model.image is None or model.image.final is None or model.fs is None:
@@ -138,7 +140,7 @@ def build_runtime(
     if argv is not None and not workdir.startswith("/?"):
         runtime.analysis = entry_points(argv.args, workdir, env.values(), lambda p: _read_script(model, stage, p))
         runtime.entries = [e for e in runtime.analysis.entries if not e.conditional]
-    _follow(runtime)
+    _follow(runtime, sources or PythonSources())
     return runtime
 
 
@@ -161,7 +163,7 @@ def _pythonpath(runtime: ServiceRuntime) -> list[str]:
     return [posixpath.normpath(posixpath.join(runtime.workdir, p)) for p in var.value.split(":") if p]
 
 
-def _follow(runtime: ServiceRuntime) -> None:
+def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
     """Locate the entry modules and follow their imports through the image."""
     model = runtime.model
     assert model.fs is not None  # noqa: S101 - checked by build_runtime
@@ -174,7 +176,7 @@ def _follow(runtime: ServiceRuntime) -> None:
     if not runtime.entries:
         sys_dirs = [runtime.workdir, *extra]
     runtime.sys_path = sys_dirs
-    locator = ModuleLocator(model.fs, runtime.stage, sys_dirs, model.context_rel)
+    locator = ModuleLocator(model.fs, runtime.stage, sys_dirs, model.context_rel, sources)
     runtime.locator = locator
     for entry in runtime.entries:
         start = _entry_hit(runtime, locator, entry)
@@ -286,14 +288,29 @@ def _module_name(image_path: str, sys_dirs: list[str]) -> str | None:
     return None
 
 
+def _prefetch(project: Project, sources: PythonSources) -> None:
+    """Parse every Python file the images hold (tests aside) up front, in parallel."""
+    files: list[tuple[Path, str]] = []
+    for model in project.images:
+        if model.fs is None or model.image is None or model.image.final is None or not model.services:
+            continue
+        for image_path, context_path in image_python_files(model.fs, model.image.final):
+            if not _is_test_file(image_path):
+                disk = model.fs.context.root / context_path
+                files.append((disk, posixpath.normpath(posixpath.join(model.context_rel, context_path))))
+    sources.prefetch(files)
+
+
 def project_runtimes(project: Project) -> list[ServiceRuntime]:
     """The runtime model of every active service that is built from a Dockerfile."""
     runtimes = []
+    sources = PythonSources()
+    _prefetch(project, sources)
     for compose, service in project.services():
         model = project.image_of(service)
         if model is None:
             continue
-        runtime = build_runtime(project, compose, service, model)
+        runtime = build_runtime(project, compose, service, model, sources)
         if runtime is not None:
             runtimes.append(runtime)
     return runtimes

@@ -57,6 +57,7 @@ class ConflictingPins(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Unsatisfiable specifier sets, per install and per image."""
         by_image: dict[int, dict[str, list[Pin]]] = {}
+        reported_by_image: dict[int, set[str]] = {}
         for analysis in project.installs():
             pins = _pins(analysis)
             service = analysis.model.services[0].name if analysis.model.services else None
@@ -64,11 +65,16 @@ class ConflictingPins(Rule):
                 if satisfiable([r.specifier for r, _, _ in items]) is False:
                     yield self._report(name, items, service, Severity.ERROR, "in one install")
             image_pins = by_image.setdefault(id(analysis.model), {})
+            reported = reported_by_image.setdefault(id(analysis.model), set())
             for name, items in pins.items():
                 earlier = image_pins.setdefault(name, [])
-                if earlier and satisfiable([r.specifier for r, _, _ in earlier + items]) is False and all(
-                    satisfiable([r.specifier for r, _, _ in group]) is not False for group in (earlier, items)
+                if (
+                    name not in reported
+                    and earlier
+                    and satisfiable([r.specifier for r, _, _ in earlier + items]) is False
+                    and all(satisfiable([r.specifier for r, _, _ in group]) is not False for group in (earlier, items))
                 ):
+                    reported.add(name)
                     yield self._report(name, earlier + items, service, Severity.WARNING, "across installs of one image")
                 earlier.extend(items)
 
