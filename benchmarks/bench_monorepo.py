@@ -23,7 +23,9 @@ from pathlib import Path
 SIZES = {"S": (5, 20), "M": (50, 100), "L": (200, 100)}
 ROOT = Path(__file__).resolve().parent.parent
 GENMONO = ROOT.parent / "shared" / "bench" / "genmono.py"
-AST_ONLY = "import ast, pathlib, sys\nfor p in pathlib.Path(sys.argv[1]).rglob('*.py'):\n    ast.parse(p.read_bytes())\n"
+AST_ONLY = (
+    "import ast, pathlib, sys\nfor p in pathlib.Path(sys.argv[1]).rglob('*.py'):\n    ast.parse(p.read_bytes())\n"
+)
 
 
 def run(cmd: list[str]) -> tuple[float, float, int]:
@@ -56,13 +58,23 @@ def main() -> int:
     tree = work / "mono"
     try:
         subprocess.run(
-            [sys.executable, str(args.genmono), str(tree), "--services", str(services),
-             "--files-per-service", str(files), "--seed", "1"],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                str(args.genmono),
+                str(tree),
+                "--services",
+                str(services),
+                "--files-per-service",
+                str(files),
+                "--seed",
+                "1",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         bindir = Path(sys.executable).parent
         rows = [
-            measure("preflight check", [str(bindir / "preflight"), "check", str(tree), "--format", "json"], args.repeat),
+            measure("preflight check", [str(bindir / "preflight"), "check", str(tree), "--format=json"], args.repeat),
             measure("preflight --version", [str(bindir / "preflight"), "--version"], args.repeat),
             measure("ast.parse every .py", [sys.executable, "-c", AST_ONLY, str(tree)], args.repeat),
         ]

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from preflight.model.image import CopyOp, Stage
 from preflight.model.image_fs import Found, ImageFS, Presence
 from preflight.model.python_sources import PythonSources
-from preflight.parse.python import PythonModule
+
+if TYPE_CHECKING:
+    from preflight.parse.python import PythonModule
 
 MAX_IMAGE_FILES = 5000
 

@@ -122,7 +122,9 @@ def provided_modules(project: Project, model: ImageModel) -> Provided:
                 _add_broken(project, provided, issue.span)
         if install.tool in ("uv sync", "poetry install", "pipenv install") or (
             install.tool != "pip wheel"
-            and not install.requirement_files and not install.targets and not install.editables
+            and not install.requirement_files
+            and not install.targets
+            and not install.editables
         ):
             _add_project_at(provided, analysis, overrides)
         expected = len([f for f in install.requirement_files if "$" not in f])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from preflight.model.entrypoint import (
@@ -33,6 +32,8 @@ from preflight.parse.python import ImportRef, PythonModule, resolve_relative
 from preflight.parse.yaml import YScalar, YSeq
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from preflight.diagnostics import Span
     from preflight.model.compose import ComposeProject, Service
     from preflight.model.image import Command, Stage

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from preflight.rules.base import Rule
+from typing import TYPE_CHECKING
+
 from preflight.rules.compose.pf101_compose_schema import ComposeSchema
 from preflight.rules.compose.pf102_undefined_service import UndefinedService
 from preflight.rules.compose.pf103_healthcheck_missing import HealthcheckMissing
@@ -35,6 +36,9 @@ from preflight.rules.requirements.pf302_requirement_outside_context import Requi
 from preflight.rules.requirements.pf303_include_missing import IncludeMissing
 from preflight.rules.requirements.pf304_conflicting_pins import ConflictingPins
 from preflight.rules.requirements.pf305_local_project_invalid import LocalProjectInvalid
+
+if TYPE_CHECKING:
+    from preflight.rules.base import Rule
 
 ALL_RULES: tuple[type[Rule], ...] = (
     UnparsableFile,

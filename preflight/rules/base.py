@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from preflight.model.project import Project
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
@@ -40,7 +41,7 @@ class Rule:
         span: Span,
         message: str,
         *,
-        help: str | None = None,  # noqa: A002 - mirrors the output field name
+        help: str | None = None,
         service: str | None = None,
         related: Iterable[Related] = (),
         severity: Severity | None = None,

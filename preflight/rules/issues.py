@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from preflight.model.compose import ComposeIssue
-from preflight.model.project import Project
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.compose import ComposeIssue
+    from preflight.model.project import Project
 
 
 def compose_issues(project: Project, code: str) -> Iterator[ComposeIssue]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,13 +12,19 @@ from preflight.model.image_fs import ContextFS, ImageFS, Presence, image_paths_o
 from preflight.parse.dockerfile import parse_dockerfile
 from preflight.parse.dockerignore import parse_dockerignore
 
+if TYPE_CHECKING:
+    from pathlib import Path
 
-def _image(tmp_path: Path, dockerfile: str, files: dict[str, str], ignore: str | None = None, **spec: object) -> ImageFS:
+
+def _image(
+    tmp_path: Path, dockerfile: str, files: dict[str, str], ignore: str | None = None, **spec: object
+) -> ImageFS:
     for rel, text in files.items():
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    build = BuildSpec(tmp_path, tmp_path / "Dockerfile", None, dict(spec.get("args", {})), None, {}, Span("compose.yaml"))  # type: ignore[arg-type]
+    args = dict(spec.get("args", {}))  # type: ignore[call-overload]
+    build = BuildSpec(tmp_path, tmp_path / "Dockerfile", None, args, None, {}, Span("compose.yaml"))
     image = evaluate(parse_dockerfile(dockerfile, "Dockerfile"), build)
     dockerignore = parse_dockerignore(ignore, ".dockerignore") if ignore is not None else None
     return ImageFS(image, ContextFS(tmp_path, dockerignore))
@@ -41,7 +47,8 @@ def test_directory_source_copies_its_contents(tmp_path: Path) -> None:
 
 
 def test_file_into_workdir_and_renamed_file(tmp_path: Path) -> None:
-    fs = _image(tmp_path, "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nCOPY config.py /etc/app.py\n", FILES)
+    dockerfile = "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nCOPY config.py /etc/app.py\n"
+    fs = _image(tmp_path, dockerfile, FILES)
     assert _where(fs, "/app/requirements.txt") == ("present", "requirements.txt")
     assert _where(fs, "/etc/app.py") == ("present", "config.py")
     assert _where(fs, "/etc/config.py") == ("absent", None)
@@ -69,7 +76,8 @@ def test_dockerignore_exclusion_and_exception(tmp_path: Path) -> None:
     fs = _image(tmp_path, "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n", FILES, ignore="*.py\n!src/**\n")
     found = fs.locate(fs.image.stages[0], "/app/config.py")
     assert found.presence is Presence.ABSENT
-    assert found.excluded_by is not None and found.excluded_by.text == "*.py"
+    assert found.excluded_by is not None
+    assert found.excluded_by.text == "*.py"
     assert _where(fs, "/app/src/app/main.py") == ("present", "src/app/main.py")
 
 
@@ -91,7 +99,9 @@ def test_parents_flag_keeps_the_path(tmp_path: Path) -> None:
 
 
 def test_build_args_substitute_in_copy_and_unknown_stays_unknown(tmp_path: Path) -> None:
-    dockerfile = "ARG BASE=python:3.12-slim\nFROM ${BASE}\nARG SRC=src\nARG DEST\nCOPY ${SRC}/ /app/\nCOPY config.py ${DEST}\n"
+    dockerfile = (
+        "ARG BASE=python:3.12-slim\nFROM ${BASE}\nARG SRC=src\nARG DEST\nCOPY ${SRC}/ /app/\nCOPY config.py ${DEST}\n"
+    )
     fs = _image(tmp_path, dockerfile, FILES, args={"DEST": None})
     assert fs.image.stages[0].base == "python:3.12-slim"
     assert _where(fs, "/app/app/main.py") == ("present", "src/app/main.py")
@@ -112,12 +122,13 @@ def test_image_paths_of_explains_where_a_file_went(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("target", "final"),
-    [(None, "runtime"), ("builder", "builder")],
+    ("target", "final", "built"),
+    [(None, "runtime", ["runtime"]), ("builder", "builder", ["builder"])],
 )
-def test_target_selects_the_final_stage(tmp_path: Path, target: str | None, final: str) -> None:
+def test_target_selects_the_final_stage(tmp_path: Path, target: str | None, final: str, built: list[str]) -> None:
     dockerfile = "FROM python:3.12 AS builder\nRUN true\nFROM python:3.12-slim AS runtime\n"
     build = BuildSpec(tmp_path, None, None, {}, target, {}, Span("compose.yaml"))
     image = evaluate(parse_dockerfile(dockerfile, "Dockerfile"), build)
-    assert image.final is not None and image.final.name == final
-    assert [s.name for s in image.needed_stages()] == (["builder", "runtime"][: 1 if target else 2] if target else ["runtime"])
+    assert image.final is not None
+    assert image.final.name == final
+    assert [s.name for s in image.needed_stages()] == built

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
-from preflight.model.compose import Service
-from preflight.model.project import Project
 from preflight.parse.yaml import YScalar, YSeq
 from preflight.rules.base import Rule
 from preflight.rules.issues import compose_issues
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.compose import Service
+    from preflight.model.project import Project
 
 
 def _references(service: Service) -> Iterator[tuple[str, str, Span]]:

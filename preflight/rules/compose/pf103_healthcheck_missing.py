@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
 from preflight.model.healthcheck import has_healthcheck
-from preflight.model.project import Project
 from preflight.parse.yaml import YMap, YScalar
 from preflight.rules.base import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.project import Project
 
 
 class HealthcheckMissing(Rule):

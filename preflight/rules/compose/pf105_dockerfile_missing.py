@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
 from preflight.model.build_paths import build_paths
-from preflight.model.project import Project
 from preflight.rules.base import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.project import Project
 
 
 class DockerfileMissing(Rule):
@@ -48,7 +52,8 @@ class DockerfileMissing(Rule):
                 continue
             yield self.at(
                 paths.dockerfile_span,
-                f'Dockerfile `{paths.dockerfile_shown}` (in context `{paths.context_shown}`) of service "{service.name}" does not exist',
+                f"Dockerfile `{paths.dockerfile_shown}` (in context `{paths.context_shown}`) "
+                f'of service "{service.name}" does not exist',
                 help="`dockerfile:` is relative to the build context",
                 service=service.name,
             )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
 from preflight.model.ports import PublishedPort, published_ports
-from preflight.model.project import Project
 from preflight.rules.base import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.project import Project
 
 
 class PortConflict(Rule):
@@ -46,9 +50,7 @@ class PortConflict(Rule):
                 for port in published_ports(service):
                     for number in port.host_ports:
                         claims = taken.setdefault((number, port.protocol), [])
-                        clash = next(
-                            (c for c in claims if c[1].overlaps(port) and c[1].span != port.span), None
-                        )
+                        clash = next((c for c in claims if c[1].overlaps(port) and c[1].span != port.span), None)
                         claims.append((service.name, port))
                         if clash is None:
                             continue

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related
-from preflight.model.image import Stage
-from preflight.model.images import ImageModel
-from preflight.model.project import Project
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.image import Stage
+    from preflight.model.images import ImageModel
+    from preflight.model.project import Project
 
 
 def built_stages(project: Project) -> Iterator[tuple[ImageModel, Stage]]:

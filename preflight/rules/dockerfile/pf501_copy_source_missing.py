@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
-from preflight.model.image import CopyOp
-from preflight.model.project import Project
 from preflight.parse.gomatch import has_glob
 from preflight.rules.base import Rule
 from preflight.rules.dockerfile._images import built_stages, context_note, service_of
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.image import CopyOp
+    from preflight.model.project import Project
 
 
 class CopySourceMissing(Rule):
@@ -76,6 +80,9 @@ class CopySourceMissing(Rule):
 
     @staticmethod
     def _local(op: CopyOp) -> bool:
-        return op.from_stage is None and op.from_image is None and op.from_context is None and not (
-            op.heredoc or op.remote
+        return (
+            op.from_stage is None
+            and op.from_image is None
+            and op.from_context is None
+            and not (op.heredoc or op.remote)
         )

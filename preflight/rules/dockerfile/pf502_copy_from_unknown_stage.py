@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
 from preflight.model.image_ref import looks_like_image
-from preflight.model.project import Project
 from preflight.rules.base import Rule
 from preflight.rules.dockerfile._images import built_stages, service_of
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.project import Project
 
 
 class CopyFromUnknownStage(Rule):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
 from preflight.model.compose_time import compose_time_expansions
-from preflight.model.project import Project
 from preflight.rules.base import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.project import Project
 
 
 class ComposeTimeExpansion(Rule):

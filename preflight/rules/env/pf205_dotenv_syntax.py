@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
 from preflight.files import SourceText
 from preflight.model.dotenv_files import dotenv_paths
-from preflight.model.project import Project
-from preflight.parse.compose_dotenv import DotenvIssueKind as IssueKind
-from preflight.parse.compose_dotenv import lint_dotenv
+from preflight.parse.dotenv_lint import DotenvIssueKind as IssueKind
+from preflight.parse.dotenv_lint import lint_dotenv
 from preflight.rules.base import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.project import Project
 
 _SEVERITY = {
     IssueKind.INVALID_LINE: Severity.ERROR,

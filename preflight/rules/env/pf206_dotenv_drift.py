@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
 from preflight.files import SourceText
 from preflight.model.env import TEMPLATE_NAMES
-from preflight.model.project import Project
 from preflight.parse.compose_dotenv import DotenvFile, parse_compose_dotenv
 from preflight.rules.base import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.project import Project
 
 
 class DotenvDrift(Rule):
@@ -38,7 +42,9 @@ class DotenvDrift(Rule):
         """Keys present in only one of `.env` and its template."""
         for compose in project.compose:
             env_path = compose.directory / ".env"
-            template_path = next((compose.directory / n for n in TEMPLATE_NAMES if (compose.directory / n).is_file()), None)
+            template_path = next(
+                (compose.directory / n for n in TEMPLATE_NAMES if (compose.directory / n).is_file()), None
+            )
             if template_path is None or not env_path.is_file():
                 continue
             env = self._parse(project, env_path)

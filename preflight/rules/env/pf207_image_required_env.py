@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
-from preflight.model.compose import ComposeProject, Service
 from preflight.model.container_env import container_env
-from preflight.model.project import Project
 from preflight.parse.yaml import YScalar, YSeq
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from preflight.knowledge import CommandArgRule
+    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.project import Project
 
 
 def _argv(service: Service) -> list[str] | None:

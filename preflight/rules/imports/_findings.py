@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from preflight.model.import_check import ImportFinding, check_imports
-from preflight.model.project import Project
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.project import Project
 
 
 def import_findings(project: Project, code: str) -> Iterator[ImportFinding]:

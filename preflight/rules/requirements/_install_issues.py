@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from preflight.model.image_requirements import InstallIssue
-from preflight.model.project import Project
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.image_requirements import InstallIssue
+    from preflight.model.project import Project
 
 
 def install_issues(project: Project, code: str) -> Iterator[tuple[InstallIssue, str | None]]:
