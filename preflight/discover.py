@@ -79,9 +79,18 @@ def find_compose_projects(root: Path, exclude: tuple[str, ...] = ()) -> list[Com
             and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, exclude)
         )
         files = default_files(here, set(filenames))
-        if files:
+        if files or (".env" in filenames and names_compose_files(here / ".env")):
             targets.append(ComposeTarget(here, files))
     return targets
+
+
+def names_compose_files(dotenv: Path) -> bool:
+    """Whether a `.env` sets `COMPOSE_FILE`: compose then loads those files, even with no default file."""
+    try:
+        text = dotenv.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(line.strip().removeprefix("export ").lstrip().startswith("COMPOSE_FILE=") for line in text.splitlines())
 
 
 def explicit_target(root: Path, files: tuple[str, ...], cwd: Path | None = None) -> ComposeTarget:

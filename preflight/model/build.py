@@ -39,6 +39,8 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
         if compose_file and not target.explicit:
             separator = _env_string(dict(env.values), "COMPOSE_PATH_SEPARATOR") or ":"
             files = [target.directory / part for part in compose_file.split(separator) if part]
+        if not files:
+            continue  # a `.env` that names no compose file after all
         profiles = config.profiles
         env_profiles = _env_string(dict(env.values), "COMPOSE_PROFILES")
         if not profiles and env_profiles:

@@ -4,10 +4,10 @@ After variable substitution Docker Compose converts the (string) value found at 
 well-known paths into an int, a float or a boolean (``retries: $RETRIES`` becomes ``3``); a
 string that cannot be converted makes the load fail (:func:`cast_interpolated`).  Later it
 decodes the merged document into its Go model, parsing durations, sizes, file modes, commands
-(:func:`decode_problem`), and checks a few rules between the keys of a service
-(:func:`service_consistency`).  The parsers here accept exactly the syntax Go's ``strconv``,
-``go-units``, ``str2duration`` and ``go-shellwords`` accept, so that a value is accepted here
-exactly when Compose accepts it.
+(:func:`decode_problem`); the rules between the keys of a service that compare decoded values
+are in :mod:`preflight.model.compose_schema_checks`.  The parsers here accept exactly the syntax
+Go's ``strconv``, ``go-units``, ``str2duration`` and ``go-shellwords`` accept, so that a value is
+accepted here exactly when Compose accepts it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from __future__ import annotations
 import enum
 import math
 import re
-import struct
-from collections.abc import Mapping
 
 from preflight.model.compose_schema_spec import (
     Decode,
@@ -39,7 +37,6 @@ __all__ = [
     "go_parse_int",
     "go_parse_octal",
     "go_ram_in_bytes",
-    "service_consistency",
     "shell_command_error",
 ]
 
@@ -371,61 +368,3 @@ def decode_problem(decode: Decode, value: object, path: Path) -> SchemaProblem |
     if isinstance(value, str) and not _decode_string(decode, value):
         return SchemaProblem(path, f"{where} {_DECODE_TEXT[decode]}", None, ProblemKind.INVALID_VALUE)
     return None
-
-
-def _f32(value: object) -> float:
-    number = go_parse_float(value) if isinstance(value, str) else value
-    if not isinstance(number, int | float):
-        return 0.0
-    try:
-        return float(struct.unpack("f", struct.pack("f", number))[0])
-    except OverflowError:
-        return math.copysign(math.inf, number)
-
-
-def _size(value: object) -> int:
-    size = go_ram_in_bytes(value) if isinstance(value, str) else value
-    return size if isinstance(size, int) and not isinstance(size, bool) else 0
-
-
-def _int(value: object) -> int:
-    number = go_parse_int(value) if isinstance(value, str) else value
-    return int(number) if isinstance(number, int | float) else 0
-
-
-def _section(value: object, *keys: str) -> Mapping[object, object] | None:
-    for key in keys:
-        value = value.get(key) if isinstance(value, Mapping) else None
-    return value if isinstance(value, Mapping) else None
-
-
-def service_consistency(value: Mapping[object, object], path: Path) -> list[SchemaProblem]:
-    """Compose's consistency rules between the keys of one service."""
-    where, found = render_path(path), []
-    limits, reservations = (
-        _section(value, "deploy", "resources", "limits"),
-        _section(value, "deploy", "resources", "reservations"),
-    )
-    pairs = (
-        ("cpus", limits, "deploy.resources.limits.cpus", _f32),
-        ("mem_limit", limits, "deploy.resources.limits.memory", _size),
-        ("mem_reservation", reservations, "deploy.resources.reservations.memory", _size),
-        ("pids_limit", limits, "deploy.resources.limits.pids", _int),
-    )
-    for key, section, other, convert in pairs:
-        mine = convert(value.get(key))
-        if mine and section is not None and convert(section.get(other.rsplit(".", 1)[1])) != mine:
-            found.append(((*path, key), f"{where}: {key} and {other} are set to different values"))
-    deploy = _section(value, "deploy")
-    replicas = deploy.get("replicas") if deploy is not None else None
-    scale = value.get("scale")
-    if scale is not None and replicas is not None and _int(scale) != _int(replicas):
-        found.append(((*path, "scale"), f"{where}: scale and deploy.replicas are set to different values"))
-    count = _int(scale if scale is not None else replicas if replicas is not None else 1)
-    if count > 1 and value.get("container_name"):
-        found.append(((*path, "container_name"), f"{where}: container_name cannot be used with more than one replica"))
-    build = _section(value, "build")
-    platforms = build.get("platforms") if build is not None else None
-    if isinstance(platforms, list) and platforms and value.get("platform") and value.get("platform") not in platforms:
-        found.append(((*path, "platform"), f"{where}: build.platforms must include the service platform"))
-    return [SchemaProblem(p, m, None, ProblemKind.INVALID_VALUE) for p, m in found]

@@ -21,10 +21,11 @@ from preflight.model.compose import (
     VarStatus,
     VarUse,
 )
-from preflight.model.merge import merge_maps
+from preflight.model.compose_paths import rebase_service
+from preflight.model.merge import clean, enforce_unicity, is_null, merge_maps
 from preflight.model.yamlpath import locate, locate_key
 from preflight.parse.interpolate import Interpolation, Unknown, interpolate
-from preflight.parse.yaml import YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
+from preflight.parse.yaml import RESET, YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
 
 if TYPE_CHECKING:
     from preflight.model.env import InterpolationEnv
@@ -54,8 +55,12 @@ class Loader:
     """False when several files are merged: checks of the merged project are skipped per file."""
     cache: dict[Path, LoadedFile] = field(default_factory=dict)
 
-    def load_file(self, path: Path) -> LoadedFile:
-        """Read, parse, interpolate and validate one compose file (cached)."""
+    def load_file(self, path: Path, base: YMap | None = None) -> LoadedFile:
+        """Read, parse, interpolate and validate one compose file (cached).
+
+        `base` is what the files before it merged to: compose validates the merged result, so a
+        null value that only keeps an earlier file's value is no error.
+        """
         path = Path(path)
         if path in self.cache:
             return self.cache[path]
@@ -82,22 +87,25 @@ class Loader:
         interpolated = self._interpolate(document.root, (), loaded)
         assert isinstance(interpolated, YMap)  # noqa: S101 - interpolation keeps node kinds
         loaded.root = interpolated
-        self._validate(loaded)
+        self._validate(loaded, base)
         return loaded
 
     def _interpolate(self, node: YNode, path: PathT, loaded: LoadedFile) -> YNode:
         if isinstance(node, YMap):
             items = tuple((k, self._interpolate(v, (*path, k.text()), loaded)) for k, v in node.items)
-            return YMap(items, node.span)
+            return YMap(items, node.span, node.tag)
         if isinstance(node, YSeq):
-            return YSeq(tuple(self._interpolate(v, (*path, i), loaded) for i, v in enumerate(node.items)), node.span)
+            items_seq = tuple(self._interpolate(v, (*path, i), loaded) for i, v in enumerate(node.items))
+            return YSeq(items_seq, node.span, node.tag)
         if not isinstance(node.value, str) or "$" not in node.value:
             return node
         result = interpolate(node.value, self.env.lookup)
         self._record(node, path, result, loaded)
         if result.value is None:
-            return YScalar(node.value, node.span, node.quoted, node.single_line, unknown=True, raw=node.value)
-        return YScalar(_cast(path, result.value), node.span, True, node.single_line, raw=node.value)
+            return YScalar(
+                node.value, node.span, node.quoted, node.single_line, unknown=True, raw=node.value, tag=node.tag
+            )
+        return YScalar(_cast(path, result.value), node.span, True, node.single_line, raw=node.value, tag=node.tag)
 
     def _record(self, node: YScalar, path: PathT, result: Interpolation, loaded: LoadedFile) -> None:
         service = str(path[1]) if len(path) >= 2 and path[0] == "services" else None
@@ -127,7 +135,7 @@ class Loader:
         if result.error is not None:
             loaded.issues.append(ComposeIssue("PF101", node.span, f"{_dotted(path)}: {result.error}", service=service))
 
-    def _validate(self, loaded: LoadedFile) -> None:
+    def _validate(self, loaded: LoadedFile, base: YMap | None) -> None:
         from preflight.model.compose_schema import validate_compose
 
         assert loaded.root is not None  # noqa: S101 - only called with a root
@@ -137,10 +145,23 @@ class Loader:
             target = locate(loaded.root, problem.path)
             if isinstance(target, YScalar) and target.unknown:
                 continue  # the value is supplied at deploy time; it cannot be judged now
+            if base is not None and target is not None and is_null(target) and _has_value(base, problem.path):
+                continue  # a null override keeps the earlier files' value
             key = locate_key(loaded.root, problem.path)
             span = key.span if key is not None else (target.span if target is not None else loaded.root.span)
             service = str(problem.path[1]) if len(problem.path) > 1 and problem.path[0] == "services" else None
             loaded.issues.append(ComposeIssue("PF101", span, problem.message, service=service))
+
+
+def _has_value(root: YMap, path: PathT) -> bool:
+    """Whether `path` leads to a value that is neither null nor reset."""
+    node: YNode = root
+    for part in path:
+        child = node.get(str(part)) if isinstance(node, YMap) else None
+        if child is None or child.tag == RESET:
+            return False
+        node = child
+    return not is_null(node)
 
 
 def _cast(path: PathT, value: str) -> str | int | float | bool | None:
@@ -184,17 +205,9 @@ def load_project(
     """Load, interpolate, validate and merge a compose project's files."""
     project = ComposeProject(directory, tree.rel(directory) if directory != tree.root else ".", [], env)
     loader = Loader(tree, env, whole_project=len(files) == 1)
-    merged: YMap | None = None
-    for path in files:
-        loaded = loader.load_file(path)
-        project.files.append(loaded.rel)
-        if loaded.root is None:
-            continue
-        resolved = _resolve_extends(loader, loaded, directory, project)
-        merged = resolved if merged is None else merge_maps(merged, resolved, ())
-    for loaded in loader.cache.values():
-        project.var_uses.extend(loaded.uses)
-        project.issues.extend(loaded.issues)
+    merged = _load_files(loader, project, directory, files, ())
+    project.files.extend(loader.cache[Path(path)].rel for path in files if Path(path) in loader.cache)
+    _collect(loader, project)
     if merged is None:
         return project
     name = merged.get("name")
@@ -204,8 +217,34 @@ def load_project(
         node = merged.get(kind)
         if isinstance(node, YMap):
             project.resources[kind] = node
-    _add_includes(tree, project, merged, directory, profiles)
     return project
+
+
+def _collect(loader: Loader, project: ComposeProject) -> None:
+    for loaded in loader.cache.values():
+        project.var_uses.extend(loaded.uses)
+        project.issues.extend(loaded.issues)
+
+
+def _load_files(
+    loader: Loader, project: ComposeProject, directory: Path, files: list[Path], chain: tuple[Path, ...]
+) -> YMap | None:
+    """The merged tree of `files`, as compose builds it: per file, `include`, then `extends`, then merge."""
+    merged: YMap | None = None
+    for path in files:
+        loaded = loader.load_file(path, merged)
+        if loaded.root is None:
+            continue
+        root = _with_includes(loader, project, loaded.root, directory, (*chain, Path(path)))
+        root = _resolve_extends(loader, loaded, root, directory, project)
+        merged = root if merged is None else merge_maps(merged, root, ())
+    return None if merged is None else _clean_root(merged)
+
+
+def _clean_root(root: YMap) -> YMap:
+    cleaned = clean(root)
+    assert isinstance(cleaned, YMap)  # noqa: S101 - cleaning keeps node kinds
+    return cleaned
 
 
 def _add_services(project: ComposeProject, root: YMap, base_dir: Path, profiles: tuple[str, ...]) -> None:
@@ -215,29 +254,33 @@ def _add_services(project: ComposeProject, root: YMap, base_dir: Path, profiles:
     for key, node in services.items:
         if not isinstance(node, YMap):
             node = YMap((), key.span)
-        service = Service(key.text(), node, key.span, base_dir)
+        service = Service(key.text(), enforce_unicity(node, ("services", key.text())), key.span, base_dir)
         active = not profiles or not service.profiles or bool(set(service.profiles) & set(profiles))
         (project.services if active else project.inactive)[service.name] = service
 
 
-def _add_includes(
-    tree: SourceTree, project: ComposeProject, root: YMap, directory: Path, profiles: tuple[str, ...]
-) -> None:
-    """Services of `include`d projects join this one, resolved from their own folders."""
+def _include_paths(entry: YNode) -> list[YScalar]:
+    if isinstance(entry, YScalar):
+        return [entry]
+    target = entry.get("path") if isinstance(entry, YMap) else None
+    if isinstance(target, YScalar):
+        return [target]
+    return [p for p in (target.items if isinstance(target, YSeq) else ()) if isinstance(p, YScalar)]
+
+
+def _with_includes(
+    loader: Loader, project: ComposeProject, root: YMap, directory: Path, chain: tuple[Path, ...]
+) -> YMap:
+    """The file's tree with the services and resources of its `include`d projects added.
+
+    Like compose, an included project loads on its own (from its own folder), before this file's
+    `extends` and before it merges with the other files, so that both can refer to its services.
+    """
     include = root.get("include")
     if not isinstance(include, YSeq):
-        return
+        return root
     for entry in include.items:
-        paths: list[YScalar] = []
-        if isinstance(entry, YScalar):
-            paths = [entry]
-        elif isinstance(entry, YMap):
-            target = entry.get("path")
-            paths = (
-                [target]
-                if isinstance(target, YScalar)
-                else [p for p in (target.items if isinstance(target, YSeq) else ()) if isinstance(p, YScalar)]
-            )
+        paths = _include_paths(entry)
         files = [
             (directory / p.text()).resolve() if not Path(p.text()).is_absolute() else Path(p.text()) for p in paths
         ]
@@ -249,57 +292,81 @@ def _add_includes(
         existing = [f for f in files if f.is_file()]
         if not existing:
             continue
-        sub = load_project(tree, existing[0].parent, existing, project.env, profiles)
-        project.var_uses.extend(sub.var_uses)
-        project.issues.extend(sub.issues)
-        for name, service in sub.all_services().items():
-            if name in project.all_services():
-                project.issues.append(
-                    ComposeIssue(
-                        "PF101",
-                        service.key_span,
-                        f'service "{name}" is defined by an included project too',
-                        service=name,
-                    )
-                )
-                continue
-            (project.services if name in sub.services else project.inactive)[name] = service
-        for kind, node in sub.resources.items():
-            if kind in project.resources:
-                project.resources[kind] = merge_maps(node, project.resources[kind], ())
-            else:
-                project.resources[kind] = node
+        if existing[0] in chain:
+            project.issues.append(ComposeIssue("PF101", paths[0].span, f"include cycle: `{paths[0].text()}`"))
+            continue
+        sub_loader = Loader(loader.tree, project.env, whole_project=len(existing) == 1)
+        sub = _load_files(sub_loader, project, existing[0].parent, existing, chain)
+        _collect(sub_loader, project)
+        if sub is not None:
+            root = _import(project, root, sub, existing[0].parent)
+    return root
 
 
-def _resolve_extends(loader: Loader, loaded: LoadedFile, directory: Path, project: ComposeProject) -> YMap:
+def _import(project: ComposeProject, root: YMap, sub: YMap, sub_dir: Path) -> YMap:
+    """Add an included project's services (paths resolved from its folder) and resources."""
+    for kind in ("services", *RESOURCE_KINDS):
+        imported = sub.get(kind)
+        if not isinstance(imported, YMap):
+            continue
+        local = root.get(kind)
+        target = local if isinstance(local, YMap) else YMap((), imported.span)
+        items = list(target.items)
+        for key, node in imported.items:
+            if kind == "services" and isinstance(node, YMap):
+                node = rebase_service(node, sub_dir, default_context=True)
+            existing = target.get(key.text())
+            if existing is None:
+                items.append((key, node))
+            elif kind == "services" and to_plain(existing) != to_plain(node):
+                message = f'service "{key.text()}" is defined by an included project too'
+                project.issues.append(ComposeIssue("PF101", key.span, message, service=key.text()))
+        root = _replace(root, kind, YMap(tuple(items), target.span, target.tag))
+    return root
+
+
+def _replace(root: YMap, key: str, value: YNode) -> YMap:
+    """`root` with `key` set to `value` (added at the end when missing)."""
+    if root.get(key) is None:
+        return YMap((*root.items, (YScalar(key, value.span), value)), root.span, root.tag)
+    return YMap(tuple((k, value if k.text() == key else v) for k, v in root.items), root.span, root.tag)
+
+
+def _resolve_extends(loader: Loader, loaded: LoadedFile, root: YMap, directory: Path, project: ComposeProject) -> YMap:
     """Apply every `extends` of the file's services (recursively, other files too)."""
-    assert loaded.root is not None  # noqa: S101 - only called with a root
-    services = loaded.root.get("services")
+    services = root.get("services")
     if not isinstance(services, YMap):
-        return loaded.root
+        return root
     items = []
     for key, node in services.items:
         if isinstance(node, YMap) and node.get("extends") is not None:
-            node = _extended(loader, loaded, key.text(), node, project, [])
+            node = _extended(loader, _Source(loaded, services, directory), key.text(), node, project, [])
         items.append((key, node))
-    new_services = YMap(tuple(items), services.span)
-    root_items = tuple((k, new_services if k.text() == "services" else v) for k, v in loaded.root.items)
-    return YMap(root_items, loaded.root.span)
+    return _replace(root, "services", YMap(tuple(items), services.span, services.tag))
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """Where `extends` looks: a file, its services, and the folder its `extends.file` is relative to."""
+
+    file: LoadedFile
+    services: YMap | None
+    folder: Path
 
 
 def _extended(
     loader: Loader,
-    loaded: LoadedFile,
+    source: _Source,
     name: str,
     node: YMap,
     project: ComposeProject,
     chain: list[tuple[Path, str]],
 ) -> YMap:
     spec = node.get("extends")
-    without = YMap(tuple((k, v) for k, v in node.items if k.text() != "extends"), node.span)
+    without = YMap(tuple((k, v) for k, v in node.items if k.text() != "extends"), node.span, node.tag)
     if spec is None:
         return without
-    target_file = loaded
+    target = source
     base_name: YScalar | None = None
     if isinstance(spec, YScalar):
         base_name = spec
@@ -308,32 +375,38 @@ def _extended(
         base_name = service_node if isinstance(service_node, YScalar) else None
         file_node = spec.get("file")
         if isinstance(file_node, YScalar):
-            other = (loaded.path.parent / file_node.text()).resolve()
+            # a project file's `extends.file` is relative to the project folder, an extended file's to its own
+            other = (source.folder / file_node.text()).resolve()
             if not other.is_file():
                 project.issues.append(
                     ComposeIssue("PF002", file_node.span, f"extends file `{file_node.text()}` not found", service=name)
                 )
                 return without
-            target_file = loader.load_file(other)
-    if base_name is None or target_file.root is None:
+            loaded = loader.load_file(other)
+            services = loaded.root.get("services") if loaded.root is not None else None
+            target = _Source(loaded, services if isinstance(services, YMap) else None, other.parent)
+    if base_name is None or target.file.root is None:
         return without
-    key = (target_file.path, base_name.text())
+    key = (target.file.path, base_name.text())
     if key in chain:
         project.issues.append(
             ComposeIssue("PF101", base_name.span, f'circular extends from service "{name}"', service=name)
         )
         return without
-    services = target_file.root.get("services")
-    base = services.get(base_name.text()) if isinstance(services, YMap) else None
+    base = target.services.get(base_name.text()) if target.services is not None else None
     if not isinstance(base, YMap):
         project.issues.append(
             ComposeIssue(
                 "PF102",
                 base_name.span,
-                f'service "{name}" extends service "{base_name.text()}", which is not defined in {target_file.rel}',
+                f'service "{name}" extends service "{base_name.text()}", which is not defined in {target.file.rel}',
                 service=name,
             )
         )
         return without
-    base = _extended(loader, target_file, base_name.text(), base, project, [*chain, key])
-    return merge_maps(base, without, ("services", name))
+    base = _extended(loader, target, base_name.text(), base, project, [*chain, key])
+    if target.file is not source.file:
+        base = rebase_service(base, target.file.path.parent)
+    cleaned = clean(base)  # the base's own `!reset`/`!override` concern its file, not this service
+    assert isinstance(cleaned, YMap)  # noqa: S101 - cleaning keeps node kinds
+    return merge_maps(cleaned, without, ("services", name))

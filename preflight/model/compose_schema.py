@@ -14,7 +14,8 @@ import datetime
 import difflib
 from collections.abc import Mapping, Sequence
 
-from preflight.model.compose_cast import cast_interpolated, decode_problem, service_consistency
+from preflight.model.compose_cast import cast_interpolated, decode_problem
+from preflight.model.compose_schema_checks import bad_host, entry_check, is_int, scalar_check, service_consistency
 from preflight.model.compose_schema_spec import (
     ANY,
     Arr,
@@ -28,13 +29,9 @@ from preflight.model.compose_schema_spec import (
     ProblemKind,
     Scalar,
     SchemaProblem,
-    bad_host,
-    entry_check,
-    is_int,
     load_spec,
     path_matches,
     render_path,
-    scalar_check,
 )
 
 __all__ = ["ProblemKind", "SchemaProblem", "suggest", "validate_compose"]

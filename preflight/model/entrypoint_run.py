@@ -73,6 +73,10 @@ class Analyzer:
             if ctx.main:
                 self.sink.note_unknown(f"the program `{head.raw}` ({ctx.context}) cannot be known")
             return
+        if not name:
+            # `''` runs the empty-named command: the shell fails, but there is no program to look for
+            self.sink.problem("an empty command name is run: the shell cannot find it", head.where)
+            return
         if workdir is None and ctx.main:
             self.sink.note_unknown(f"the working directory of `{name}` ({ctx.context}) cannot be known")
         if not ctx.via_shell and (name in BUILTINS or _ASSIGN.match(name)):

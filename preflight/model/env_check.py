@@ -13,7 +13,7 @@ from preflight.model.env import EnvSource
 from preflight.model.image_fs import Presence
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
 from preflight.parse.compose_dotenv import parse_compose_dotenv
-from preflight.parse.python_env import EnvKind, SettingsClass
+from preflight.parse.python_env import EnvKind
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from preflight.model.project import Project
     from preflight.model.runtime import ServiceRuntime
     from preflight.parse.python import PythonModule
+    from preflight.parse.python_settings import SettingsClass
 
 _REF = re.compile(r"(?<![\\$])\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash", "/usr/bin/env"}

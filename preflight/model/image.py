@@ -12,12 +12,12 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from preflight.parse.dockerfile_lex import expand_word
 from preflight.parse.dockerfile_words import (
     arg_parts,
     copy_heredocs,
     copy_parts,
     env_pairs,
-    expand_word,
     from_parts,
     parse_mount_flag,
 )

@@ -1,20 +1,44 @@
 """Compose's rules for merging an override file into a base file, on positioned YAML nodes.
 
-Mappings merge key by key; sequences append; `command`, `entrypoint` and `healthcheck.test`
-are replaced; list-or-mapping attributes (`environment`, `labels`, ...) merge by variable name;
-`ports`, `volumes`, `secrets`, `configs` merge by their unique key.
+The rules of compose-go's `override` package (the loader of Docker Compose v2): mappings merge key
+by key, a null override keeps the base value, sequences append; `command`, `entrypoint`,
+`healthcheck.test` and `ulimits.*` are replaced; list-or-mapping attributes (`environment`,
+`labels`, ...) merge by variable name; `networks` and `depends_on` merge as mappings whatever their
+syntax; `build: ./dir` merges as `{context: ./dir}`. After merging, entries of `ports`, `volumes`,
+`dns`, `env_file`, `profiles`... that share their unique key keep the first position and the last
+value. `!reset` removes an inherited attribute, `!override` replaces it without merging.
 """
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from preflight.diagnostics import Span
-from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
+from preflight.parse.yaml import OVERRIDE, RESET, YMap, YNode, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 Path = tuple[str, ...]
 
-_REPLACED = {"command", "entrypoint", "test"}
-_KEYED_LISTS = {"environment", "labels", "annotations", "extra_hosts", "sysctls", "args", "depends_on"}
-_UNIQUE_LISTS = {"ports", "volumes", "secrets", "configs", "devices", "expose"}
+_KEYED = {
+    "environment",
+    "labels",
+    "annotations",
+    "sysctls",
+    "build.args",
+    "build.labels",
+    "build.additional_contexts",
+    "deploy.labels",
+}
+"""Service attributes merged by variable name, whether written as a list or as a mapping."""
+_SEQUENCES = {"dns", "dns_opt", "dns_search", "env_file", "label_file", "tmpfs"}
+"""Service attributes where a single string stands for a one-item list."""
+_REPLACED = {"command", "entrypoint", "healthcheck.test"}
+_NAMED = {"networks", "models"}
+"""Service attributes whose list syntax is a mapping of names to null."""
+_PORT = re.compile(r"^(?:(?P<ip>\[[^\]]*\]|[^:\[\]]*):)??(?:(?P<host>[^:]*):)?(?P<target>[^:/]+)(?:/(?P<proto>\w+))?$")
 
 
 def _service_attr(path: Path) -> str | None:
@@ -24,89 +48,365 @@ def _service_attr(path: Path) -> str | None:
     return None
 
 
+def is_null(node: YNode) -> bool:
+    """A YAML null (`key:` or `key: null`), not an unknown interpolated value."""
+    return isinstance(node, YScalar) and node.value is None and not node.unknown and not node.quoted
+
+
 def merge_maps(base: YMap, override: YMap, path: Path) -> YMap:
-    """Merge `override` into `base` following compose's rules for the node at `path`."""
+    """Merge `override` into `base` following compose's rules for the node at `path`.
+
+    Tagged values are kept with their tag: a later file (or `---` document) may still be merged
+    into them, and a `!reset` entry must go on resetting what later merges bring in from files
+    read earlier. `clean` removes the tags from the final model.
+    """
     items = list(base.items)
     index = {k.text(): i for i, (k, _) in enumerate(items)}
     for key, value in override.items:
         name = key.text()
-        if name in index:
-            i = index[name]
-            items[i] = (key, merge_nodes(items[i][1], value, (*path, name)))
-        else:
+        i = index.get(name)
+        if i is None:
             index[name] = len(items)
             items.append((key, value))
-    return YMap(tuple(items), base.span)
+            continue
+        previous = items[i][1]
+        if value.tag is not None:
+            merged = value
+        elif previous.tag == RESET:
+            merged = _tagged(value, OVERRIDE)  # reset, then set: replaces what came before the reset
+        else:
+            merged = merge_nodes(previous, value, (*path, name))
+        items[i] = (key, merged)
+    return YMap(tuple(items), base.span, base.tag)
 
 
 def merge_nodes(base: YNode, override: YNode, path: Path) -> YNode:
     """Merge two values of the same attribute."""
     attr = _service_attr(path)
-    if attr in _REPLACED or attr == "healthcheck.test" or isinstance(override, YScalar):
-        return override
-    last = path[-1] if path else ""
-    if attr is not None and last in _KEYED_LISTS and (isinstance(base, YSeq) or isinstance(override, YSeq)):
-        return merge_maps(as_mapping(base), as_mapping(override), path)
+    if attr is not None:
+        special = _special(attr)
+        if special is not None:
+            return special(base, override, path)
+    if is_null(override):
+        return base
     if isinstance(base, YMap) and isinstance(override, YMap):
         return merge_maps(base, override, path)
     if isinstance(base, YSeq) and isinstance(override, YSeq):
-        if attr is not None and last in _UNIQUE_LISTS:
-            return _merge_unique(base, override)
-        return YSeq(base.items + override.items, base.span)
-    if attr is not None and last in ("dns", "dns_search", "env_file", "tmpfs"):
-        return YSeq(_as_items(base) + _as_items(override), base.span)
-    return override
+        return dedupe(YSeq(base.items + _as_items(clean(override)), base.span), path)
+    return clean(override)
+
+
+def _special(attr: str) -> Callable[[YNode, YNode, Path], YNode] | None:
+    """Compose's merger for a service attribute (`build.args`, `ulimits.nofile`...), if any."""
+    if attr in _REPLACED or attr.startswith("ulimits."):
+        return _replace
+    if attr in _KEYED:
+        return _merge_keyed
+    if attr in _SEQUENCES:
+        return _merge_sequence
+    if attr in _NAMED:
+        return _merge_named
+    specials: dict[str, Callable[[YNode, YNode, Path], YNode]] = {
+        "build": _merge_build,
+        "depends_on": _merge_depends_on,
+        "logging": _merge_logging,
+        "extra_hosts": _merge_extra_hosts,
+        "build.extra_hosts": _merge_extra_hosts,
+    }
+    return specials.get(attr)
+
+
+def _replace(_base: YNode, override: YNode, _path: Path) -> YNode:
+    return clean(override)
+
+
+def _merge_keyed(base: YNode, override: YNode, path: Path) -> YNode:
+    """`KEY=value` lists and mappings: the override's value of a key wins (null included)."""
+    if is_null(override):
+        return base
+    if is_null(base):
+        return clean(override)
+    items = list(as_mapping(base).items)
+    index = {k.text(): i for i, (k, _) in enumerate(items)}
+    for key, value in as_mapping(override).items:
+        name = key.text()
+        if value.tag == RESET:
+            items = [item for item in items if item[0].text() != name]
+            index = {k.text(): i for i, (k, _) in enumerate(items)}
+        elif name in index:
+            items[index[name]] = (key, clean(value))
+        else:
+            index[name] = len(items)
+            items.append((key, clean(value)))
+    return YMap(tuple(items), base.span)
+
+
+def _merge_sequence(base: YNode, override: YNode, path: Path) -> YNode:
+    """`dns: 8.8.8.8` is `dns: [8.8.8.8]`: both sides append."""
+    if is_null(override):
+        return base
+    if is_null(base):
+        return clean(override)
+    return dedupe(YSeq(_as_items(base) + _as_items(clean(override)), base.span), path)
+
+
+def _merge_named(base: YNode, override: YNode, path: Path) -> YNode:
+    """`networks: [a]` is `networks: {a: null}`: merged as mappings."""
+    if is_null(override):
+        return base
+    if is_null(base):
+        return clean(override)
+    return merge_maps(as_mapping(base), as_mapping(override), path)
+
+
+def _merge_depends_on(base: YNode, override: YNode, path: Path) -> YNode:
+    """Short syntax entries stand for `{condition: service_started, required: true}`."""
+    if is_null(override):
+        return base
+    if is_null(base):
+        return clean(override)
+    return merge_maps(_long_depends_on(base), _long_depends_on(override), path)
+
+
+def _long_depends_on(node: YNode) -> YMap:
+    mapping = as_mapping(node)
+    if not isinstance(node, YSeq):
+        return mapping
+    items = []
+    for key, value in mapping.items:
+        if is_null(value):
+            condition = YScalar("service_started", key.span)
+            value = YMap(
+                ((YScalar("condition", key.span), condition), (YScalar("required", key.span), YScalar(True, key.span))),
+                key.span,
+            )
+        items.append((key, value))
+    return YMap(tuple(items), mapping.span)
+
+
+def _merge_build(base: YNode, override: YNode, path: Path) -> YNode:
+    """`build: ./dir` is `build: {context: ./dir}`."""
+    if is_null(override):
+        return base
+    left, right = _build_mapping(base), _build_mapping(override)
+    if left is None or right is None:
+        return clean(override)
+    return merge_maps(left, right, path)
+
+
+def _build_mapping(node: YNode) -> YMap | None:
+    if isinstance(node, YMap):
+        return node
+    if isinstance(node, YScalar) and node.value is not None:
+        return YMap(((YScalar("context", node.span), node),), node.span, node.tag)
+    return None
+
+
+def _merge_logging(base: YNode, override: YNode, path: Path) -> YNode:
+    """Options merge only when both files name the same driver (or one names none)."""
+    if not (isinstance(base, YMap) and isinstance(override, YMap)):
+        return base if is_null(override) else clean(override)
+    left, right = base.get("driver"), override.get("driver")
+    if (
+        left is None
+        or right is None
+        or (isinstance(left, YScalar) and isinstance(right, YScalar) and left.value == right.value)
+    ):
+        return merge_maps(base, override, path)
+    return clean(override)
+
+
+def _merge_extra_hosts(base: YNode, override: YNode, _path: Path) -> YNode:
+    """Host entries append, except those already listed with the same text."""
+    if is_null(override):
+        return base
+    left, right = _host_entries(base), _host_entries(clean(override))
+    seen = {item.text() for item in left}
+    return YSeq(tuple(left) + tuple(item for item in right if item.text() not in seen), base.span)
+
+
+def _host_entries(node: YNode) -> list[YScalar]:
+    if isinstance(node, YSeq):
+        return [item for item in node.items if isinstance(item, YScalar)]
+    if isinstance(node, YMap):
+        entries = []
+        for key, value in node.items:
+            for address in _as_items(value):
+                if isinstance(address, YScalar):
+                    entries.append(YScalar(f"{key.text()}={address.text()}", address.span, address.quoted))
+        return entries
+    return [node] if node.value is not None else []
 
 
 def _as_items(node: YNode) -> tuple[YNode, ...]:
-    return node.items if isinstance(node, YSeq) else (node,)
+    if isinstance(node, YSeq):
+        return node.items
+    return () if is_null(node) else (node,)
 
 
-def unique_key(node: YNode) -> str:
-    """The identity of a ports/volumes/secrets entry for merging."""
-    if isinstance(node, YScalar):
-        text = node.text()
-        parts = text.split(":")
-        # a volume's identity is its container path; a port's is the whole mapping
-        return parts[1] if len(parts) >= 2 and "/" in text and not text[0].isdigit() else text
+def _tagged(node: YNode, tag: str | None) -> YNode:
     if isinstance(node, YMap):
-        for field in ("target", "source"):
-            value = node.get(field)
-            if isinstance(value, YScalar):
-                return value.text()
-    return repr(node)
+        return YMap(node.items, node.span, tag)
+    if isinstance(node, YSeq):
+        return YSeq(node.items, node.span, tag)
+    return YScalar(node.value, node.span, node.quoted, node.single_line, node.unknown, node.raw, tag)
 
 
-def _merge_unique(base: YSeq, override: YSeq) -> YSeq:
-    items = list(base.items)
-    keys = [unique_key(item) for item in items]
-    for item in override.items:
-        key = unique_key(item)
-        if key in keys:
-            items[keys.index(key)] = item
+def clean(node: YNode) -> YNode:
+    """`node` without compose's merge tags: `!reset` entries dropped, `!override` forgotten."""
+    if isinstance(node, YScalar):
+        return node if node.tag is None else _tagged(node, None)
+    if isinstance(node, YMap):
+        items = tuple((k, clean(v)) for k, v in node.items if v.tag != RESET)
+        same = len(items) == len(node.items) and all(a[1] is b[1] for a, b in zip(items, node.items, strict=False))
+        return node if same and node.tag is None else YMap(items, node.span)
+    values = tuple(clean(v) for v in node.items if v.tag != RESET)
+    same = len(values) == len(node.items) and all(a is b for a, b in zip(values, node.items, strict=False))
+    return node if same and node.tag is None else YSeq(values, node.span)
+
+
+# --- unicity ------------------------------------------------------------------------------------------
+
+
+def _key_value(node: YNode) -> str:
+    return node.text().partition("=")[0] if isinstance(node, YScalar) else repr(node)
+
+
+def port_key(node: YNode) -> str:
+    """A published port's identity: host address, host port, container port and protocol."""
+    if isinstance(node, YMap):
+        fields = [node.get(name) for name in ("host_ip", "published", "target", "protocol")]
+        ip, published, target, protocol = (f.text() if isinstance(f, YScalar) else "" for f in fields)
+        return f"{ip or '0.0.0.0'}:{published}:{target}/{protocol or 'tcp'}"  # noqa: S104 - a key, nothing binds
+    if not isinstance(node, YScalar):
+        return repr(node)
+    match = _PORT.match(node.text().strip())
+    if match is None:
+        return node.text()
+    ip = (match.group("ip") or "").strip("[]") or "0.0.0.0"  # noqa: S104 - a key, nothing binds
+    return f"{ip}:{match.group('host') or ''}:{match.group('target')}/{(match.group('proto') or 'tcp').lower()}"
+
+
+def volume_target(node: YNode) -> str:
+    """A mount's identity: its path in the container."""
+    if isinstance(node, YMap):
+        target = node.get("target")
+        return target.text() if isinstance(target, YScalar) else repr(node)
+    if not isinstance(node, YScalar):
+        return repr(node)
+    parts = node.text().split(":")
+    if len(parts) > 1 and len(parts[0]) == 1 and parts[0].isalpha():
+        parts = [f"{parts[0]}:{parts[1]}", *parts[2:]]  # a Windows drive letter
+    return parts[1] if len(parts) >= 2 else parts[0]
+
+
+def _device_target(node: YNode) -> str:
+    if isinstance(node, YScalar):
+        parts = node.text().split(":")
+        return parts[1] if len(parts) > 1 else parts[0]
+    return volume_target(node)
+
+
+def _mount_key(default: str) -> Callable[[YNode], str]:
+    def key(node: YNode) -> str:
+        if isinstance(node, YScalar):
+            return f"{default}/{node.text()}"
+        if isinstance(node, YMap):
+            target, source = node.get("target"), node.get("source")
+            if isinstance(target, YScalar):
+                return target.text()
+            return f"{default}/{source.text() if isinstance(source, YScalar) else ''}"
+        return repr(node)
+
+    return key
+
+
+def _env_file_key(node: YNode) -> str:
+    path = node.get("path") if isinstance(node, YMap) else node
+    return path.text() if isinstance(path, YScalar) else repr(node)
+
+
+_UNIQUE: dict[str, Callable[[YNode], str]] = {
+    "ports": port_key,
+    "volumes": volume_target,
+    "devices": _device_target,
+    "secrets": _mount_key("/run/secrets"),
+    "configs": _mount_key(""),
+    "env_file": _env_file_key,
+    "expose": lambda node: node.text() if isinstance(node, YScalar) else repr(node),
+    **dict.fromkeys(
+        ("cap_add", "cap_drop", "dns", "dns_opt", "dns_search", "links", "profiles", "tmpfs", "build.tags"), _key_value
+    ),
+}
+"""How compose identifies the entries of a service's lists (later duplicates replace earlier ones)."""
+
+
+def _unique_key(path: Path) -> Callable[[YNode], str] | None:
+    attr = _service_attr(path)
+    if attr is None:
+        return None
+    if len(path) == 5 and path[2] == "networks" and path[4] in ("aliases", "link_local_ips"):
+        return _key_value
+    return _UNIQUE.get(attr)
+
+
+def dedupe(node: YSeq, path: Path) -> YSeq:
+    """Entries sharing their unique key keep the first one's position and the last one's value."""
+    key_of = _unique_key(path)
+    if key_of is None:
+        return node
+    items: list[YNode] = []
+    index: dict[str, int] = {}
+    for item in node.items:
+        key = key_of(item)
+        if key in index:
+            items[index[key]] = item
         else:
-            keys.append(key)
+            index[key] = len(items)
             items.append(item)
-    return YSeq(tuple(items), base.span)
+    return node if len(items) == len(node.items) else YSeq(tuple(items), node.span, node.tag)
+
+
+def enforce_unicity(service: YMap, path: Path) -> YMap:
+    """A service with the duplicates of its lists removed, as compose does after loading each file."""
+    items = []
+    changed = False
+    for key, value in service.items:
+        new = value
+        if isinstance(value, YSeq):
+            new = dedupe(value, (*path, key.text()))
+        elif isinstance(value, YMap) and key.text() in ("networks", "build"):
+            new = enforce_unicity(value, (*path, key.text()))
+        changed = changed or new is not value
+        items.append((key, new))
+    return YMap(tuple(items), service.span, service.tag) if changed else service
 
 
 def as_mapping(node: YNode) -> YMap:
     """A list-or-mapping attribute (`environment`, `labels`, `depends_on`...) as a mapping.
 
     `KEY=value` items become `KEY: value`; a bare `KEY` becomes `KEY: null`, which compose
-    treats as "take the value from the interpolation environment".
+    treats as "take the value from the interpolation environment". A key listed twice keeps its
+    first position and its last value, as compose does.
     """
     if isinstance(node, YMap):
         return node
     if isinstance(node, YScalar):
         return YMap((), node.span)
     items: list[tuple[YScalar, YNode]] = []
+    index: dict[str, int] = {}
     for item in node.items:
-        if not isinstance(item, YScalar):
+        if not isinstance(item, YScalar) or item.tag == RESET:
             continue
-        text = item.text()
-        name, sep, value = text.partition("=")
+        name, sep, value = item.text().partition("=")
         key_span = Span(item.span.path, item.span.line, item.span.col, item.span.line, item.span.col + len(name))
         key = YScalar(name, key_span, item.quoted)
-        items.append((key, YScalar(value if sep else None, item.span, item.quoted)))
+        # an interpolated `KEY=${VAR}` keeps its template, and stays unknown when VAR is
+        raw = item.raw.partition("=")[2] if item.raw is not None and sep else None
+        entry = (key, YScalar(value if sep else None, item.span, item.quoted, unknown=item.unknown, raw=raw))
+        if name in index:
+            items[index[name]] = entry
+        else:
+            index[name] = len(items)
+            items.append(entry)
     return YMap(tuple(items), node.span)

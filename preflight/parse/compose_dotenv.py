@@ -8,7 +8,7 @@ Unquoted and double-quoted values are then interpolated: a variable is looked up
 caller's ``lookup`` (the process/project environment), then among the keys defined earlier in the
 file.  ``raw=True`` is ``env_file: {format: raw}``: docker's ``--env-file`` reader, no quotes, no
 interpolation.  Compose stops at the first problem; this parser records it first and then resumes
-on the next line so that a linter can see the rest of the file.
+on the next line so that a linter (:mod:`preflight.parse.dotenv_lint`) can see the rest of the file.
 """
 
 from __future__ import annotations
@@ -25,19 +25,11 @@ from preflight.diagnostics import ParseProblem
 from preflight.parse.interpolate import UNKNOWN, Unknown, go_quote, interpolate
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Mapping
 
     from preflight.parse.interpolate import Lookup
 
-__all__ = [
-    "DotenvEntry",
-    "DotenvFile",
-    "DotenvIssue",
-    "DotenvIssueKind",
-    "Quote",
-    "lint_dotenv",
-    "parse_compose_dotenv",
-]
+__all__ = ["DotenvEntry", "DotenvFile", "DotenvParser", "Quote", "parse_compose_dotenv"]
 
 
 class Quote(enum.Enum):
@@ -116,7 +108,7 @@ class _Stop(Exception):
 
 
 @dataclass(slots=True)
-class _Parser:
+class DotenvParser:
     """compose-go's dotenv parser over absolute offsets (``go_line`` is its own line counter)."""
 
     text: str
@@ -369,7 +361,7 @@ def _unescape(match: str) -> str:
     return "\\" + digits  # compose returns the rewritten escape, so an invalid one loses its `0`
 
 
-def _parse_raw(p: _Parser) -> None:
+def _parse_raw(p: DotenvParser) -> None:
     """docker's ``--env-file`` reader (``format: raw``): ``KEY=value`` verbatim, bare KEY looked up."""
     offset = 0
     for number, line_text in enumerate(p.text.split("\n"), start=1):
@@ -406,7 +398,7 @@ def parse_compose_dotenv(text: str, path: str, lookup: Lookup | None = None, raw
     project environment (process + ``.env``) and then the service's ``environment:``.
     """
     text = text.removeprefix("\ufeff")
-    parser = _Parser(text, lookup or (lambda _name: None))
+    parser = DotenvParser(text, lookup or (lambda _name: None))
     if raw:
         _parse_raw(parser)
     else:
@@ -418,102 +410,3 @@ def parse_compose_dotenv(text: str, path: str, lookup: Lookup | None = None, raw
         MappingProxyType(dict(parser.values)),
         tuple(parser.unset),
     )
-
-
-class DotenvIssueKind(enum.Enum):
-    """What PF205 found in an env file."""
-
-    INVALID_LINE = "invalid-line"
-    DUPLICATE_KEY = "duplicate-key"
-    SPACES_AROUND_EQUALS = "spaces-around-equals"
-    UNQUOTED_MULTILINE = "unquoted-multiline"
-    DOLLAR_INTERPOLATED = "dollar-interpolated"
-
-
-@dataclass(frozen=True, slots=True)
-class DotenvIssue:
-    """One env-file finding; the message names keys only, never values (they are secrets)."""
-
-    kind: DotenvIssueKind
-    message: str
-    line: int
-    col: int
-    end_col: int
-    key: str | None = None
-
-
-# Our own wording: compose's messages may quote a whole line, value included.
-_PROBLEM_MESSAGES: Final = {
-    "unexpected character": "Compose cannot parse this line: invalid character in a variable name",
-    "key cannot contain a space": "Compose cannot parse this line: variable name contains a space",
-    "unterminated quoted value": "the quoted value{of} is never closed; Compose rejects the file",
-    "zero length string": "`export` without a variable name; Compose rejects the file",
-    "Invalid template": "the value{of} has a `${{` Compose cannot interpolate; write `$$` for a literal `$`",
-}
-_Kind = DotenvIssueKind
-_MESSAGES: Final[dict[str | DotenvIssueKind, str]] = {
-    "no-key": "no variable name on this line",
-    "eof": "last line has no `=` and no final newline: Compose reads it as the value of a variable "
-    "named '', not as a variable taken from the environment",
-    _Kind.DUPLICATE_KEY: "{key} is defined more than once (first on line {first}); Compose uses the last one",
-    _Kind.SPACES_AROUND_EQUALS: "spaces around `=` after {key}: Compose accepts them, "
-    "`docker run --env-file` and shells do not",
-    ":": "`{key}: value` is Compose-only syntax; `docker run --env-file` and shells need `{key}=value`",
-    _Kind.UNQUOTED_MULTILINE: "the value of {key} seems to continue on the next line; "
-    "Compose reads one line of an unquoted value, quote it",
-    _Kind.DOLLAR_INTERPOLATED: "the value of {key} contains a `$` that Compose interpolates; "
-    "write `$$` or single-quote the value if the `$` is literal",
-}
-_Finding: TypeAlias = "tuple[DotenvIssueKind, str | DotenvIssueKind, int, int, int]"
-
-
-def lint_dotenv(text: str, path: str) -> tuple[DotenvIssue, ...]:
-    """Find lines of a compose env file that compose rejects or that are likely mistakes."""
-    parser = _Parser(text.removeprefix("\ufeff"), lambda _name: UNKNOWN)
-    parser.run()
-    out: list[DotenvIssue] = []
-    for problem, key in zip(parser.problems, parser.problem_keys, strict=True):
-        wording = next((m for k, m in _PROBLEM_MESSAGES.items() if k in problem.message), "")
-        message = wording.format(of=f" of {key}" if key else "") or problem.message
-        end_col = problem.end_col if problem.end_line == problem.line else problem.col + 1
-        out.append(DotenvIssue(_Kind.INVALID_LINE, message, problem.line, problem.col, end_col, key or None))
-    bad_lines = {problem.line for problem in parser.problems}
-    first_seen: dict[str, int] = {}
-    for e in parser.entries:
-        for kind, what, line, col, end in _entry_findings(e, e.key in first_seen, bad_lines):
-            message = _MESSAGES[what].format(key=e.key, first=first_seen.get(e.key))
-            out.append(DotenvIssue(kind, message, line, col, end, e.key or None))
-        first_seen.setdefault(e.key, e.line)
-    return tuple(sorted(out, key=lambda i: (i.line, i.col, i.kind.value)))
-
-
-def _entry_findings(e: DotenvEntry, duplicate: bool, bad_lines: set[int]) -> Iterator[_Finding]:
-    """The per-statement checks of :func:`lint_dotenv`."""
-    key_end = e.col + len(e.key)
-    if not e.key:
-        what = "no-key" if e.separator or e.inherited else "eof"
-        yield _Kind.INVALID_LINE, what, e.line, e.col, max(e.col + len(e.raw_value), e.col + 1)
-        return
-    if duplicate:
-        yield _Kind.DUPLICATE_KEY, _Kind.DUPLICATE_KEY, e.line, e.col, key_end
-    if e.separator == ":" or e.spaces_around_equals:
-        end = e.value_col if e.value_line == e.line else key_end + 1
-        yield (
-            _Kind.SPACES_AROUND_EQUALS,
-            e.separator if e.separator == ":" else _Kind.SPACES_AROUND_EQUALS,
-            e.line,
-            e.col,
-            end,
-        )
-    raw = e.raw_value
-    continued = raw.endswith("\\") or raw.startswith("-----BEGIN") or e.line + 1 in bad_lines
-    if e.quote is Quote.NONE and raw and continued:
-        yield (
-            _Kind.UNQUOTED_MULTILINE,
-            _Kind.UNQUOTED_MULTILINE,
-            e.value_line,
-            e.value_col,
-            e.value_col + len(raw),
-        )
-    if e.dollars:
-        yield (_Kind.DOLLAR_INTERPOLATED, _Kind.DOLLAR_INTERPOLATED, *e.dollars[0])

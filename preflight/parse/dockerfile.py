@@ -10,122 +10,24 @@ about in :attr:`Dockerfile.warnings`.
 Known divergences: BuildKit scans flags and the HEALTHCHECK type byte by byte, so non-ASCII
 there is handled per code point here; an unknown instruction keeps no arguments (BuildKit
 keeps one empty one); keywords whose lower-case form is not ASCII are never recognised.
+
+The model classes live in :mod:`preflight.parse.dockerfile_model` and are re-exported here.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from preflight.diagnostics import ParseProblem, Span
-from preflight.parse.dockerfile_words import (
-    GO_SPACE,
-    KEYWORDS,
-    LexError,
-    check_instruction,
-    lex_words,
-    parse_heredoc_marker,
-)
+from preflight.parse.dockerfile_args import WHITESPACE, ArgError, JSONNotStrings, dispatch, extract_flags
+from preflight.parse.dockerfile_checks import KEYWORDS, check_instruction
+from preflight.parse.dockerfile_lex import GO_SPACE, LexError, lex_words
+from preflight.parse.dockerfile_model import Directive, Dockerfile, Flag, Heredoc, Instruction
+from preflight.parse.dockerfile_words import parse_heredoc_marker
 
 __all__ = ["Directive", "Dockerfile", "Flag", "Heredoc", "Instruction", "parse_dockerfile"]
 
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """A ``--name[=value]`` builder flag, quotes and escapes already removed like BuildKit."""
-
-    name: str
-    value: str | None
-    span: Span
-
-    @property
-    def text(self) -> str:
-        """The flag as BuildKit's parser reports it, e.g. ``--from=builder``."""
-        return "--" + self.name if self.value is None else f"--{self.name}={self.value}"
-
-
-@dataclass(frozen=True, slots=True)
-class Heredoc:
-    """A heredoc body; ``content`` is raw (line endings kept, ``<<-`` tabs not yet stripped)."""
-
-    name: str
-    content: str
-    strip_tabs: bool
-    expand: bool
-    span: Span  # the body lines through the terminator line
-    marker_span: Span  # the ``<<EOF`` word on the instruction line
-    fd: int = 0
-
-    @property
-    def effective_content(self) -> str:
-        """The content with leading tabs removed for ``<<-`` heredocs."""
-        return _LEADING_TABS.sub("", self.content) if self.strip_tabs else self.content
-
-
-@dataclass(frozen=True, slots=True)
-class Instruction:
-    """One Dockerfile instruction (a BuildKit parser node)."""
-
-    keyword: str
-    raw_args: str
-    args: tuple[str, ...]
-    json_form: bool
-    flags: tuple[Flag, ...]
-    heredocs: tuple[Heredoc, ...]
-    span: Span
-    keyword_span: Span
-    args_span: Span
-    sub: Instruction | None
-    original: str
-    keyword_text: str = ""  # the keyword as written, for casing checks
-    escape: str = "\\"
-
-    def flag(self, name: str) -> Flag | None:
-        """The last flag called ``name`` (without dashes), if any."""
-        for flag in reversed(self.flags):
-            if flag.name == name:
-                return flag
-        return None
-
-    def flags_named(self, name: str) -> tuple[Flag, ...]:
-        """Every flag called ``name``, in order (``--mount`` and ``--exclude`` repeat)."""
-        return tuple(f for f in self.flags if f.name == name)
-
-
-@dataclass(frozen=True, slots=True)
-class Directive:
-    """A parser directive (``# syntax=``, ``# escape=``, ``# check=``); name lower-cased."""
-
-    name: str
-    value: str
-    span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class Dockerfile:
-    """A parsed Dockerfile."""
-
-    path: str
-    instructions: tuple[Instruction, ...]
-    directives: tuple[Directive, ...]
-    escape: str
-    comments: tuple[tuple[int, str], ...]  # (line, text after '#', stripped)
-    problems: tuple[ParseProblem, ...]
-    warnings: tuple[ParseProblem, ...] = ()
-
-    def directive(self, name: str) -> str | None:
-        """The value of a parser directive, if present."""
-        for d in self.directives:
-            if d.name == name.lower():
-                return d.value
-        return None
-
-
-_LEADING_TABS = re.compile(r"^\t+", re.MULTILINE)
-_WS = re.compile(r"[\t\v\f\r ]+")  # BuildKit's reWhitespace (ASCII only)
 _DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*")
 _VALID_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _HEREDOC_KEYWORDS = frozenset({"ADD", "COPY", "RUN"})
@@ -200,214 +102,6 @@ def _trim_continuation(s: str, esc: str) -> tuple[str, bool]:
     if t.endswith(esc) and (len(t) == 1 or t[-2] != esc):
         return t[:-1], True
     return s, False
-
-
-class _JSONNotStrings(Exception):
-    """A JSON array with a non-string element: BuildKit rejects the instruction."""
-
-
-def _parse_json(rest: str) -> tuple[str, ...] | None:
-    """parseJSON: the array's strings, or None when ``rest`` is not a JSON array."""
-    rest = rest.lstrip(GO_SPACE)
-    if not rest.startswith("["):
-        return None
-    try:
-        value = json.loads(rest, parse_constant=_reject_constant, parse_float=_go_number, parse_int=_go_number)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(value, list):
-        return None
-    if not all(isinstance(item, str) for item in value):
-        raise _JSONNotStrings
-    # Go decodes a lone surrogate escape to U+FFFD.
-    return tuple(_SURROGATE.sub("\ufffd", item) for item in value)
-
-
-def _reject_constant(name: str) -> object:
-    raise ValueError(name)  # Go's decoder has no NaN/Infinity
-
-
-def _go_number(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):  # Go cannot decode it into a float64: the line is not JSON
-        raise ValueError(text)
-    return value
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _parse_words(rest: str, esc: str) -> list[str]:
-    """parseWords: split on whitespace, keeping quotes and escapes in the words."""
-    words: list[str] = []
-    buf: list[str] = []
-    in_word = in_quote = blank_ok = False
-    quote = ""
-    pos, n = 0, len(rest)
-    while pos < n:
-        ch = rest[pos]
-        if not in_word and not in_quote:
-            if ch in GO_SPACE:
-                pos += 1
-                continue
-            in_word = True
-        if in_word:
-            if ch in GO_SPACE:
-                in_word = False
-                if blank_ok or buf:
-                    words.append("".join(buf))
-                buf, blank_ok = [], False
-                pos += 1
-                continue
-            if ch in "'\"":
-                quote, blank_ok, in_word, in_quote = ch, True, False, True
-            elif ch == esc:
-                if pos + 1 == n:
-                    pos += 1
-                    continue  # a trailing escape is dropped
-                buf.append(ch)
-                pos += 1
-                ch = rest[pos]
-            buf.append(ch)
-            pos += 1
-            continue
-        if ch == quote:
-            in_word, in_quote = True, False
-        elif ch == esc and quote != "'":
-            if pos + 1 == n:
-                in_word, in_quote = True, False
-                pos += 1
-                continue
-            buf.append(ch)
-            pos += 1
-            ch = rest[pos]
-        buf.append(ch)
-        pos += 1
-    if (in_word or in_quote) and (blank_ok or buf):
-        words.append("".join(buf))
-    return words
-
-
-def _extract_flags(line: str, esc: str) -> tuple[int, list[tuple[str, int, int]]]:
-    """extractBuilderFlags: leading ``--flag`` words as (word, start, end); returns where args start."""
-    words: list[tuple[str, int, int]] = []
-    buf: list[str] = []
-    phase = 0  # 0: between words, 1: in a word, 2: in quotes
-    quote = ""
-    blank_ok = False
-    start = pos = 0
-    n = len(line)
-    while pos < n:
-        ch = line[pos]
-        if phase == 0:
-            if ch in GO_SPACE:
-                pos += 1
-                continue
-            if ch != "-" or pos + 1 == n or line[pos + 1] != "-":
-                return pos, words
-            phase, start = 1, pos
-        if phase == 1:
-            if ch in GO_SPACE:
-                word = "".join(buf)
-                phase = 0
-                if word == "--":
-                    return pos, words
-                if blank_ok or word:
-                    words.append((word, start, pos))
-                buf, blank_ok = [], False
-            elif ch in "'\"":
-                quote, blank_ok, phase = ch, True, 2
-            elif ch == esc:
-                if pos + 1 < n:
-                    pos += 1
-                    buf.append(line[pos])
-            else:
-                buf.append(ch)
-        elif ch == quote:
-            phase = 1
-        elif ch == esc:
-            if pos + 1 == n:
-                phase = 1
-            else:
-                pos += 1
-                buf.append(line[pos])
-        else:
-            buf.append(ch)
-        pos += 1
-    word = "".join(buf)
-    if phase != 0 and word != "--" and (blank_ok or word):
-        words.append((word, start, n))
-    return n, words
-
-
-def _split_ws(rest: str) -> tuple[str, ...]:
-    return tuple(_WS.split(rest)) if rest else ()
-
-
-def _maybe_json(rest: str, as_list: bool) -> tuple[tuple[str, ...], bool]:
-    """parseMaybeJSON / parseMaybeJSONToList; raises _JSONNotStrings."""
-    if not rest and not as_list:
-        return (), False
-    parsed = _parse_json(rest)
-    if parsed is not None:
-        return parsed, True
-    return (_split_ws(rest), False) if as_list else ((rest,), False)
-
-
-def _name_val(rest: str, kw: str, esc: str) -> tuple[str, ...]:
-    """parseNameVal for ENV/LABEL: (key, value, "=" or "") triplets like BuildKit's AST."""
-    words = _parse_words(rest, esc)
-    if not words:
-        return ()
-    if "=" not in words[0]:  # legacy ``KEY value with spaces``
-        parts = _WS.split(rest, maxsplit=1)
-        if len(parts) < 2:
-            raise _ArgError(f"{kw} must have two arguments")
-        return (parts[0], parts[1], "")
-    out: list[str] = []
-    for word in words:
-        if "=" not in word:
-            msg = f"Syntax error - can't find = in {json.dumps(word)}. Must be of the form: name=value"
-            raise _ArgError(msg)
-        key, _, value = word.partition("=")
-        out += (key, value, "=")
-    return tuple(out)
-
-
-class _ArgError(Exception):
-    """A parser-level argument error (BuildKit fails the whole parse)."""
-
-
-def _health(rest: str) -> tuple[tuple[str, ...], bool]:
-    sep = 0
-    while sep < len(rest) and rest[sep] not in GO_SPACE:
-        sep += 1
-    if sep == 0:
-        return (), False
-    nxt = sep
-    while nxt < len(rest) and rest[nxt] in GO_SPACE:
-        nxt += 1
-    args, is_json = _maybe_json(rest[nxt:], False)
-    return (rest[:sep], *args), is_json
-
-
-def _dispatch(kw: str, rest: str, esc: str) -> tuple[tuple[str, ...], bool]:
-    """The per-keyword argument splitting of BuildKit's dispatch table (ONBUILD aside)."""
-    if kw in ("ADD", "COPY", "VOLUME"):
-        return _maybe_json(rest, True)
-    if kw in ("CMD", "ENTRYPOINT", "RUN", "SHELL"):
-        return _maybe_json(rest, False)
-    if kw in ("ENV", "LABEL"):
-        return _name_val(rest, kw, esc), False
-    if kw == "ARG":
-        return tuple(_parse_words(rest, esc)), False
-    if kw in ("EXPOSE", "FROM"):
-        return _split_ws(rest), False
-    if kw == "HEALTHCHECK":
-        return _health(rest)
-    if kw in ("MAINTAINER", "STOPSIGNAL", "USER", "WORKDIR"):
-        return ((rest,) if rest else ()), False
-    return (), False  # unknown instruction: BuildKit keeps no arguments
 
 
 class _Parser:
@@ -530,7 +224,7 @@ class _Parser:
         node.text = line
         lead = len(line) - len(line.lstrip(GO_SPACE))
         trimmed = line.strip(GO_SPACE)
-        m = _WS.search(trimmed)
+        m = WHITESPACE.search(trimmed)
         cmd = trimmed if m is None else trimmed[: m.start()]
         node.kw_start = base + lead
         node.kw_end = node.kw_start + len(cmd)
@@ -542,7 +236,7 @@ class _Parser:
         if m is not None:
             rest_off = base + lead + m.end()
             rest = trimmed[m.end() :]
-            consumed, flags = _extract_flags(rest, self.esc)
+            consumed, flags = extract_flags(rest, self.esc)
             node.flags = [(w, rest_off + a, rest_off + b) for w, a, b in flags]
             remaining = rest[consumed:]
             args = remaining.strip(GO_SPACE)
@@ -552,11 +246,11 @@ class _Parser:
         try:
             if node.keyword == "ONBUILD":
                 return node, self._onbuild(node, args, args_off, depth)
-            node.args, node.json = _dispatch(node.keyword if node.keyword in KEYWORDS else "", args, self.esc)
-        except _ArgError as exc:
+            node.args, node.json = dispatch(node.keyword if node.keyword in KEYWORDS else "", args, self.esc)
+        except ArgError as exc:
             self.problems.append(_problem(str(exc), self.map.span(*node.rest)))
             return node, False
-        except _JSONNotStrings:
+        except JSONNotStrings:
             msg = "when using JSON array syntax, arrays must be comprised of strings only"
             self.problems.append(_problem(msg, self.map.span(*node.rest)))
             return node, False

@@ -7,7 +7,8 @@ The file is parsed with the running interpreter's :mod:`ast`, never imported or 
   ``__import__("literal")``) with the context deciding whether its failure is fatal;
 * every environment variable read by a string literal (see :mod:`preflight.parse.python_env`),
   plus ``bool(os.getenv("X"))`` casts that are true for ``"false"``;
-* pydantic ``BaseSettings`` classes and the environment variables their fields read.
+* pydantic ``BaseSettings`` classes and the environment variables their fields read (see
+  :mod:`preflight.parse.python_settings`).
 
 Imports are *optional* inside the body of a ``try`` whose handlers catch ImportError,
 ModuleNotFoundError, Exception, BaseException or everything, inside ``suppress(ImportError)``,
@@ -36,17 +37,25 @@ from preflight.parse.python_env import (
     EnvLibrary,
     EnvRead,
     LineIndex,
-    SettingsClass,
-    SettingsField,
-    SettingsFlavor,
     Symbols,
     call_arg,
     classify_env,
     is_none,
     literal_str,
     present_names,
-    settings_classes,
 )
+from preflight.parse.python_guards import (
+    BROAD_ERRORS,
+    IMPORT_ERRORS,
+    KEY_ERRORS,
+    LIBRARY_ERRORS,
+    Ctx,
+    Trap,
+    caught_names,
+    type_checking_test,
+    version_test,
+)
+from preflight.parse.python_settings import SettingsClass, SettingsField, SettingsFlavor, settings_classes
 
 __all__ = [
     "BoolCast",
@@ -64,17 +73,6 @@ __all__ = [
 ]
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
-_KEY_ERRORS = frozenset({"KeyError", "LookupError"})
-# What django-environ (ImproperlyConfigured), environs (EnvError...) and decouple raise.
-_LIBRARY_ERRORS = frozenset(
-    {"ImproperlyConfigured", "EnvError", "EnvValidationError", "UndefinedValueError", "ValueError"}
-)
-_BROAD = frozenset({"Exception", "BaseException", ""})  # "" stands for a bare `except:`
-# A version comparison's operator when true and when false.
-_COMPARISONS: dict[type[ast.cmpop], tuple[str, str]] = {
-    ast.Lt: ("<", ">="), ast.LtE: ("<=", ">"), ast.Gt: (">", "<="), ast.GtE: (">=", "<"),
-}  # fmt: skip
 # Nodes without anything to find below them, skipped quickly.
 _LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 _IMPORTERS = frozenset({"importlib.import_module", "importlib.__import__", "__import__"})
@@ -178,7 +176,7 @@ def analyze_python(text: str, path: str) -> PythonModule:
     problems: tuple[ParseProblem, ...] = ()
     settings: tuple[SettingsClass, ...] = ()
     try:
-        walker.stmts(tree.body, _Ctx())
+        walker.stmts(tree.body, Ctx())
         settings = settings_classes(symbols, index)
     except RecursionError:
         problems = (ParseProblem("source is nested too deeply to analyse completely"),)
@@ -217,75 +215,6 @@ def _is_main_guard(node: ast.stmt) -> bool:
     return sides == {"__name__", "__main__"}
 
 
-def _caught(handler_type: ast.expr | None) -> tuple[str, ...]:
-    """Exception names caught by a handler (last dotted component); ("",) for a bare except."""
-    if handler_type is None:
-        return ("",)
-    items = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
-    return tuple(i.id if isinstance(i, ast.Name) else i.attr for i in items if isinstance(i, ast.Name | ast.Attribute))
-
-
-def _type_checking_test(test: ast.expr, symbols: Symbols) -> bool | None:
-    """True for ``TYPE_CHECKING``/``typing.TYPE_CHECKING``, False for its negation, else None."""
-    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    if isinstance(test, ast.UnaryOp) and negated:
-        test = test.operand
-    if isinstance(test, ast.Name | ast.Attribute) and (symbols.qualname(test) or "").endswith("TYPE_CHECKING"):
-        return not negated
-    return None
-
-
-def _version_test(test: ast.expr, symbols: Symbols) -> tuple[str, str] | None:
-    """Specifiers for when ``sys.version_info[:2] >= (3, 11)`` and the like is true and false."""
-    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.comparators[0], ast.Tuple):
-        return None
-    left = test.left.value if isinstance(test.left, ast.Subscript) else test.left
-    numbers = [e.value for e in test.comparators[0].elts if isinstance(e, ast.Constant) and type(e.value) is int]
-    op = _COMPARISONS.get(type(test.ops[0]))
-    if op is None or symbols.qualname(left) != "sys.version_info" or not numbers:
-        return None
-    version = ".".join(map(str, numbers))
-    return op[0] + version, op[1] + version
-
-
-@dataclass(frozen=True, slots=True)
-class _Trap:
-    """An enclosing ``try`` body or ``suppress()`` block and what it catches."""
-
-    how: str  # "try/except" or "suppress"
-    caught: tuple[str, ...]
-
-    def guard(self, family: frozenset[str]) -> str | None:
-        for name in self.caught:
-            if name in family or name in _BROAD:
-                if self.how == "suppress":
-                    return f"suppress({name})"
-                return f"try/except {name}" if name else "try/bare except"
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Ctx:
-    """Where a node sits: what guards it and whether it runs at import time."""
-
-    in_function: bool = False
-    type_checking: bool = False
-    traps: tuple[_Trap, ...] = ()
-    fallback: str | None = None  # inside an `except ImportError:` handler
-    present: frozenset[str] = frozenset()  # variables checked to be set
-    python: tuple[str, ...] = ()  # PEP 440 specifiers from `if sys.version_info ...:` tests
-
-    def guard(self, family: frozenset[str]) -> str | None:
-        if self.type_checking:
-            return "TYPE_CHECKING"
-        if family == _IMPORT_ERRORS and self.fallback:
-            return self.fallback
-        return next((g for t in reversed(self.traps) if (g := t.guard(family))), None)
-
-    def function_body(self) -> _Ctx:
-        return _Ctx(in_function=True, type_checking=self.type_checking, python=self.python)
-
-
 class _Walker:
     """Collects imports, environment reads and bool casts of one parsed module."""
 
@@ -298,11 +227,11 @@ class _Walker:
         self.dynamic_reads = 0
         self.dynamic_imports = 0
 
-    def stmts(self, body: list[ast.stmt], ctx: _Ctx) -> None:
+    def stmts(self, body: list[ast.stmt], ctx: Ctx) -> None:
         for node in body:
             self.stmt(node, ctx)
 
-    def stmt(self, node: ast.stmt, ctx: _Ctx) -> None:
+    def stmt(self, node: ast.stmt, ctx: Ctx) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 self._add_import(node, alias.name, 0, (), ImportKind.IMPORT, ctx)
@@ -317,12 +246,12 @@ class _Walker:
         elif isinstance(node, ast.If):
             self.expr(node.test, ctx)
             body_ctx, else_ctx = ctx, ctx
-            checking = _type_checking_test(node.test, self.symbols)
+            checking = type_checking_test(node.test, self.symbols)
             if checking is not None:
                 body_ctx, else_ctx = (
                     (replace(ctx, type_checking=True), ctx) if checking else (ctx, replace(ctx, type_checking=True))
                 )
-            if (versions := _version_test(node.test, self.symbols)) is not None:
+            if (versions := version_test(node.test, self.symbols)) is not None:
                 body_ctx = replace(body_ctx, python=(*ctx.python, versions[0]))
                 else_ctx = replace(else_ctx, python=(*ctx.python, versions[1]))
             present = present_names(node.test, self.symbols)
@@ -336,12 +265,12 @@ class _Walker:
                 self.expr(item.context_expr, ctx)
                 call = item.context_expr
                 if isinstance(call, ast.Call) and (self.symbols.qualname(call.func) or "").endswith("suppress"):
-                    caught += tuple(n for arg in call.args for n in _caught(arg) if n)
-            self.stmts(node.body, replace(ctx, traps=(*ctx.traps, _Trap("suppress", caught))) if caught else ctx)
+                    caught += tuple(n for arg in call.args for n in caught_names(arg) if n)
+            self.stmts(node.body, replace(ctx, traps=(*ctx.traps, Trap("suppress", caught))) if caught else ctx)
         else:
             self._children(node, ctx)
 
-    def _children(self, node: ast.AST, ctx: _Ctx) -> None:
+    def _children(self, node: ast.AST, ctx: Ctx) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.stmt):
                 self.stmt(child, ctx)
@@ -350,14 +279,14 @@ class _Walker:
             else:
                 self._children(child, ctx)
 
-    def _try(self, node: ast.stmt, ctx: _Ctx) -> None:
+    def _try(self, node: ast.stmt, ctx: Ctx) -> None:
         handlers: list[ast.ExceptHandler] = getattr(node, "handlers", [])
-        caught = tuple(n for h in handlers for n in _caught(h.type))
-        self.stmts(getattr(node, "body", []), replace(ctx, traps=(*ctx.traps, _Trap("try/except", caught))))
+        caught = tuple(n for h in handlers for n in caught_names(h.type))
+        self.stmts(getattr(node, "body", []), replace(ctx, traps=(*ctx.traps, Trap("try/except", caught))))
         for handler in handlers:
             if handler.type is not None:
                 self.expr(handler.type, ctx)
-            name = next((n for n in _caught(handler.type) if n in _IMPORT_ERRORS or n in _BROAD), None)
+            name = next((n for n in caught_names(handler.type) if n in IMPORT_ERRORS or n in BROAD_ERRORS), None)
             label = None if name is None else f"except {name} fallback" if name else "bare except fallback"
             self.stmts(handler.body, replace(ctx, fallback=label or ctx.fallback))
         self.stmts(getattr(node, "orelse", []), ctx)
@@ -370,9 +299,9 @@ class _Walker:
         level: int,
         names: tuple[str, ...],
         kind: ImportKind,
-        ctx: _Ctx,
+        ctx: Ctx,
     ) -> None:
-        guard = ctx.guard(_IMPORT_ERRORS)
+        guard = ctx.guard(IMPORT_ERRORS)
         python = ",".join(ctx.python) or None
         span = self.index.span(node)
         ref = ImportRef(
@@ -380,9 +309,9 @@ class _Walker:
         )
         self.imports.append(ref)
 
-    def expr(self, root: ast.expr, ctx: _Ctx) -> None:
+    def expr(self, root: ast.expr, ctx: Ctx) -> None:
         """Walk an expression iteratively; the flag marks operands of ``or`` with a fallback after them."""
-        stack: list[tuple[ast.AST, _Ctx, bool]] = [(root, ctx, False)]
+        stack: list[tuple[ast.AST, Ctx, bool]] = [(root, ctx, False)]
         while stack:
             node, here, fallback = stack.pop()
             if isinstance(node, _LEAVES):
@@ -408,7 +337,7 @@ class _Walker:
             else:
                 stack.extend((child, here, False) for child in ast.iter_child_nodes(node))
 
-    def _inspect(self, node: ast.Call | ast.Subscript | ast.Compare, ctx: _Ctx, fallback: bool) -> None:
+    def _inspect(self, node: ast.Call | ast.Subscript | ast.Compare, ctx: Ctx, fallback: bool) -> None:
         if isinstance(node, ast.Call):
             qualified = self.symbols.qualname(node.func)
             if qualified in _IMPORTERS:
@@ -425,13 +354,13 @@ class _Walker:
         if name is None:
             self.dynamic_reads += 1
             return
-        guard = ctx.guard(_LIBRARY_ERRORS if library else _KEY_ERRORS)
+        guard = ctx.guard(LIBRARY_ERRORS if library else KEY_ERRORS)
         guard = guard or ("presence check" if name in ctx.present else None)
         has_default = has_default or (fallback and kind in (EnvKind.GET, EnvKind.GET_DEFAULT))
         self.env_reads.append(EnvRead(name, kind, has_default, *self.index.span(node), ctx.in_function,
                                       guard is not None, guard, library))  # fmt: skip
 
-    def _import_call(self, node: ast.Call, import_module: bool, ctx: _Ctx) -> None:
+    def _import_call(self, node: ast.Call, import_module: bool, ctx: Ctx) -> None:
         name = literal_str(call_arg(node, 0, "name"))
         if not name:
             self.dynamic_imports += 1

@@ -2,7 +2,8 @@
 
 Follows the rules of pip's ``req_file.py``: ``\\`` continuations join lines (numbered by the
 first one), ``#`` preceded by whitespace starts a comment, each logical line is split into a
-requirement part and ``shlex``-split options, and the requirement is interpreted like pip's
+requirement part and ``shlex``-split options (that scanning lives in
+:mod:`preflight.parse.requirements_lines`), and the requirement is interpreted like pip's
 ``install_req_from_line`` / ``install_req_from_editable`` without looking at the filesystem.
 ``-r``/``-c`` includes are recorded, never followed. ``${VAR}`` references are left as written
 (pip expands them at install time), and lines containing one are never reported as problems.
@@ -16,12 +17,9 @@ from __future__ import annotations
 import codecs
 import enum
 import locale
-import optparse
 import re
-import shlex
 import sys
 from dataclasses import dataclass, field, replace
-from typing import NoReturn
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement
@@ -30,14 +28,20 @@ from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel
 from pip_requirements_parser import Link, is_archive_file, is_url, vcs_all_schemes
 
 from preflight.diagnostics import ParseProblem
+from preflight.parse.requirements_lines import (
+    LogicalLine,
+    OptionsError,
+    PipOptionParser,
+    build_parser,
+    logical_lines,
+    scan_options,
+)
 
-_COMMENT_RE = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR_RE = re.compile(r"\$\{[A-Z0-9_]+\}")
 _EXTRAS_RE = re.compile(r"^(.+)(\[[^\]]+\])$")
 _PROJECT_NAME_RE = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 _PLAIN_NAME_RE = re.compile(r"^[\w.~+-]+$")
 _VCS_NAMES = ("bzr", "git", "hg", "svn")
-_STRONG_HASHES = ("sha256", "sha384", "sha512")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32, "utf-32"),
@@ -48,13 +52,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
 )
 _PEP263_RE = re.compile(rb"coding[:=]\s*([-\w.]+)")
-# The options pip accepts in a requirements file (pip's cmdoptions); "=" marks those taking a value.
-_OPTIONS = (
-    "-i --index-url --pypi-url= | --extra-index-url= | --no-index | -c --constraint= | "
-    "-r --requirement= | -e --editable= | -f --find-links= | --no-binary= | --only-binary= | "
-    "--prefer-binary | --require-hashes | --no-require-hashes | --pre | --all-releases= | "
-    "--only-final= | --trusted-host= | --use-feature= | --hash= | -C --config-settings="
-)
 # Options pip applies to the whole install even when written on a requirement line.
 _SHARED_STATE_OPTIONS = frozenset({"--no-binary", "--only-binary", "--all-releases", "--only-final"})
 
@@ -156,161 +153,6 @@ def invalid_editable_message(target: str) -> str:
         f"{target} is not a valid editable requirement. It should either be a path to a local "
         f"project or a VCS URL (beginning with {', '.join(vcs_all_schemes)})."
     )
-
-
-class _OptionError(Exception):
-    def __init__(self, msg: str) -> None:
-        super().__init__(msg)
-        self.msg = msg
-
-
-class _Parser(optparse.OptionParser):
-    def error(self, msg: str) -> NoReturn:
-        raise _OptionError(msg)
-
-    def exit(self, status: int = 0, msg: str | None = None) -> NoReturn:
-        raise _OptionError(msg or "")
-
-
-def _build_parser() -> _Parser:
-    parser = _Parser(add_help_option=False)
-    for spec in _OPTIONS.split("|"):
-        strings = spec.split()
-        action = "append" if strings[-1].endswith("=") else "store_true"
-        parser.add_option(*(string.rstrip("=") for string in strings), action=action)
-    return parser
-
-
-@dataclass(slots=True)
-class _Logical:
-    """A logical line with the physical (line, col) of each of its characters."""
-
-    line: int
-    text: str
-    pos: list[tuple[int, int]] = field(default_factory=list)
-
-    def at(self, offset: int) -> tuple[int, int]:
-        if offset < len(self.pos):
-            return self.pos[offset]
-        if not self.pos:
-            return (self.line, 1)
-        last_line, last_col = self.pos[-1]
-        return (last_line, last_col + 1)
-
-    def span(self, start: int, end: int) -> tuple[int, int, int]:
-        """(line, col, end_col) of text[start:end], clipped to the first physical line."""
-        line, col = self.at(start)
-        end_col = col
-        for offset in range(start, max(end, start)):
-            char_line, char_col = self.at(offset)
-            if char_line != line:
-                break
-            end_col = char_col + 1
-        return line, col, end_col
-
-
-def _logical_lines(content: str) -> list[_Logical]:
-    out: list[_Logical] = []
-    pending: _Logical | None = None
-    for number, raw in enumerate(content.splitlines(), start=1):
-        is_comment = _COMMENT_RE.match(raw) is not None
-        if raw.endswith("\\") and not is_comment:
-            if pending is None:
-                pending = _Logical(number, "")
-            start = len(raw) - len(raw.lstrip("\\"))
-            end = max(start, len(raw.rstrip("\\")))
-            pending.text += raw[start:end]
-            pending.pos.extend((number, col + 1) for col in range(start, end))
-            continue
-        chars = " " + raw if is_comment else raw
-        pos = [(number, 1)] * int(is_comment) + [(number, col + 1) for col in range(len(raw))]
-        if pending is not None:
-            pending.text += chars
-            pending.pos.extend(pos)
-            out.append(pending)
-            pending = None
-        else:
-            out.append(_Logical(number, chars, pos))
-    if pending is not None:
-        out.append(pending)
-    cleaned: list[_Logical] = []
-    for logical in out:
-        text = logical.text
-        comment = _COMMENT_RE.search(text)
-        if comment is not None:
-            text = text[: comment.start()]
-        lead = len(text) - len(text.lstrip())
-        text = text.strip()
-        if text:
-            cleaned.append(_Logical(logical.line, text, logical.pos[lead : lead + len(text)]))
-    return cleaned
-
-
-@dataclass(frozen=True, slots=True)
-class _Occurrence:
-    name: str  # long form
-    typed: str  # the option string optparse resolved (what pip's messages quote)
-    value: str | None
-    start: int  # offsets into the options string: the whole occurrence, then its value
-    end: int
-    value_start: int
-
-
-def _shlex(text: str) -> list[str]:
-    """shlex.split, with a fast path for the usual text without quotes or escapes."""
-    if not any(char in text for char in "'\"\\"):
-        return [word for word in re.split(r"[ \t\r\n]+", text) if word]
-    return shlex.split(text)
-
-
-_WORD_RE = re.compile(r"""(?:[^ \t\r\n'"\\]|\\.|'[^']*'|"(?:[^"\\]|\\.)*")+""", re.DOTALL)
-
-
-def _occurrences(parser: _Parser, text: str) -> list[_Occurrence]:
-    """Walk option words (already validated by optparse) like optparse does, keeping positions."""
-    spans = [((_shlex(m[0]) or [""])[0], m.start(), m.end()) for m in _WORD_RE.finditer(text)]
-    found: list[_Occurrence] = []
-    i = 0
-    while i < len(spans):
-        word, start, end = spans[i]
-        i += 1
-        if word == "--":
-            break
-        if word.startswith("--"):
-            typed, eq, attached = word.partition("=")
-            typed = parser._match_long_opt(typed)
-            option, has_attached = parser._long_opt[typed], bool(eq)
-        elif word.startswith("-") and len(word) > 1:
-            typed, attached = word[:2], word[2:]
-            option, has_attached = parser._short_opt[typed], bool(attached)
-        else:
-            continue
-        value, value_start = None, start
-        if option.takes_value():
-            if has_attached:
-                value = attached
-                value_start = end - len(attached) if end - start == len(word) else start
-            elif i < len(spans):
-                value, value_start, end = spans[i]
-                i += 1
-        found.append(_Occurrence(option.get_opt_string(), typed, value, start, end, value_start))
-    return found
-
-
-def _callback_error(occ: _Occurrence) -> str | None:
-    """The checks pip's option callbacks make on values, with pip's messages."""
-    value = occ.value or ""
-    if occ.name == "--hash" and ":" not in value:
-        return f"Arguments to {occ.typed} must be a hash name followed by a value, like --hash=sha256:abcde..."
-    if occ.name == "--hash" and value.split(":", 1)[0] not in _STRONG_HASHES:
-        return f"Allowed hash algorithms for {occ.typed} are {', '.join(_STRONG_HASHES)}."
-    if occ.name == "--config-settings" and "=" not in value:
-        return f"Arguments to {occ.typed} must be of the form KEY=VAL"
-    if occ.name in ("--no-binary", "--only-binary") and value.startswith("-"):
-        return "--no-binary / --only-binary option requires 1 argument."
-    if occ.name in ("--all-releases", "--only-final") and value.startswith("-"):
-        return "--all-releases / --only-final option requires 1 argument."
-    return None
 
 
 class _ReqError(Exception):
@@ -444,8 +286,8 @@ class _Sink:
 def parse_requirements(text: str, path: str) -> RequirementsFile:
     """Read requirements-file text statically; never raises, never reads other files."""
     sink = _Sink()
-    parser = _build_parser()
-    for logical in _logical_lines(text):
+    parser = build_parser()
+    for logical in logical_lines(text):
         try:
             _handle(logical, parser, sink)
         except Exception as exc:  # noqa: BLE001 - a parser of untrusted text must not raise
@@ -455,17 +297,7 @@ def parse_requirements(text: str, path: str) -> RequirementsFile:
     )
 
 
-def _error_span(msg: str, opt_text: str) -> tuple[int, int]:
-    words = [(m[0].split("=", 1)[0], m.start(), m.end()) for m in _WORD_RE.finditer(opt_text)]
-    named = re.search(r"-{1,2}[\w-]*", msg)
-    opt = named[0] if named else ""
-    for word, start, end in words:
-        if len(word) > 1 and word.startswith("-") and (word.startswith(opt) or opt.startswith(word)):
-            return start, end
-    return (words[0][1], words[0][2]) if words else (0, len(opt_text))
-
-
-def _handle(ll: _Logical, parser: _Parser, sink: _Sink) -> None:
+def _handle(ll: LogicalLine, parser: PipOptionParser, sink: _Sink) -> None:
     words = ll.text.split(" ")
     n_args = next((i for i, word in enumerate(words) if word.startswith("-")), len(words))
     args = " ".join(words[:n_args]).rstrip()
@@ -479,20 +311,10 @@ def _handle(ll: _Logical, parser: _Parser, sink: _Sink) -> None:
             sink.problems.append(ParseProblem(msg, line, col, end_line, end_col + int(end > start)))
 
     try:
-        parser.parse_args(_shlex(opt_text), parser.get_default_values())
-        occurrences = _occurrences(parser, opt_text)
-    except ValueError:
-        problem(f"Could not split options: {opt_text}", base, base + len(opt_text))
+        occurrences = scan_options(parser, opt_text)
+    except OptionsError as exc:
+        problem(exc.msg, base + exc.start, base + exc.end)
         return
-    except _OptionError as exc:
-        start, end = _error_span(exc.msg, opt_text)
-        problem(exc.msg, base + start, base + end)
-        return
-    for occ in occurrences:
-        error = _callback_error(occ)
-        if error is not None:
-            problem(error, base + occ.start, base + occ.end)
-            return
     shared = [occ for occ in occurrences if occ.name in _SHARED_STATE_OPTIONS]
     editables = [occ for occ in occurrences if occ.name == "--editable"]
     includes = [occ for occ in occurrences if occ.name == "--requirement"]

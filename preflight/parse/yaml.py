@@ -14,12 +14,20 @@ from typing import TYPE_CHECKING
 from preflight.diagnostics import ParseProblem, Span
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+
+    from ruamel.yaml import YAML
 
 MAX_EXPANDED_NODES = 200_000
 """Nodes a document may expand to through aliases before we refuse it, like go-yaml does."""
 
 Scalar = str | int | float | bool | None
+
+RESET = "!reset"
+"""Compose's tag that removes an attribute inherited from earlier files (or from `extends`)."""
+OVERRIDE = "!override"
+"""Compose's tag that replaces an inherited attribute instead of merging into it."""
+MERGE_TAGS = (RESET, OVERRIDE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,8 @@ class YScalar:
     """True when the value came from interpolating a variable whose value cannot be known."""
     raw: str | None = None
     """The text as written, when interpolation changed it (show this, never the value)."""
+    tag: str | None = None
+    """Compose's merge tag written on the node (`!reset` or `!override`), else None."""
 
     def as_written(self) -> str:
         """The scalar as the file spells it: safe to print (no interpolated values)."""
@@ -54,6 +64,8 @@ class YMap:
 
     items: tuple[tuple[YScalar, YNode], ...]
     span: Span
+    tag: str | None = None
+    """Compose's merge tag written on the node (`!reset` or `!override`), else None."""
 
     def get(self, key: str) -> YNode | None:
         """The value for `key`, or None."""
@@ -80,6 +92,8 @@ class YSeq:
 
     items: tuple[YNode, ...]
     span: Span
+    tag: str | None = None
+    """Compose's merge tag written on the node (`!reset` or `!override`), else None."""
 
 
 YNode = YScalar | YMap | YSeq
@@ -130,8 +144,10 @@ def _resolve_plain(text: str, tag: str) -> Scalar:
 class _Converter:
     """Converts ruamel composer nodes into Y nodes, counting every expansion."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, implicit: Callable[[str], str]) -> None:
         self.path = path
+        self.implicit = implicit
+        """The tag a plain scalar would resolve to without an explicit tag."""
         self.problems: list[ParseProblem] = []
         # aliases share one converted node; `sizes` tracks how big each would be expanded
         self.done: dict[int, YNode] = {}
@@ -168,15 +184,19 @@ class _Converter:
     def _convert(self, node: object) -> YNode:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+        tag = node.tag if getattr(node, "tag", None) in MERGE_TAGS else None  # type: ignore[attr-defined]
         if isinstance(node, ScalarNode):
             span = self.span(node)
             quoted = node.style is not None
-            value: Scalar = node.value if quoted else _resolve_plain(node.value, node.tag or "")
-            return YScalar(value, span, quoted, span.line == span.end_line or node.style in ("|", ">"))
+            # `!override 8080` is still the integer 8080: resolve as if the tag were absent
+            kind = self.implicit(node.value) if tag is not None else node.tag or ""
+            value: Scalar = node.value if quoted else _resolve_plain(node.value, kind)
+            return YScalar(value, span, quoted, span.line == span.end_line or node.style in ("|", ">"), tag=tag)
         if isinstance(node, SequenceNode):
-            return YSeq(tuple(self.convert(item) for item in node.value), self.span(node))
+            return YSeq(tuple(self.convert(item) for item in node.value), self.span(node), tag)
         if isinstance(node, MappingNode):
-            return self.mapping(node)
+            mapping = self.mapping(node)
+            return YMap(mapping.items, mapping.span, tag) if tag is not None else mapping
         raise TypeError(f"unexpected YAML node {type(node).__name__}")
 
     def mapping(self, node: object) -> YMap:
@@ -237,7 +257,7 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         return YamlDocument(None, (ParseProblem(f"invalid YAML: {message}", line, col),))
     except (YAMLError, ValueError, RecursionError) as err:
         return YamlDocument(None, (ParseProblem(f"invalid YAML: {err}"),))
-    converter = _Converter(path)
+    converter = _Converter(path, lambda text: _implicit_tag(loader, text))
     roots: list[YNode] = []
     try:
         roots = [converter.convert(node) for node in nodes if node is not None]
@@ -250,6 +270,12 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         return YamlDocument(None, (ParseProblem("document is nested too deeply"),))
     root = _merge_documents(roots)
     return YamlDocument(root, tuple(converter.problems))
+
+
+def _implicit_tag(loader: YAML, text: str) -> str:
+    from ruamel.yaml.nodes import ScalarNode
+
+    return str(loader.resolver.resolve(ScalarNode, text, (True, False)))
 
 
 def _merge_documents(roots: list[YNode]) -> YNode | None:
@@ -273,6 +299,7 @@ def to_plain(node: YNode | None) -> object:
         return None
     if isinstance(node, YScalar):
         return node.value
+    # compose drops `!reset` nodes before validating and merging
     if isinstance(node, YSeq):
-        return [to_plain(item) for item in node.items]
-    return {k.text(): to_plain(v) for k, v in node.items}
+        return [to_plain(item) for item in node.items if item.tag != RESET]
+    return {k.text(): to_plain(v) for k, v in node.items if v.tag != RESET}

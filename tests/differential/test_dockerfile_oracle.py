@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from preflight.parse.dockerfile import Dockerfile, Instruction, parse_dockerfile
-from preflight.parse.dockerfile_words import KEYWORDS, check_instruction
+from preflight.parse.dockerfile_checks import KEYWORDS, check_instruction
 
 oracle: Any = pytest.importorskip("dockerfile")
 

@@ -7,14 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from preflight.diagnostics import ParseProblem
-from preflight.parse.compose_dotenv import (
-    DotenvEntry,
-    DotenvIssue,
-    DotenvIssueKind,
-    Quote,
-    lint_dotenv,
-    parse_compose_dotenv,
-)
+from preflight.parse.compose_dotenv import DotenvEntry, Quote, parse_compose_dotenv
+from preflight.parse.dotenv_lint import DotenvIssue, DotenvIssueKind, lint_dotenv
 from preflight.parse.interpolate import UNKNOWN, Unknown
 
 BASIC = """# comment

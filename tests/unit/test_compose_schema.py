@@ -20,14 +20,8 @@ from preflight.model.compose_cast import (
     shell_command_error,
 )
 from preflight.model.compose_schema import ProblemKind, SchemaProblem, suggest, validate_compose
-from preflight.model.compose_schema_spec import (
-    Obj,
-    load_spec,
-    path_matches,
-    port_spec_error,
-    render_path,
-    volume_spec_error,
-)
+from preflight.model.compose_schema_checks import port_spec_error, volume_spec_error
+from preflight.model.compose_schema_spec import Obj, load_spec, path_matches, render_path
 
 _YAML = YAML(typ="safe", pure=True)
 UNKNOWN = ProblemKind.UNKNOWN_KEY

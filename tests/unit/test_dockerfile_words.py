@@ -7,21 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from preflight.parse.dockerfile import Instruction, parse_dockerfile
+from preflight.parse.dockerfile_lex import LexError, expand_word, expand_words, lex_words, process_word, unquote_word
 from preflight.parse.dockerfile_words import (
     HeredocMarker,
-    LexError,
     arg_parts,
     copy_heredocs,
     copy_parts,
     env_pairs,
-    expand_word,
-    expand_words,
     from_parts,
-    lex_words,
     parse_heredoc_marker,
     parse_mount_flag,
-    process_word,
-    unquote_word,
 )
 
 ENV: dict[str, str | None] = {"HOME": "/root", "EMPTY": "", "SPACED": "  a b  ", "V": "1.2.3", "UNK": None}

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from preflight import knowledge as k
+from preflight import knowledge_data
 from preflight.knowledge import (
     EnvRule,
     ImageRef,
@@ -74,7 +75,7 @@ def test_import_table_has_at_least_150_entries() -> None:
 def patched_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """Serve replacement table texts by file name; clears the table caches around the test."""
     replacements: dict[str, str] = {}
-    real = k._read_data
+    real = knowledge_data._read_data
 
     def fake(*parts: str) -> str:
         name = "/".join(parts)
@@ -84,7 +85,7 @@ def patched_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     for cache in caches:
         cache.cache_clear()
     k.image_info.cache_clear()
-    monkeypatch.setattr(k, "_read_data", fake)
+    monkeypatch.setattr(knowledge_data, "_read_data", fake)
     yield replacements
     monkeypatch.undo()
     for cache in caches:
