@@ -1,8 +1,10 @@
 """Load a compose project the way Docker Compose v2 does.
 
 Per file: parse, interpolate every value (recording each variable reference), validate against
-the compose specification, resolve `extends`; then merge the files in order and add the
-services of `include`d projects. Relative paths resolve from the first file's folder.
+the compose specification, add the services of `include`d projects, resolve `extends`; then merge
+the files in order (`preflight.model.merge`). Relative paths resolve from the project folder (the
+first file's); those of extended files and included projects are made absolute first, from their
+own folders (`preflight.model.compose_paths`).
 """
 
 from __future__ import annotations
@@ -91,6 +93,8 @@ class Loader:
         return loaded
 
     def _interpolate(self, node: YNode, path: PathT, loaded: LoadedFile) -> YNode:
+        if node.tag == RESET:
+            return node  # compose drops it before interpolating: its variables are never looked up
         if isinstance(node, YMap):
             items = tuple((k, self._interpolate(v, (*path, k.text()), loaded)) for k, v in node.items)
             return YMap(items, node.span, node.tag)

@@ -98,22 +98,7 @@ def merge_nodes(base: YNode, override: YNode, path: Path) -> YNode:
 
 def _special(attr: str) -> Callable[[YNode, YNode, Path], YNode] | None:
     """Compose's merger for a service attribute (`build.args`, `ulimits.nofile`...), if any."""
-    if attr in _REPLACED or attr.startswith("ulimits."):
-        return _replace
-    if attr in _KEYED:
-        return _merge_keyed
-    if attr in _SEQUENCES:
-        return _merge_sequence
-    if attr in _NAMED:
-        return _merge_named
-    specials: dict[str, Callable[[YNode, YNode, Path], YNode]] = {
-        "build": _merge_build,
-        "depends_on": _merge_depends_on,
-        "logging": _merge_logging,
-        "extra_hosts": _merge_extra_hosts,
-        "build.extra_hosts": _merge_extra_hosts,
-    }
-    return specials.get(attr)
+    return _replace if attr.startswith("ulimits.") else _SPECIALS.get(attr)
 
 
 def _replace(_base: YNode, override: YNode, _path: Path) -> YNode:
@@ -244,6 +229,20 @@ def _as_items(node: YNode) -> tuple[YNode, ...]:
     return () if is_null(node) else (node,)
 
 
+_SPECIALS: dict[str, Callable[[YNode, YNode, Path], YNode]] = {
+    **dict.fromkeys(_REPLACED, _replace),
+    **dict.fromkeys(_KEYED, _merge_keyed),
+    **dict.fromkeys(_SEQUENCES, _merge_sequence),
+    **dict.fromkeys(_NAMED, _merge_named),
+    "build": _merge_build,
+    "depends_on": _merge_depends_on,
+    "logging": _merge_logging,
+    "extra_hosts": _merge_extra_hosts,
+    "build.extra_hosts": _merge_extra_hosts,
+}
+"""compose-go's `mergeSpecials`, by service attribute."""
+
+
 def _tagged(node: YNode, tag: str | None) -> YNode:
     if isinstance(node, YMap):
         return YMap(node.items, node.span, tag)
@@ -367,19 +366,19 @@ def dedupe(node: YSeq, path: Path) -> YSeq:
     return node if len(items) == len(node.items) else YSeq(tuple(items), node.span, node.tag)
 
 
-def enforce_unicity(service: YMap, path: Path) -> YMap:
-    """A service with the duplicates of its lists removed, as compose does after loading each file."""
+def enforce_unicity(node: YMap, path: Path) -> YMap:
+    """`node` (a service) with the duplicates of its lists removed, as compose does after each file."""
     items = []
     changed = False
-    for key, value in service.items:
+    for key, value in node.items:
         new = value
         if isinstance(value, YSeq):
             new = dedupe(value, (*path, key.text()))
-        elif isinstance(value, YMap) and key.text() in ("networks", "build"):
-            new = enforce_unicity(value, (*path, key.text()))
+        elif isinstance(value, YMap):
+            new = enforce_unicity(value, (*path, key.text()))  # `networks.<name>.aliases`, `build.tags`
         changed = changed or new is not value
         items.append((key, new))
-    return YMap(tuple(items), service.span, service.tag) if changed else service
+    return YMap(tuple(items), node.span, node.tag) if changed else node
 
 
 def as_mapping(node: YNode) -> YMap:

@@ -18,8 +18,9 @@ class UnparsableFile(Rule):
     """A file preflight needs cannot be parsed.
 
     ## What it does
-    Reports YAML, TOML, `.env`, requirements and Dockerfile syntax errors, at the line and
-    column the parser stopped, for every file the deployment reads.
+    Reports YAML, TOML, `.env`, Dockerfile and `.dockerignore` syntax errors, and syntax errors
+    in the Python modules a container loads, at the line and column the parser stopped, for
+    every file the deployment reads (requirements files have their own rule, PF301).
 
     ## Why is this bad?
     Docker Compose, pip and BuildKit refuse the whole file; nothing else in it is checked by
@@ -48,3 +49,19 @@ class UnparsableFile(Rule):
         for compose in project.compose:
             for path, problem in compose.env.problems:
                 yield self.at(Span(path, problem.line, problem.col), problem.message)
+        for model in project.images:
+            service = model.services[0].name if model.services else None
+            for path, problem in model.problems:
+                yield self.at(Span(path, problem.line, problem.col), problem.message, service=service)
+        for runtime in project.runtimes():
+            for reached in runtime.reached.values():
+                source = reached.source
+                if source is None:
+                    continue
+                for problem in source.problems:
+                    yield self.at(
+                        Span(source.path, problem.line, problem.col),
+                        f"Python syntax error: {problem.message}",
+                        help="the container imports this module at start and would fail here",
+                        service=runtime.service.name,
+                    )
