@@ -221,6 +221,7 @@ def stdlib_versions() -> tuple[str, ...]:
     return _STDLIB_VERSIONS
 
 
+@functools.cache
 def _nearest_stdlib_version(python_version: str) -> str:
     match = _VERSION.search(python_version)
     if match is None:

@@ -28,6 +28,47 @@ class ModuleHit:
     sys_dir: str
 
 
+_UNSET = None
+
+
+@dataclass(frozen=True, slots=True)
+class PythonIndex:
+    """Image path -> context path of every `.py` file, and of every folder holding one."""
+
+    files: dict[str, str]
+    dirs: dict[str, str]
+
+
+def build_python_index(fs: ImageFS, stage: Stage) -> PythonIndex | object:
+    """An exact index of the stage's Python files, or a marker when it cannot be exact.
+
+    Exact means: the stage only adds files by COPY/ADD from the build context (no other stage,
+    image, heredoc or unknown path) on top of a base image known not to hold application code.
+    Then a module missing from the index is missing from the image, and lookups cost nothing.
+    """
+    for op in stage.ops:
+        if isinstance(op, CopyOp) and (
+            op.dest is None or op.sources is None or op.from_stage is not None or op.from_image
+            or op.from_context or op.heredoc or op.remote
+        ):
+            return _INEXACT
+    if stage.base_stage is not None or fs.locate(stage, "/nonexistent-probe").presence is not Presence.ABSENT:
+        return _INEXACT
+    files = dict(image_python_files(fs, stage))
+    if len(files) > MAX_IMAGE_FILES:
+        return _INEXACT
+    dirs: dict[str, str] = {}
+    for image_path, context_path in files.items():
+        folder, context_folder = posixpath.dirname(image_path), posixpath.dirname(context_path)
+        while folder not in ("/", "") and folder not in dirs:
+            dirs[folder] = context_folder or "."
+            folder, context_folder = posixpath.dirname(folder), posixpath.dirname(context_folder)
+    return PythonIndex(files, dirs)
+
+
+_INEXACT = object()
+
+
 @dataclass(slots=True)
 class ModuleLocator:
     """Finds modules on a sys.path inside one image stage, with cached parses."""
@@ -39,6 +80,7 @@ class ModuleLocator:
     """The build context's path relative to the checked root (for spans)."""
     sources: PythonSources = field(default_factory=PythonSources)
     _cache: dict[str, tuple[Presence, ModuleHit | None]] = field(default_factory=dict)
+    _index: object = None
 
     def _probe(self, path: str) -> Found:
         return self.fs.locate(self.stage, path)
@@ -46,8 +88,28 @@ class ModuleLocator:
     def find(self, dotted: str) -> tuple[Presence, ModuleHit | None]:
         """PRESENT with the hit, ABSENT, or UNKNOWN when the image may hold it unseen."""
         if dotted not in self._cache:
-            self._cache[dotted] = self._find(dotted)
+            index = self._python_index()
+            self._cache[dotted] = self._find_indexed(dotted, index) if index is not None else self._find(dotted)
         return self._cache[dotted]
+
+    def _python_index(self) -> PythonIndex | None:
+        """Every Python file of the stage, when COPYs from the context are all the stage has."""
+        if self._index is _UNSET:
+            self._index = build_python_index(self.fs, self.stage)
+        return self._index if isinstance(self._index, PythonIndex) else None
+
+    def _find_indexed(self, dotted: str, index: PythonIndex) -> tuple[Presence, ModuleHit | None]:
+        parts = dotted.split(".")
+        for sys_dir in self.sys_path:
+            base = posixpath.join(sys_dir, *parts)
+            for candidate, is_package in ((base + ".py", False), (base + "/__init__.py", True)):
+                context_path = index.files.get(candidate)
+                if context_path is not None:
+                    return Presence.PRESENT, ModuleHit(dotted, candidate, context_path, is_package, sys_dir)
+            folder = index.dirs.get(base)
+            if folder is not None:
+                return Presence.PRESENT, ModuleHit(dotted, base, folder, True, sys_dir)
+        return Presence.ABSENT, None
 
     def _find(self, dotted: str) -> tuple[Presence, ModuleHit | None]:
         parts = dotted.split(".")
