@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
+    from preflight.diagnostics import Span
     from preflight.model.compose import ComposeIssue
     from preflight.model.project import Project
 
@@ -17,3 +18,19 @@ def compose_issues(project: Project, code: str) -> Iterator[ComposeIssue]:
         for issue in compose.issues:
             if issue.code == code:
                 yield issue
+
+
+def services_by_span(pairs: Iterable[tuple[Span, str]]) -> dict[Span, list[str]]:
+    """Group service names by the span they share (a YAML anchor reused by several services)."""
+    grouped: dict[Span, list[str]] = {}
+    for span, service in pairs:
+        names = grouped.setdefault(span, [])
+        if service not in names:
+            names.append(service)
+    return grouped
+
+
+def service_list(names: list[str]) -> str:
+    """`service "a"` or `services "a", "b"`."""
+    quoted = ", ".join(f'"{n}"' for n in names)
+    return f"service {quoted}" if len(names) == 1 else f"services {quoted}"

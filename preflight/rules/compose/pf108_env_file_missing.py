@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from preflight.diagnostics import Diagnostic, Severity
 from preflight.model.container_env import env_file_refs
 from preflight.rules.base import Rule
+from preflight.rules.issues import service_list, services_by_span
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -47,12 +48,17 @@ class EnvFileMissing(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Required env files that are absent."""
+        missing = {}
+        pairs = []
         for _compose, service in project.services():
             for ref in env_file_refs(service):
                 if ref.required and not ref.path.exists():
-                    yield self.at(
-                        ref.span,
-                        f'env file `{ref.shown}` of service "{service.name}" not found',
-                        help="create it before deploying, or use `- path: ...` with `required: false`",
-                        service=service.name,
-                    )
+                    missing[ref.span] = ref
+                    pairs.append((ref.span, service.name))
+        for span, names in services_by_span(pairs).items():
+            yield self.at(
+                span,
+                f"env file `{missing[span].shown}` of {service_list(names)} not found",
+                help="create it before deploying, or use `- path: ...` with `required: false`",
+                service=names[0],
+            )

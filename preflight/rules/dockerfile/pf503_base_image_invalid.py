@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Diagnostic, Severity
+from preflight.diagnostics import Diagnostic, Severity, Span
 from preflight.model.image_ref import reference_problem
 from preflight.rules.base import Rule
 from preflight.rules.dockerfile._images import built_stages, service_of
+from preflight.rules.issues import service_list, services_by_span
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from preflight.model.project import Project
+    from preflight.parse.yaml import YScalar
 
 
 class BaseImageInvalid(Rule):
@@ -58,15 +60,21 @@ class BaseImageInvalid(Rule):
                     f"base image {shown} is not a valid image reference: {problem}",
                     service=service_of(model),
                 )
+        invalid: dict[Span, tuple[YScalar, str]] = {}
+        pairs = []
         for _compose, service in project.services():
             image = service.scalar("image")
             if image is None or image.unknown or image.value is None:
                 continue
             problem = reference_problem(image.text())
             if problem is not None:
-                yield self.at(
-                    image.span,
-                    f'image `{image.as_written()}` of service "{service.name}" is not a valid image reference'
-                    + (f": {problem}" if image.raw is None else f" once interpolated: {problem}"),
-                    service=service.name,
-                )
+                invalid[image.span] = (image, problem)
+                pairs.append((image.span, service.name))
+        for span, names in services_by_span(pairs).items():
+            image, problem = invalid[span]
+            yield self.at(
+                span,
+                f"image `{image.as_written()}` of {service_list(names)} is not a valid image reference"
+                + (f": {problem}" if image.raw is None else f" once interpolated: {problem}"),
+                service=names[0],
+            )
