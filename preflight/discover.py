@@ -87,6 +87,9 @@ def find_compose_projects(root: Path, exclude: tuple[str, ...] = ()) -> list[Com
 def names_compose_files(dotenv: Path) -> bool:
     """Whether a `.env` sets `COMPOSE_FILE`: compose then loads those files, even with no default file."""
     try:
+        # only a plain, small file: a `.env` may be a link to anything (a device, a huge file)
+        if dotenv.is_symlink() or not dotenv.is_file() or dotenv.stat().st_size > 1_000_000:
+            return False
         text = dotenv.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False

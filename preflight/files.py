@@ -137,3 +137,16 @@ class SourceTree:
 def files_read(tree: SourceTree) -> int:
     """How many distinct files the check read (or tried to read)."""
     return len(tree._cache)
+
+
+def read_small_text(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
+    """A regular file's text (undecodable bytes replaced), or None: for reads outside SourceTree.
+
+    A path may be a link to a device or to something huge; only small regular files are read.
+    """
+    try:
+        if not path.is_file() or path.stat().st_size > limit:
+            return None
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None

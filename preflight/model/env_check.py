@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Severity, Span
-from preflight.files import SourceText
+from preflight.files import SourceText, read_small_text
 from preflight.model.env import EnvSource
 from preflight.model.image_fs import Presence
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
@@ -95,11 +95,10 @@ def _settings_file_keys(runtime: ServiceRuntime, settings: SettingsClass) -> set
     for name in settings.env_file:
         found = model.fs.locate(runtime.stage, posixpath.normpath(posixpath.join(runtime.workdir, name)))
         if found.presence is Presence.PRESENT and found.context_path is not None:
-            disk = model.fs.context.root / found.context_path
-            try:
-                parsed = parse_compose_dotenv(disk.read_text(encoding="utf-8"), found.context_path)
-            except (OSError, UnicodeDecodeError):
+            text = read_small_text(model.fs.context.root / found.context_path)
+            if text is None:
                 continue
+            parsed = parse_compose_dotenv(text, found.context_path)
             keys.update(e.key.upper() for e in parsed.entries)
         elif found.presence is Presence.UNKNOWN:
             keys.add("*")

@@ -48,8 +48,13 @@ def build_python_index(fs: ImageFS, stage: Stage) -> PythonIndex | object:
     """
     for op in stage.ops:
         if isinstance(op, CopyOp) and (
-            op.dest is None or op.sources is None or op.from_stage is not None or op.from_image
-            or op.from_context or op.heredoc or op.remote
+            op.dest is None
+            or op.sources is None
+            or op.from_stage is not None
+            or op.from_image
+            or op.from_context
+            or op.heredoc
+            or op.remote
         ):
             return _INEXACT
     if stage.base_stage is not None or fs.locate(stage, "/nonexistent-probe").presence is not Presence.ABSENT:

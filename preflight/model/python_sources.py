@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from preflight.files import read_small_text
 from preflight.parse.python import PythonModule, analyze_python
 
 PARALLEL_THRESHOLD = 300
@@ -21,14 +22,8 @@ MAX_SOURCE_BYTES = 2_000_000
 
 def analyze_file(path: str, display: str) -> PythonModule | None:
     """Read and analyse one file (runs in worker processes too: module-level and picklable)."""
-    try:
-        disk = Path(path)
-        if disk.stat().st_size > MAX_SOURCE_BYTES:
-            return None
-        text = disk.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    return analyze_python(text, display)
+    text = read_small_text(Path(path), MAX_SOURCE_BYTES)
+    return analyze_python(text, display) if text is not None else None
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from preflight.files import read_small_text
 from preflight.model.entrypoint import (
     ArgSource,
     Argv,
@@ -150,11 +151,7 @@ def _read_script(model: ImageModel, stage: Stage, path: str) -> str | None:
     found = model.fs.locate(stage, path)
     if found.presence is not Presence.PRESENT or found.context_path is None:
         return None
-    disk = model.fs.context.root / found.context_path
-    try:
-        return disk.read_text(encoding="utf-8") if disk.is_file() and disk.stat().st_size < 1_000_000 else None
-    except (OSError, UnicodeDecodeError):
-        return None
+    return read_small_text(model.fs.context.root / found.context_path, 1_000_000)
 
 
 def _pythonpath(runtime: ServiceRuntime) -> list[str]:
