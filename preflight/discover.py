@@ -65,9 +65,21 @@ def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
-def find_compose_projects(root: Path, exclude: tuple[str, ...] = ()) -> list[ComposeTarget]:
-    """Every folder under `root` holding a default compose file is one project."""
-    targets: list[ComposeTarget] = []
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """One folder of the repository and the names of the files in it."""
+
+    path: Path
+    files: tuple[str, ...]
+
+
+def walk_repository(root: Path, exclude: tuple[str, ...] = ()) -> list[Folder]:
+    """Every folder under `root` once (build output, VCS, virtualenvs, links and `exclude` skipped).
+
+    The one walk of a check: compose discovery, lone Dockerfiles, requirements files and the
+    module index all read this list instead of walking the tree again.
+    """
+    folders: list[Folder] = []
     for current, dirs, filenames in os.walk(root):
         here = Path(current)
         rel_here = here.relative_to(root).as_posix()
@@ -78,9 +90,18 @@ def find_compose_projects(root: Path, exclude: tuple[str, ...] = ()) -> list[Com
             and not (here / d).is_symlink()
             and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, exclude)
         )
-        files = default_files(here, set(filenames))
-        if files or (".env" in filenames and names_compose_files(here / ".env")):
-            targets.append(ComposeTarget(here, files))
+        folders.append(Folder(here, tuple(sorted(filenames))))
+    return folders
+
+
+def find_compose_projects(folders: list[Folder]) -> list[ComposeTarget]:
+    """Every folder holding a default compose file (or a `.env` naming COMPOSE_FILE) is one project."""
+    targets: list[ComposeTarget] = []
+    for folder in folders:
+        names = set(folder.files)
+        files = default_files(folder.path, names)
+        if files or (".env" in names and names_compose_files(folder.path / ".env")):
+            targets.append(ComposeTarget(folder.path, files))
     return targets
 
 

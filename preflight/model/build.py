@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.discover import ComposeTarget, explicit_target, find_compose_projects
+from preflight.discover import ComposeTarget, explicit_target, find_compose_projects, walk_repository
 from preflight.files import SourceTree
 from preflight.model.compose_load import load_project
 from preflight.model.env import build_env
@@ -26,12 +26,12 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
     """Discover and load every compose project under `root`."""
     root = root.resolve()
     tree = SourceTree(root)
-    project = Project(root, tree, config)
+    project = Project(root, tree, config, folders=walk_repository(root, config.exclude))
     targets: list[ComposeTarget]
     if config.compose_files:
         targets = [explicit_target(root, config.compose_files, cwd)]
     else:
-        targets = find_compose_projects(root, config.exclude)
+        targets = find_compose_projects(project.folders)
     for target in targets:
         env = build_env(tree, target.directory, config.env_files, config.provided_env, config.use_os_env)
         files = list(target.files)
@@ -50,5 +50,5 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
         project.compose.append(compose)
     from preflight.model.images import build_images
 
-    project.images = build_images(tree, project.compose, config.exclude)
+    project.images = build_images(tree, project.compose, project.folders)
     return project

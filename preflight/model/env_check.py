@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Severity, Span
 from preflight.files import SourceText, read_small_text
 from preflight.model.env import EnvSource
+from preflight.model.findings import Finding
 from preflight.model.image_fs import Presence
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
 from preflight.parse.compose_dotenv import parse_compose_dotenv
@@ -27,19 +27,6 @@ if TYPE_CHECKING:
 
 _REF = re.compile(r"(?<![\\$])\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash", "/usr/bin/env"}
-
-
-@dataclass(frozen=True, slots=True)
-class EnvFinding:
-    """A variable a container needs but does not get (PF203), or a bool cast (PF208)."""
-
-    code: str
-    severity: Severity
-    span: Span
-    message: str
-    help: str | None
-    related: tuple[Related, ...]
-    service: str
 
 
 def where_defined(compose: ComposeProject, service: Service, name: str) -> tuple[str, list[Related]]:
@@ -64,18 +51,18 @@ def where_defined(compose: ComposeProject, service: Service, name: str) -> tuple
     return f"it is set nowhere compose looks; add it to services.{service.name}.environment", []
 
 
-def _group(findings: list[EnvFinding]) -> list[EnvFinding]:
+def _group(findings: list[Finding]) -> list[Finding]:
     """One finding per location: services that share an image share their code."""
-    merged: dict[tuple[str, int, int, str], EnvFinding] = {}
+    merged: dict[tuple[str, int, int, str], Finding] = {}
     for finding in findings:
         key = (finding.span.path, finding.span.line, finding.span.col, finding.code)
         merged.setdefault(key, finding)
     return list(merged.values())
 
 
-def check_env(project: Project) -> list[EnvFinding]:
+def check_env(project: Project) -> list[Finding]:
     """PF203 and PF208 findings of every service."""
-    findings: list[EnvFinding] = []
+    findings: list[Finding] = []
     for runtime in project.runtimes():
         findings.extend(_code_reads(project, runtime))
     for compose, service in project.services():
@@ -105,7 +92,7 @@ def _settings_file_keys(runtime: ServiceRuntime, settings: SettingsClass) -> set
     return keys
 
 
-def _code_reads(project: Project, runtime: ServiceRuntime) -> Iterator[EnvFinding]:
+def _code_reads(project: Project, runtime: ServiceRuntime) -> Iterator[Finding]:
     if not runtime.env.complete:
         return
     service = runtime.service
@@ -168,9 +155,9 @@ def _missing(
     end_col: int,
     severity: Severity,
     effect: str,
-) -> EnvFinding:
+) -> Finding:
     why, notes = where_defined(runtime.compose, runtime.service, name)
-    return EnvFinding(
+    return Finding(
         "PF203",
         severity,
         Span(module.path, line, col, end_line, end_col),
@@ -182,9 +169,9 @@ def _missing(
     )
 
 
-def _bool_casts(module: PythonModule, service: str) -> Iterator[EnvFinding]:
+def _bool_casts(module: PythonModule, service: str) -> Iterator[Finding]:
     for cast in module.bool_casts:
-        yield EnvFinding(
+        yield Finding(
             "PF208",
             Severity.WARNING,
             Span(module.path, cast.line, cast.col, cast.end_line, cast.end_col),
@@ -195,7 +182,7 @@ def _bool_casts(module: PythonModule, service: str) -> Iterator[EnvFinding]:
         )
 
 
-def _command_refs(compose: ComposeProject, service: Service, env: RuntimeEnv) -> Iterator[EnvFinding]:
+def _command_refs(compose: ComposeProject, service: Service, env: RuntimeEnv) -> Iterator[Finding]:
     """`$VAR` that survives compose (written `$$VAR`) in command/entrypoint/healthcheck.test."""
     for attr, node, shell in _command_nodes(service):
         for item in node:
@@ -208,7 +195,7 @@ def _command_refs(compose: ComposeProject, service: Service, env: RuntimeEnv) ->
                 if name in assigned or env.has(name):
                     continue
                 if not shell:
-                    yield EnvFinding(
+                    yield Finding(
                         "PF203",
                         Severity.WARNING,
                         item.span,
@@ -223,7 +210,7 @@ def _command_refs(compose: ComposeProject, service: Service, env: RuntimeEnv) ->
                     continue
                 why, notes = where_defined(compose, service, name)
                 dependents = _healthy_dependents(compose, service) if attr == "healthcheck.test" else []
-                yield EnvFinding(
+                yield Finding(
                     "PF203",
                     Severity.ERROR,
                     item.span,

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import ParseProblem, Span
-from preflight.discover import SKIPPED_DIRS, excluded
 from preflight.files import SourceText, SourceTree
 from preflight.model.build_paths import build_paths
 from preflight.model.image import BuildSpec, Env, Image, evaluate
@@ -20,6 +17,9 @@ from preflight.parse.interpolate import Unknown
 from preflight.parse.yaml import YMap, YScalar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.discover import Folder
     from preflight.model.compose import ComposeProject, Service
 
 
@@ -125,7 +125,7 @@ def _dockerfile_names(names: list[str]) -> list[str]:
     ]
 
 
-def build_images(tree: SourceTree, composes: list[ComposeProject], exclude: tuple[str, ...]) -> list[ImageModel]:
+def build_images(tree: SourceTree, composes: list[ComposeProject], folders: list[Folder]) -> list[ImageModel]:
     """One ImageModel per distinct build (services sharing a build share it), plus lone Dockerfiles."""
     models: dict[tuple[object, ...], ImageModel] = {}
     used: set[Path] = set()
@@ -151,28 +151,19 @@ def build_images(tree: SourceTree, composes: list[ComposeProject], exclude: tupl
             if spec.dockerfile_path is not None:
                 used.add(spec.dockerfile_path.resolve())
     result = list(models.values())
-    result.extend(_lone_dockerfiles(tree, used, exclude))
+    result.extend(_lone_dockerfiles(tree, used, folders))
     return result
 
 
-def _lone_dockerfiles(tree: SourceTree, used: set[Path], exclude: tuple[str, ...]) -> list[ImageModel]:
+def _lone_dockerfiles(tree: SourceTree, used: set[Path], folders: list[Folder]) -> list[ImageModel]:
     """Dockerfiles no compose service builds: checked with their own folder as the context."""
     found = []
-    for current, dirs, files in os.walk(tree.root):
-        here = Path(current)
-        rel_here = here.relative_to(tree.root).as_posix()
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIPPED_DIRS
-            and not (here / d).is_symlink()
-            and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, exclude)
-        )
-        for name in sorted(_dockerfile_names(files)):
-            path = here / name
+    for folder in folders:
+        for name in _dockerfile_names(list(folder.files)):
+            path = folder.path / name
             if path.resolve() in used:
                 continue
-            spec = BuildSpec(here, path, None, {}, None, {}, Span(tree.rel(path)))
+            spec = BuildSpec(folder.path, path, None, {}, None, {}, Span(tree.rel(path)))
             model = build_image(tree, spec)
             if model is not None:
                 found.append(model)

@@ -6,11 +6,11 @@ Findings are produced once per project and handed to PF401-PF405 by code.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Severity, Span
+from preflight.model.findings import Finding
 from preflight.model.image_fs import Presence, image_paths_of
 
 if TYPE_CHECKING:
@@ -19,19 +19,6 @@ if TYPE_CHECKING:
     from preflight.parse.python import ImportRef, PythonModule
 
 _SETUPTOOLS_MODULES = ("setuptools", "pkg_resources", "distutils")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportFinding:
-    """One import problem of one service."""
-
-    code: str
-    severity: Severity
-    span: Span
-    message: str
-    help: str | None
-    related: tuple[Related, ...]
-    service: str
 
 
 def _span(module: PythonModule, ref: ImportRef) -> Span:
@@ -53,9 +40,9 @@ def _applies(ref: ImportRef, python: str | None) -> bool:
     return {">=": have >= bound, ">": have > bound, "<": have < bound, "<=": have <= bound}.get(op, True)
 
 
-def check_imports(project: Project) -> list[ImportFinding]:
+def check_imports(project: Project) -> list[Finding]:
     """Import findings of every built service (PF401, PF402, PF403, PF405)."""
-    findings: list[ImportFinding] = []
+    findings: list[Finding] = []
     seen: set[tuple[str, int, str, str]] = set()
     for runtime in project.runtimes():
         for module, ref, absolute in runtime.imports:
@@ -71,7 +58,7 @@ def check_imports(project: Project) -> list[ImportFinding]:
 
 def _judge(
     project: Project, runtime: ServiceRuntime, module: PythonModule, ref: ImportRef, absolute: str
-) -> ImportFinding | None:
+) -> Finding | None:
     from preflight.knowledge import is_stdlib_module, stdlib_modules
 
     if ref.optional or ref.type_checking or not _applies(ref, runtime.python):
@@ -94,7 +81,7 @@ def _judge(
     if python is not None and (
         is_stdlib_module(top) or (top in _SETUPTOOLS_MODULES and _version_tuple(python) >= (3, 12))
     ):
-        return ImportFinding(
+        return Finding(
             "PF405",
             Severity.WARNING if soft else Severity.ERROR,
             _span(module, ref),
@@ -110,7 +97,7 @@ def _judge(
     if provided.unknown:
         return None
     if provided.installs and not provided.closure_known:
-        return ImportFinding(
+        return Finding(
             "PF403",
             Severity.WARNING,
             _span(module, ref),
@@ -120,7 +107,7 @@ def _judge(
             related=(),
             service=service,
         )
-    return ImportFinding(
+    return Finding(
         "PF401",
         Severity.WARNING if soft else Severity.ERROR,
         _span(module, ref),
@@ -147,7 +134,7 @@ def _in_repository(project: Project, runtime: ServiceRuntime, module: PythonModu
 
 def _not_copied(
     project: Project, runtime: ServiceRuntime, module: PythonModule, ref: ImportRef, top: str, local: Path, soft: bool
-) -> ImportFinding:
+) -> Finding:
     model = runtime.model
     assert model.fs is not None  # noqa: S101 - runtime images are evaluated
     context = model.spec.context
@@ -175,7 +162,7 @@ def _not_copied(
             copy_ops = [op for op in runtime.stage.copies if op.from_stage is None]
             if copy_ops:
                 related.append(Related(copy_ops[-1].inst.span, "the Dockerfile copies only this"))
-    return ImportFinding(
+    return Finding(
         "PF402",
         Severity.WARNING if soft else Severity.ERROR,
         _span(module, ref),

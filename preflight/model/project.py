@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from preflight.config import Config
+    from preflight.discover import Folder
     from preflight.files import SourceTree
     from preflight.model.compose import ComposeProject, Service
     from preflight.model.image_requirements import InstallAnalysis
@@ -28,6 +29,8 @@ class Project:
     root: Path
     tree: SourceTree
     config: Config
+    folders: list[Folder] = field(default_factory=list)
+    """Every folder of the repository with its file names (the check's one walk)."""
     compose: list[ComposeProject] = field(default_factory=list)
     images: list[ImageModel] = field(default_factory=list)
     _installs: list[InstallAnalysis] | None = None
@@ -46,7 +49,7 @@ class Project:
         if self._modules is None:
             from preflight.model.repo_modules import build_module_index
 
-            self._modules = build_module_index(self.root, self.config.exclude)
+            self._modules = build_module_index(self.root, self.folders)
         return self._modules
 
     def runtimes(self) -> list[ServiceRuntime]:

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from preflight.discover import SKIPPED_DIRS, excluded
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.discover import Folder
 
 
-def build_module_index(root: Path, exclude: tuple[str, ...]) -> dict[str, list[Path]]:
+def build_module_index(root: Path, folders: list[Folder]) -> dict[str, list[Path]]:
     """Module name -> repository paths of `name.py` files and package folders `name/`."""
     index: dict[str, list[Path]] = {}
-    for current, dirs, files in os.walk(root):
-        here = Path(current)
-        rel_here = here.relative_to(root).as_posix()
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIPPED_DIRS
-            and not d.startswith(".")
-            and not (here / d).is_symlink()
-            and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, exclude)
-        )
-        py_files = [f for f in files if f.endswith(".py")]
+    for folder in folders:
+        here = folder.path
+        if any(part.startswith(".") for part in here.relative_to(root).parts):
+            continue
+        py_files = [f for f in folder.files if f.endswith(".py")]
         for name in py_files:
             stem = name[:-3]
             if stem.isidentifier() and stem != "__init__":

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from preflight.discover import SKIPPED_DIRS, excluded
 from preflight.files import SourceText
 from preflight.parse.requirements import RequirementsFile, parse_requirements
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from preflight.model.project import Project
 
 _NAME = re.compile(r"^(requirements|constraints)([-_.\w]*)\.(txt|in)$", re.IGNORECASE)
@@ -27,18 +26,9 @@ def repository_requirement_files(project: Project) -> list[RequirementsFile]:
     for analysis in project.installs():
         for req_file in analysis.files:
             seen.setdefault(req_file.rel, req_file.parsed)
-    for current, dirs, files in os.walk(project.root):
-        here = Path(current)
-        rel_here = here.relative_to(project.root).as_posix()
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIPPED_DIRS
-            and not (here / d).is_symlink()
-            and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, project.config.exclude)
-        )
-        for name in sorted(files):
-            path = here / name
+    for folder in project.folders:
+        for name in folder.files:
+            path = folder.path / name
             if not _looks_like_requirements(path) or project.rel(path) in seen:
                 continue
             source = project.tree.read_text(path)

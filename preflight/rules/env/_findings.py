@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.model.env_check import EnvFinding, check_env
+from preflight.model.env_check import check_env
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from preflight.model.findings import Finding
     from preflight.model.project import Project
 
 
-def env_findings(project: Project, code: str) -> Iterator[EnvFinding]:
+def env_findings(project: Project, code: str) -> Iterator[Finding]:
     """The runtime environment findings of one rule."""
     for finding in project.memo("env", lambda: check_env(project)):
         if finding.code == code:
