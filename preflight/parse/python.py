@@ -73,6 +73,7 @@ __all__ = [
 ]
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_EXPRESSION_HINTS = re.compile(r"environ|getenv|import_module|__import__|decouple")
 # Nodes without anything to find below them, skipped quickly.
 _LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 _IMPORTERS = frozenset({"importlib.import_module", "importlib.__import__", "__import__"})
@@ -172,7 +173,9 @@ def analyze_python(text: str, path: str) -> PythonModule:
         return PythonModule(path, problems=(ParseProblem(f"cannot parse: {exc}"),))
     index = LineIndex(text)
     symbols = Symbols(tree)
-    walker = _Walker(symbols, index)
+    # expressions only matter for env reads, bool casts and importlib calls: skip the walk when
+    # the text cannot contain any (statements, and so imports, are always walked)
+    walker = _Walker(symbols, index, _EXPRESSION_HINTS.search(text) is not None)
     problems: tuple[ParseProblem, ...] = ()
     settings: tuple[SettingsClass, ...] = ()
     try:
@@ -218,9 +221,10 @@ def _is_main_guard(node: ast.stmt) -> bool:
 class _Walker:
     """Collects imports, environment reads and bool casts of one parsed module."""
 
-    def __init__(self, symbols: Symbols, index: LineIndex) -> None:
+    def __init__(self, symbols: Symbols, index: LineIndex, scan_exprs: bool = True) -> None:
         self.symbols = symbols
         self.index = index
+        self.scan_exprs = scan_exprs
         self.imports: list[ImportRef] = []
         self.env_reads: list[EnvRead] = []
         self.bool_casts: list[BoolCast] = []
@@ -311,6 +315,8 @@ class _Walker:
 
     def expr(self, root: ast.expr, ctx: Ctx) -> None:
         """Walk an expression iteratively; the flag marks operands of ``or`` with a fallback after them."""
+        if not self.scan_exprs:
+            return
         stack: list[tuple[ast.AST, Ctx, bool]] = [(root, ctx, False)]
         while stack:
             node, here, fallback = stack.pop()
