@@ -280,46 +280,11 @@ def cast_interpolated(path: Path, value: str) -> object:
 def shell_command_error(line: str) -> str | None:
     """Why Compose cannot split a string ``command``/``entrypoint`` into words, or None.
 
-    Mirrors the tokenizer Compose uses (go-shellwords, no env or backtick expansion).
+    The splitting itself is `preflight.model.shell_words` (go-shellwords, as Compose uses it).
     """
-    escaped = double = single = back = dollar = False
-    buf = ""
-    for char in line:
-        if escaped:
-            escaped = False
-            buf += char
-            continue
-        if char == "\\":
-            if single:
-                buf += char
-            else:
-                escaped = True
-            continue
-        if char in " \t\r\n":
-            buf = buf + char if (single or double or back or dollar) else ""
-            continue
-        if char == "`" and not (single or double or dollar):
-            back = not back
-        elif char == ")" and not (single or double or back):
-            dollar = not dollar
-        elif char == "(" and not (single or double or back):
-            if dollar or not buf.endswith("$"):
-                return "unexpected '('"
-            dollar = True
-            buf += char
-            continue
-        elif char == '"' and not (single or dollar):
-            double = not double
-            continue
-        elif char == "'" and not (double or dollar):
-            single = not single
-            continue
-        elif char in ";&|<>" and not (single or double or back or dollar):
-            return None  # the rest is not parsed
-        buf += char
-    if escaped or single or double or back or dollar:
-        return "unterminated quote, escape or parenthesis"
-    return None
+    from preflight.model.shell_words import split_compose_command
+
+    return split_compose_command(line).error
 
 
 _DECODE_TEXT = {
