@@ -27,6 +27,8 @@ class Config:
     fail_on: Severity = Severity.ERROR
     severity: tuple[tuple[str, Severity], ...] = ()
     provided_env: tuple[str, ...] = ()
+    import_names: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Distribution -> the top-level modules it provides, when our tables do not know it."""
     env_files: tuple[str, ...] = ()
     compose_files: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -52,6 +54,7 @@ def _schema() -> type[BaseModel]:
         fail_on: Severity = Field(default=Severity.ERROR, alias="fail-on")
         severity: dict[str, Severity] = Field(default_factory=dict)
         provided_env: list[str] = Field(default_factory=list, alias="provided-env")
+        import_names: dict[str, list[str]] = Field(default_factory=dict, alias="import-names")
         env_files: list[str] = Field(default_factory=list, alias="env-files")
         compose_files: list[str] = Field(default_factory=list, alias="compose-files")
         exclude: list[str] = Field(default_factory=list)
@@ -131,6 +134,7 @@ def parse_config_table(table: dict[str, object], source: str) -> Config:
         fail_on=data["fail_on"],
         severity=tuple(sorted(data["severity"].items())),
         provided_env=tuple(data["provided_env"]),
+        import_names=tuple((k, tuple(v)) for k, v in sorted(data["import_names"].items())),
         env_files=tuple(data["env_files"]),
         compose_files=tuple(data["compose_files"]),
         exclude=tuple(data["exclude"]),

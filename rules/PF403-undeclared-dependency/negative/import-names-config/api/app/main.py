@@ -1,0 +1,5 @@
+import redis
+from fastapi import FastAPI
+import starlette.responses
+
+app = FastAPI()
