@@ -258,7 +258,7 @@ class Launch:
                 seen.append(item)
         entry = EntryPoint(
             kind, module, attribute, path, tuple(seen), self.workdir, where, self.name, role, factory,
-            subcommand, candidates, self.conditional,
+            subcommand, candidates, self.conditional, tuple(sorted(self.env)),
         )  # fmt: skip
         if entry not in self.sink.entries:
             self.sink.entries.append(entry)

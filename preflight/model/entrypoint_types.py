@@ -136,6 +136,8 @@ class EntryPoint:
     conditional: bool = False
     """Inside a shell ``if``/``case``/loop/function or after ``||``: it may not run (a ``case``
     clause chosen by a known word, e.g. the container's argument, is not conditional)."""
+    env_names: tuple[str, ...] = ()
+    """Variables the process starts with: the container's plus those an entrypoint script exports."""
 
     @property
     def source_arg_index(self) -> int:

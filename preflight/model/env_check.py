@@ -97,13 +97,15 @@ def _code_reads(project: Project, runtime: ServiceRuntime) -> Iterator[Finding]:
         return
     service = runtime.service
     soft = runtime.guessed
+    # variables an entrypoint script exports before it starts the Python process
+    script_env = {name for entry in runtime.entries for name in entry.env_names}
     for reached in runtime.reached.values():
         module = reached.source
         if module is None:
             continue
         yield from _bool_casts(module, service.name)
         for read in module.env_reads:
-            if read.optional or read.has_default or runtime.env.has(read.name):
+            if read.optional or read.has_default or runtime.env.has(read.name) or read.name in script_env:
                 continue
             if read.kind in (EnvKind.SUBSCRIPT, EnvKind.LIBRARY):
                 severity, effect = Severity.ERROR, "raises an error"
@@ -130,7 +132,10 @@ def _code_reads(project: Project, runtime: ServiceRuntime) -> Iterator[Finding]:
                 if not field.required:
                     continue
                 names = field.env_names
-                if any(runtime.env.has(n, settings.case_sensitive) or n.upper() in file_keys for n in names):
+                if any(
+                    runtime.env.has(n, settings.case_sensitive) or n.upper() in file_keys or n in script_env
+                    for n in names
+                ):
                     continue
                 yield _missing(
                     runtime,

@@ -8,6 +8,7 @@ PASSWORD = os.environ["REDIS_PASSWORD"]
 VERSION = os.environ["PYTHON_VERSION"]
 MODE = os.environ["APP_MODE"]
 FLAG = os.environ["FROM_ENV_FILE"]
+DERIVED = os.environ["DERIVED_URL"]
 LEVEL = os.getenv("LOG_LEVEL", "info")
 if "OPTIONAL" in os.environ:
     OPT = os.environ["OPTIONAL"]
