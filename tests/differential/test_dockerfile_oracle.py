@@ -68,6 +68,15 @@ def ours(text: str) -> tuple[list[Row], list[str]]:
     return [_row(i) for i in df.instructions], parser_problems(df)
 
 
+def _undo_mojibake(value: str) -> str:
+    """The oracle wrapper returns flags with non-ASCII characters (`--é`) decoded as Latin-1."""
+    try:
+        repaired = value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+    return repaired
+
+
 def theirs(text: str) -> list[Row] | None:
     try:
         commands = oracle.parse_string(text)
@@ -81,7 +90,8 @@ def theirs(text: str) -> list[Row] | None:
         if (sub or cmd) not in KEYWORDS and value == ("",):
             value = ()
         heredocs = tuple((h.name, h.file_descriptor, h.content) for h in c.heredocs)
-        rows.append((cmd, sub, c.json, tuple(c.flags), value, c.start_line, c.end_line, heredocs))
+        flags = tuple(_undo_mojibake(f) for f in c.flags)
+        rows.append((cmd, sub, c.json, flags, value, c.start_line, c.end_line, heredocs))
     return rows
 
 
