@@ -53,6 +53,8 @@ def build_paths(service: Service) -> BuildPaths | None:
         inline = build.get("dockerfile_inline") is not None
     else:
         return None
+    if context_node is not None and not isinstance(context_node.value, str):
+        return None  # not a path at all: the schema check reports it
     context_text = context_node.text() if context_node is not None else "."
     if (context_node is not None and context_node.unknown) or is_remote(context_text):
         return None

@@ -214,6 +214,10 @@ def load_project(
     _collect(loader, project)
     if merged is None:
         return project
+    if files and not any(merged.get(key) is not None for key in _CONTENT_KEYS):
+        first = project.files[0] if project.files else tree.rel(files[0])
+        project.issues.append(ComposeIssue("PF101", Span(first), "empty compose file: it defines no services"))
+        return project
     name = merged.get("name")
     project.name = name.text() if isinstance(name, YScalar) else None
     _add_services(project, merged, directory, profiles)
@@ -251,13 +255,16 @@ def _clean_root(root: YMap) -> YMap:
     return cleaned
 
 
+_CONTENT_KEYS = ("services", "include", "networks", "volumes", "secrets", "configs", "models")
+
+
 def _add_services(project: ComposeProject, root: YMap, base_dir: Path, profiles: tuple[str, ...]) -> None:
     services = root.get("services")
     if not isinstance(services, YMap):
         return
     for key, node in services.items:
         if not isinstance(node, YMap):
-            node = YMap((), key.span)
+            continue  # the schema check reports it; nothing else can be said of such a service
         service = Service(key.text(), enforce_unicity(node, ("services", key.text())), key.span, base_dir)
         active = not profiles or not service.profiles or bool(set(service.profiles) & set(profiles))
         (project.services if active else project.inactive)[service.name] = service
