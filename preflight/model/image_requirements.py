@@ -63,7 +63,7 @@ class InstallAnalysis:
     issues: list[InstallIssue] = field(default_factory=list)
 
 
-def _lookup(model: ImageModel, stage: Stage, run: RunOp, path: str) -> Found:
+def lookup_at_run(model: ImageModel, stage: Stage, run: RunOp, path: str) -> Found:
     """A path as the RUN sees it: bind mounts first, then what COPY put there before it."""
     assert model.fs is not None  # noqa: S101 - callers only pass evaluated images
     for mount in run.mounts:
@@ -171,7 +171,7 @@ def _read_file(
     model, run = analysis.model, analysis.install.run
     if depth > MAX_INCLUDE_DEPTH or any(f.image_path == image_path for f in analysis.files):
         return
-    found = _lookup(model, analysis.stage, run, image_path)
+    found = lookup_at_run(model, analysis.stage, run, image_path)
     if found.presence is Presence.UNKNOWN:
         return
     if found.presence is Presence.ABSENT or found.context_path is None:
@@ -226,7 +226,7 @@ def _check_local(
     model, install = analysis.model, analysis.install
     assert model.fs is not None  # noqa: S101 - callers only pass evaluated images
     image_path = install.resolve(path)
-    found = _lookup(model, analysis.stage, install.run, image_path)
+    found = lookup_at_run(model, analysis.stage, install.run, image_path)
     analysis.local_targets.append((image_path, found))
     span = (
         install.run.inst.span

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from preflight.model.image_fs import Presence
+from preflight.model.image_requirements import lookup_at_run
 from preflight.parse.pyproject import read_local_project
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ def _add_project_at(provided: Provided, analysis: InstallAnalysis, overrides: di
     if model.fs is None:
         provided.unknown = True
         return
-    found = model.fs.locate(analysis.stage, analysis.install.cwd + "/pyproject.toml", before=analysis.install.run.index)
+    found = lookup_at_run(model, analysis.stage, analysis.install.run, analysis.install.cwd + "/pyproject.toml")
     if found.presence is Presence.PRESENT and found.context_path is not None:
         _add_local(provided, (model.fs.context.root / found.context_path).parent, overrides)
     else:

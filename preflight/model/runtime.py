@@ -180,6 +180,12 @@ def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
         start = _entry_hit(runtime, locator, entry)
         if start is not None:
             queue.append(start)
+    settings = runtime.env.vars.get("DJANGO_SETTINGS_MODULE")
+    if runtime.entries and settings is not None and settings.value and "django" in runtime.provided.declared:
+        # Django imports its settings module by name at start: the module is loaded like an entry
+        presence, hit = locator.find(settings.value)
+        if presence is Presence.PRESENT and hit is not None:
+            queue.append((settings.value, hit, None))
     if not runtime.entries and (runtime.analysis is None or runtime.analysis.unknown or runtime.argv is None):
         runtime.guessed = True
         for image_path, context_path in image_python_files(model.fs, runtime.stage):
