@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from preflight.model.image import Stage
     from preflight.model.images import ImageModel
     from preflight.model.project import Project
+    from preflight.parse.dockerfile import Instruction
 
 _INSTALL = re.compile(r"\b(apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^;&|]*\b(install|add)\b(?P<args>[^;&|]*)")
 
@@ -59,6 +60,14 @@ def _healthcheck(service: Service) -> tuple[list[str] | str | None, Span | None]
     return None, None
 
 
+def _dockerfile_healthcheck(inst: Instruction) -> list[tuple[ProgramUse, Span]]:
+    """Programs of a Dockerfile `HEALTHCHECK CMD ...` (exec or shell form)."""
+    if not inst.args or inst.args[0].upper() != "CMD":
+        return []
+    test: list[str] | str = ["CMD", *inst.args[1:]] if inst.json_form else " ".join(inst.args[1:])
+    return [(use, inst.span) for use in healthcheck_programs(test)]
+
+
 def missing_programs(project: Project) -> Iterator[ProgramCheck]:
     """Programs in health checks and commands that the image is known not to have."""
     from preflight.knowledge import has_program
@@ -81,6 +90,8 @@ def missing_programs(project: Project) -> Iterator[ProgramCheck]:
         test, test_span = _healthcheck(service)
         if test is not None and test_span is not None:
             uses.extend((use, test_span) for use in healthcheck_programs(test))
+        elif service.get("healthcheck") is None and stages and stages[0].healthcheck is not None:
+            uses.extend(_dockerfile_healthcheck(stages[0].healthcheck))
         runtime = runtimes.get(id(service))
         if runtime is not None and runtime.analysis is not None:
             uses.extend(
