@@ -26,7 +26,7 @@ from preflight.model.compose import (
 from preflight.model.compose_paths import rebase_service
 from preflight.model.merge import clean, enforce_unicity, is_null, merge_maps
 from preflight.model.yamlpath import locate, locate_key
-from preflight.parse.interpolate import Interpolation, Unknown, interpolate
+from preflight.parse.interpolate import Interpolation, interpolate
 from preflight.parse.yaml import RESET, YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
 
 if TYPE_CHECKING:
@@ -192,11 +192,6 @@ def _looks_quoted(node: YScalar) -> bool:
 
 def _dotted(path: PathT) -> str:
     return ".".join(str(p) for p in path)
-
-
-def unknown_value(value: str | Unknown | None) -> bool:
-    """True for the UNKNOWN sentinel."""
-    return isinstance(value, Unknown)
 
 
 def load_project(

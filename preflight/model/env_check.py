@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Severity, Span
-from preflight.files import SourceText, read_small_text
+from preflight.files import read_small_text
 from preflight.model.env import EnvSource
 from preflight.model.findings import Finding
 from preflight.model.image_fs import Presence
@@ -260,9 +260,3 @@ def _command_nodes(service: Service) -> Iterator[tuple[str, tuple[YScalar, ...],
         yield "healthcheck.test", items, kind == "CMD-SHELL"
     elif isinstance(test, YScalar) and test.value:
         yield "healthcheck.test", (test,), True
-
-
-def read_text(project: Project, rel: str) -> str | None:
-    """Text of a repository file, or None."""
-    source = project.tree.read_text(project.root / rel)
-    return source.text if isinstance(source, SourceText) else None

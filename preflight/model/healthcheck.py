@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from preflight.files import SourceText
-from preflight.model.build_paths import build_paths
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:
     from preflight.model.compose import Service
     from preflight.model.project import Project
-
-_HEALTHCHECK = re.compile(r"^\s*HEALTHCHECK\s+(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
-_FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(?P<image>\S+)", re.IGNORECASE | re.MULTILINE)
 
 
 def compose_healthcheck(service: Service) -> bool | None:
@@ -45,20 +39,16 @@ def has_healthcheck(project: Project, service: Service) -> bool | None:
     own = compose_healthcheck(service)
     if own is not None:
         return own
-    paths = build_paths(service)
-    if paths is not None:
-        if paths.dockerfile is None or not paths.dockerfile.is_file():
-            return None
-        source = project.tree.read_text(paths.dockerfile)
-        if not isinstance(source, SourceText):
-            return None
-        checks = list(_HEALTHCHECK.finditer(source.text))
-        if checks:
-            return not checks[-1].group("rest").strip().upper().startswith("NONE")
-        bases = _FROM.findall(source.text)
-        return image_declares_healthcheck(bases[-1]) if bases else None
     if service.get("build") is not None:
-        return None
+        model = project.image_of(service)
+        if model is None or model.image is None or model.image.final is None:
+            return None
+        final = model.image.final
+        if final.healthcheck is not None:  # inherited from the stages it is built FROM too
+            args = final.healthcheck.args
+            return not (args and args[0].upper() == "NONE")
+        base = model.image.chain(final)[-1].base
+        return image_declares_healthcheck(base) if base is not None else None
     image = service.scalar("image")
     if image is None or image.unknown:
         return None

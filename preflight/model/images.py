@@ -11,7 +11,7 @@ from preflight.model.build_paths import build_paths
 from preflight.model.image import BuildSpec, Env, Image, evaluate
 from preflight.model.image_fs import ContextFS, ImageFS
 from preflight.model.merge import as_mapping
-from preflight.parse.dockerfile import Dockerfile, parse_dockerfile
+from preflight.parse.dockerfile import parse_dockerfile
 from preflight.parse.dockerignore import DockerIgnore, find_dockerignore, parse_dockerignore
 from preflight.parse.interpolate import Unknown
 from preflight.parse.yaml import YMap, YScalar
@@ -168,8 +168,3 @@ def _lone_dockerfiles(tree: SourceTree, used: set[Path], folders: list[Folder]) 
             if model is not None:
                 found.append(model)
     return found
-
-
-def parsed_dockerfile(model: ImageModel) -> Dockerfile | None:
-    """The parsed Dockerfile of a model, if it was evaluated."""
-    return model.image.dockerfile if model.image is not None else None
