@@ -8,6 +8,7 @@ resolved as pip does: from the command's working directory.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,27 +130,12 @@ def _local_path(target: str) -> str | None:
 
 
 def _spec_requirement(target: str, run: RunOp) -> Requirement | None:
+    """A requirement given on the command line (`pip install "fastapi>=0.110"`), placed at the RUN."""
     parsed = parse_requirements(target + "\n", "<command line>")
     if parsed.problems or not parsed.requirements:
         return None
-    req = parsed.requirements[0]
-    return Requirement(
-        name=req.name,
-        canonical_name=req.canonical_name,
-        specifier=req.specifier,
-        extras=req.extras,
-        marker=req.marker,
-        url=req.url,
-        editable=req.editable,
-        local_path=req.local_path,
-        vcs=req.vcs,
-        hashes=req.hashes,
-        options=req.options,
-        line=run.inst.span.line,
-        col=run.inst.span.col,
-        end_col=run.inst.span.end_col,
-        text=target,
-    )
+    span = run.inst.span
+    return dataclasses.replace(parsed.requirements[0], line=span.line, col=span.col, end_col=span.end_col, text=target)
 
 
 def _run_related(analysis: InstallAnalysis) -> list[Related]:
