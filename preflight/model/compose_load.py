@@ -103,7 +103,7 @@ class Loader:
             return YSeq(items_seq, node.span, node.tag)
         if not isinstance(node.value, str) or "$" not in node.value:
             return node
-        result = interpolate(node.value, self.env.lookup)
+        result = interpolate(node.value, self.env.lookup, lazy_operands=True)
         self._record(node, path, result, loaded)
         if result.value is None:
             return YScalar(
