@@ -113,6 +113,8 @@ class ImageFS:
 
     image: Image
     context: ContextFS
+    python_files: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    """Cache of `image_python_files` per stage index (the context walk is done once)."""
 
     def locate(self, stage: Stage, path: str, before: int | None = None, depth: int = 0) -> Found:
         """Is `path` in `stage` (before op number `before`, or at its end)?"""

@@ -150,7 +150,13 @@ class ModuleLocator:
 
 
 def image_python_files(fs: ImageFS, stage: Stage) -> list[tuple[str, str]]:
-    """(image path, context path) of Python files COPYed from the context into the stage."""
+    """(image path, context path) of Python files COPYed from the context into the stage (cached)."""
+    if stage.index not in fs.python_files:
+        fs.python_files[stage.index] = _python_files(fs, stage)
+    return fs.python_files[stage.index]
+
+
+def _python_files(fs: ImageFS, stage: Stage) -> list[tuple[str, str]]:
     files: dict[str, str] = {}
     for op in stage.ops:
         if not isinstance(op, CopyOp) or op.dest is None or op.sources is None:

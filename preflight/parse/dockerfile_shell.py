@@ -113,6 +113,15 @@ class ShellLexer:
         finally:
             self.raw_escapes = saved
 
+    def _until(self, stop: str, raw_escapes: bool, missing: str) -> tuple[str, bool]:
+        """`stop_on` inside `${...}`: running off the end of the text is BuildKit's `missing` error."""
+        try:
+            return self.stop_on(stop, raw_escapes, False)
+        except LexError:
+            if self.i >= self.n:
+                raise LexError(missing) from None
+            raise
+
     def _stop_on(self, stop: str, words: bool) -> tuple[str, bool]:
         s, n, esc = self.s, self.n, self.esc
         out: list[str] = []
@@ -275,12 +284,7 @@ class ShellLexer:
         pattern_op = ch in ("#", "%")
         if null_unset and pattern_op:
             raise LexError(f"unsupported modifier ({chs}) in substitution")
-        try:
-            word, wunk = self.stop_on("}", pattern_op, False)
-        except LexError:
-            if self.i >= self.n:
-                raise LexError("syntax error: missing '}'") from None
-            raise
+        word, wunk = self._until("}", pattern_op, "syntax error: missing '}'")
         value, is_set, vunk = self._get(name)
         if self.skip_unset and not is_set:
             return "${" + name + chs + word + "}", wunk
@@ -320,18 +324,8 @@ class ShellLexer:
         replace_all = self.i < self.n and self.s[self.i] == "/"
         if replace_all:
             self.i += 1
-        try:
-            pattern, punk = self.stop_on("/", True, False)
-        except LexError:
-            if self.i >= self.n:
-                raise LexError("syntax error: missing '/' in ${}") from None
-            raise
-        try:
-            repl, runk = self.stop_on("}", True, False)
-        except LexError:
-            if self.i >= self.n:
-                raise LexError("syntax error: missing '}'") from None
-            raise
+        pattern, punk = self._until("/", True, "syntax error: missing '/' in ${}")
+        repl, runk = self._until("}", True, "syntax error: missing '}'")
         value, is_set, vunk = self._get(name)
         if self.skip_unset and not is_set:
             return "${" + name + "/" + pattern + "/" + repl + "}", False
