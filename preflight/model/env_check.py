@@ -109,10 +109,10 @@ def _code_reads(project: Project, runtime: ServiceRuntime) -> Iterator[Finding]:
                 continue
             if read.kind in (EnvKind.SUBSCRIPT, EnvKind.LIBRARY):
                 severity, effect = Severity.ERROR, "raises an error"
-            elif read.kind is EnvKind.GET:
-                severity, effect = Severity.WARNING, "returns None"
+            elif read.kind is EnvKind.GET and read.required:
+                severity, effect = Severity.ERROR, "returns None, which the code then refuses"
             else:
-                continue
+                continue  # an optional read: the code handles None
             yield _missing(
                 runtime,
                 module,

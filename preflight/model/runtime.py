@@ -74,7 +74,7 @@ class ServiceRuntime:
     imports: list[tuple[PythonModule, ImportRef, str]] = field(default_factory=list)
     """Every import of a reached module: (module, import, absolute name)."""
     guessed: bool = False
-    """True when no entry point was understood and every Python file of the image was read."""
+    """True when no entry point was understood: the code the container runs is unknown."""
 
     def arg_span(self, index: int) -> Span:
         """Where the argv element `index` was written (compose command/entrypoint or CMD)."""
@@ -187,14 +187,8 @@ def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
         if presence is Presence.PRESENT and hit is not None:
             queue.append((settings.value, hit, None))
     if not runtime.entries and (runtime.analysis is None or runtime.analysis.unknown or runtime.argv is None):
+        # what runs is unknown, so which code is imported is unknown too: nothing is judged
         runtime.guessed = True
-        for image_path, context_path in image_python_files(model.fs, runtime.stage):
-            if _is_test_file(image_path):
-                continue
-            name = _module_name(image_path, sys_dirs)
-            if name is not None:
-                guess = ModuleHit(name, image_path, context_path, image_path.endswith("__init__.py"), runtime.workdir)
-                queue.append((name, guess, None))
     while queue:
         name, hit, via = queue.pop(0)
         if name in runtime.reached:
@@ -280,16 +274,6 @@ def _is_test_file(image_path: str) -> bool:
         or name == "conftest.py"
         or name.endswith("_test.py")
     )
-
-
-def _module_name(image_path: str, sys_dirs: list[str]) -> str | None:
-    for sys_dir in sys_dirs:
-        prefix = sys_dir.rstrip("/") + "/"
-        if image_path.startswith(prefix):
-            rel = image_path[len(prefix) :].removesuffix(".py").removesuffix("/__init__")
-            if all(part.isidentifier() for part in rel.split("/")):
-                return rel.replace("/", ".")
-    return None
 
 
 def _prefetch(project: Project, sources: PythonSources) -> None:

@@ -218,6 +218,27 @@ def _is_main_guard(node: ast.stmt) -> bool:
     return sides == {"__name__", "__main__"}
 
 
+def _missing_test(test: ast.expr) -> str | None:
+    """The variable a test proves missing: `X is None`, `X == None`, `not X`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
+        return test.operand.id
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is | ast.Eq)
+            and isinstance(test.left, ast.Name) and is_none(test.comparators[0])):  # fmt: skip
+        return test.left.id
+    return None
+
+
+def _refuses(body: list[ast.stmt], symbols: Symbols) -> bool:
+    """Whether a block ends the program: a `raise`, or `sys.exit()`/`exit()`."""
+    for node in body:
+        if isinstance(node, ast.Raise):
+            return True
+        call = node.value if isinstance(node, ast.Expr) else None
+        if isinstance(call, ast.Call) and symbols.qualname(call.func) in ("sys.exit", "exit", "quit", "os._exit"):
+            return True
+    return False
+
+
 class _Walker:
     """Collects imports, environment reads and bool casts of one parsed module."""
 
@@ -230,10 +251,21 @@ class _Walker:
         self.bool_casts: list[BoolCast] = []
         self.dynamic_reads = 0
         self.dynamic_imports = 0
+        self._read_at: dict[int, int] = {}  # id() of a read's node -> its index in env_reads
 
     def stmts(self, body: list[ast.stmt], ctx: Ctx) -> None:
+        assigned: dict[str, int] = {}  # variable -> index of the `get` read assigned to it
         for node in body:
             self.stmt(node, ctx)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                index = self._read_at.get(id(node.value))
+                if index is not None and self.env_reads[index].kind is EnvKind.GET:
+                    assigned[node.targets[0].id] = index
+            elif isinstance(node, ast.If) and assigned:
+                name = _missing_test(node.test)
+                if name in assigned and _refuses(node.body, self.symbols):
+                    index = assigned[name]
+                    self.env_reads[index] = replace(self.env_reads[index], required=True)
 
     def stmt(self, node: ast.stmt, ctx: Ctx) -> None:
         if isinstance(node, ast.Import):
@@ -363,6 +395,7 @@ class _Walker:
         guard = ctx.guard(LIBRARY_ERRORS if library else KEY_ERRORS)
         guard = guard or ("presence check" if name in ctx.present else None)
         has_default = has_default or (fallback and kind in (EnvKind.GET, EnvKind.GET_DEFAULT))
+        self._read_at[id(node)] = len(self.env_reads)
         self.env_reads.append(EnvRead(name, kind, has_default, *self.index.span(node), ctx.in_function,
                                       guard is not None, guard, library))  # fmt: skip
 

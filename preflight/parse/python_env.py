@@ -73,7 +73,8 @@ class EnvRead:
     ``default`` (django-environ's ``Env(X=(cast, default))`` scheme included). ``optional`` marks
     reads that cannot fail: guarded by ``try``/``except KeyError`` (or the library's error),
     ``suppress(KeyError)``, a presence check such as ``if "X" in os.environ:``, or
-    ``TYPE_CHECKING``; ``guard`` says which.
+    ``TYPE_CHECKING``; ``guard`` says which. ``required`` marks a ``get`` whose result the code
+    then refuses when missing (``X = os.getenv("X")`` followed by ``if X is None: raise ...``).
     """
 
     name: str
@@ -87,6 +88,7 @@ class EnvRead:
     optional: bool = False
     guard: str | None = None
     library: EnvLibrary | None = None
+    required: bool = False
 
 
 @dataclass(frozen=True, slots=True)

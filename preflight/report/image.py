@@ -126,7 +126,7 @@ def runtime_lines(runtime: ServiceRuntime) -> list[str]:
         for reason in runtime.analysis.unknown:
             lines.append(f"    not understood: {reason}")
     if runtime.guessed:
-        lines.append("    (no entry point known: every Python file of the image is checked, as warnings)")
+        lines.append("    (no entry point known: imports and environment reads are not checked)")
     lines.append("    sys.path: " + (", ".join(runtime.sys_path) or "(none)") + ", site-packages")
     provided = runtime.provided
     dists = ", ".join(sorted(provided.distributions)) or "(none)"

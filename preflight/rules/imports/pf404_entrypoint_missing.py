@@ -56,11 +56,12 @@ class EntrypointMissing(Rule):
                     related=[Related(runtime.model.spec.span, f"build context `{runtime.model.context_rel}`")],
                 )
             analysis = runtime.analysis
-            if analysis is not None and analysis.unknown and not runtime.entries:
+            runs_python = runtime.python is not None or runtime.provided.installs > 0
+            if analysis is not None and analysis.unknown and not runtime.entries and runs_python:
                 yield self.at(
                     runtime.arg_span(0),
                     f'could not tell which Python code service "{service}" runs: {"; ".join(analysis.unknown)}',
-                    help="imports and environment reads of every Python file in the image are checked as warnings",
+                    help="its imports and environment reads are not checked; name the entry point in `command:`",
                     service=service,
                     severity=Severity.INFO,
                 )
