@@ -107,6 +107,16 @@ class PipInstall:
     no_deps: bool = False
     unknown: bool = False
     """True when an argument depends on a shell variable."""
+    options: tuple[tuple[str, str], ...] = ()
+    """Every other option as written, with its value ("" for a flag): `--package`, `--no-dev`..."""
+
+    def values(self, *names: str) -> list[str]:
+        """The values given to any of the options `names` (`--group a --group b`)."""
+        return [value for name, value in self.options if name in names]
+
+    def flag(self, *names: str) -> bool:
+        """Whether any of the options `names` was given."""
+        return any(name in names for name, _ in self.options)
 
     def resolve(self, path: str) -> str:
         """An argument path as pip sees it: relative to the command's working directory."""
@@ -172,6 +182,7 @@ def _parse(run: RunOp, tool: str, args: list[str], cwd: str) -> PipInstall:
     edits: list[str] = []
     targets: list[str] = []
     no_deps = False
+    options: list[tuple[str, str]] = []
     unknown = any("$" in a for a in args)
     i = 0
     while i < len(args):
@@ -188,13 +199,19 @@ def _parse(run: RunOp, tool: str, args: list[str], cwd: str) -> PipInstall:
                 cons.append(value)
             elif name in ("-e", "--editable"):
                 edits.append(value)
+            else:
+                options.append((name, value))
             continue
         if arg == "--no-deps":
             no_deps = True
-        elif not arg.startswith("-"):
+        elif arg.startswith("-"):
+            options.append((arg, ""))
+        else:
             targets.append(arg)
         i += 1
-    return PipInstall(run, tool, cwd, tuple(reqs), tuple(cons), tuple(edits), tuple(targets), no_deps, unknown)
+    return PipInstall(
+        run, tool, cwd, tuple(reqs), tuple(cons), tuple(edits), tuple(targets), no_deps, unknown, tuple(options)
+    )
 
 
 def installs_in(run: RunOp) -> list[PipInstall]:

@@ -76,6 +76,17 @@ class ServiceRuntime:
     guessed: bool = False
     """True when no entry point was understood: the code the container runs is unknown."""
 
+    def syntax_error_certain(self, module: PythonModule) -> bool:
+        """Whether the image's Python rejects a module our parser rejects (its grammar may be newer)."""
+        import sys
+
+        if not module.newer_syntax:
+            return True
+        if self.python is None:
+            return False
+        major, minor = (int(part) for part in self.python.split(".")[:2])
+        return (major, minor) <= sys.version_info[:2]
+
     def arg_span(self, index: int) -> Span:
         """Where the argv element `index` was written (compose command/entrypoint or CMD)."""
         origin = self.argv.origins[index] if self.argv is not None and 0 <= index < len(self.argv.origins) else None

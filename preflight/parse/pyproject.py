@@ -16,7 +16,7 @@ import configparser
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from packaging.utils import canonicalize_name
 
@@ -75,6 +75,16 @@ class LocalProject:
     problems: tuple[ParseProblem, ...] = ()
     problem_files: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Dependency groups: PEP 735 ``[dependency-groups]``, poetry's ``[tool.poetry.group.X]``,
+    pdm's ``dev-dependencies``; ``optional_groups`` names the poetry groups marked optional."""
+    optional_groups: tuple[str, ...] = ()
+    default_groups: tuple[str, ...] | None = None
+    """``[tool.uv] default-groups`` when set (uv installs ``dev`` by default)."""
+    workspace_members: tuple[str, ...] = ()
+    """``[tool.uv.workspace] members`` globs; ``workspace_exclude`` the excluded ones."""
+    workspace_exclude: tuple[str, ...] = ()
+    has_project_table: bool = False
 
 
 @dataclass(slots=True)
@@ -125,7 +135,36 @@ def read_local_project(root: Path) -> LocalProject | None:
         problems=tuple(problem for _, problem in found.problems),
         problem_files=tuple(path for path, _ in found.problems),
         files=files,
+        **_groups_and_workspace(data),
     )
+
+
+def _groups_and_workspace(data: dict[str, object]) -> dict[str, Any]:
+    """Dependency groups of every tool and the uv workspace table, as LocalProject fields."""
+    tool = sub_table(data, "tool")
+    groups: dict[str, list[str]] = {}
+    for name, items in sub_table(data, "dependency-groups").items():
+        if isinstance(items, list):  # `{include-group = ...}` entries are left out
+            groups.setdefault(name, []).extend(i for i in items if isinstance(i, str))
+    optional: list[str] = []
+    for name, table in sub_table(sub_table(tool, "poetry"), "group").items():
+        deps = sub_table(table, "dependencies")
+        groups.setdefault(name, []).extend(d for k, v in deps.items() if (d := _poetry_dependency(k, v)))
+        if isinstance(table, dict) and table.get("optional") is True:
+            optional.append(name)
+    for name, items in sub_table(sub_table(tool, "pdm"), "dev-dependencies").items():
+        groups.setdefault(name, []).extend(string_list(items) or ())
+    uv = sub_table(tool, "uv")
+    workspace = sub_table(uv, "workspace")
+    defaults = string_list(uv.get("default-groups"))
+    return {
+        "groups": tuple((k, tuple(v)) for k, v in groups.items()),
+        "optional_groups": tuple(optional),
+        "default_groups": None if defaults is None else tuple(defaults),
+        "workspace_members": tuple(string_list(workspace.get("members")) or ()),
+        "workspace_exclude": tuple(string_list(workspace.get("exclude")) or ()),
+        "has_project_table": "project" in data or "poetry" in tool,
+    }
 
 
 def _dynamic_files(tool: dict[str, object]) -> object:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import enum
 import re
+import sys
 import warnings
 from dataclasses import dataclass, replace
 
@@ -133,6 +134,9 @@ class PythonModule:
     has_main_guard: bool = False
     dynamic_reads: int = 0
     dynamic_imports: int = 0
+    newer_syntax: bool = False
+    """The syntax error may be valid on a Python newer than the one parsing (3.12 `type X = ...`,
+    `def f[T]()`, nested f-string quotes; 3.14 `except A, B:`)."""
 
 
 def resolve_relative(ref: ImportRef, package: str) -> str | None:
@@ -166,7 +170,10 @@ def analyze_python(text: str, path: str) -> PythonModule:
             warnings.simplefilter("ignore")  # invalid escapes etc. must not become errors
             tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
-        return PythonModule(path, problems=(_syntax_problem(exc),))
+        problem = _syntax_problem(exc)
+        source_lines = _NEWLINE.split(text)
+        at = source_lines[problem.line - 1] if 0 < problem.line <= len(source_lines) else ""
+        return PythonModule(path, problems=(problem,), newer_syntax=_newer_syntax(problem.message, at))
     except (RecursionError, MemoryError):
         return PythonModule(path, problems=(ParseProblem("source is nested too deeply to parse"),))
     except ValueError as exc:
@@ -194,6 +201,17 @@ def analyze_python(text: str, path: str) -> PythonModule:
         walker.dynamic_reads,
         walker.dynamic_imports,
     )
+
+
+_NEWER_MESSAGES = ("multiple exception types must be parenthesized", "f-string")
+_NEWER_LINE = re.compile(r"^\s*(?:type\s+\w+|(?:async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)")
+
+
+def _newer_syntax(message: str, line: str) -> bool:
+    """Whether a syntax error is one a newer Python's grammar accepts."""
+    if sys.version_info >= (3, 14):
+        return False
+    return message.startswith(_NEWER_MESSAGES) or _NEWER_LINE.match(line) is not None
 
 
 def _syntax_problem(exc: SyntaxError) -> ParseProblem:

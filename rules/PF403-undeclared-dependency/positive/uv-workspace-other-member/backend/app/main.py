@@ -1,0 +1,5 @@
+from celery import Celery
+from fastapi import FastAPI
+
+app = FastAPI()
+worker = Celery()
