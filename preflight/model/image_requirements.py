@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Span
-from preflight.files import SourceText, SourceTree
+from preflight.files import SourceText, SourceTree, read_small_text
 from preflight.model.image_fs import Found, Presence
 from preflight.model.installs import PipInstall, installs_in
 from preflight.parse.gomatch import has_glob
 from preflight.parse.requirements import IncludeKind, Requirement, RequirementsFile, parse_requirements
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from preflight.model.image import RunOp, Stage
     from preflight.model.images import ImageModel
 
@@ -85,11 +87,23 @@ def analyze_image(tree: SourceTree, model: ImageModel) -> list[InstallAnalysis]:
     analyses = []
     for stage in model.image.needed_stages():
         for run in stage.runs:
-            for install in installs_in(run):
+            for install in installs_in(run, _script_reader(model, stage, run)):
                 analysis = InstallAnalysis(model, stage, install)
                 _analyze(tree, analysis)
                 analyses.append(analysis)
     return analyses
+
+
+def _script_reader(model: ImageModel, stage: Stage, run: RunOp) -> Callable[[str], str | None]:
+    """Reads a script a RUN executes, from the build context, when it is in the image then."""
+
+    def read(path: str) -> str | None:
+        found = lookup_at_run(model, stage, run, path)
+        if found.presence is not Presence.PRESENT or found.context_path is None or model.fs is None:
+            return None
+        return read_small_text(model.fs.context.root / found.context_path, 1_000_000)
+
+    return read
 
 
 def _analyze(tree: SourceTree, analysis: InstallAnalysis) -> None:

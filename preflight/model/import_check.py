@@ -78,6 +78,8 @@ def _judge(
         return None
     if top in provided.declared or top in provided.transitive or top in provided.broken:
         return None
+    if provided.unknown:
+        return None  # an install that is not understood may have brought it (a backport too)
     if python is not None and (
         is_stdlib_module(top) or (top in _SETUPTOOLS_MODULES and _version_tuple(python) >= (3, 12))
     ):
@@ -94,8 +96,6 @@ def _judge(
     local = _in_repository(project, runtime, module, top)
     if local is not None:
         return _not_copied(project, runtime, module, ref, top, local, soft)
-    if provided.unknown:
-        return None
     if provided.installs and not provided.closure_known:
         return Finding(
             "PF403",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,6 +90,16 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^(?:.*/)?python(?:\d(?:\.\d+)?)?$")
 _PIP = re.compile(r"^(?:.*/)?pip(?:\d(?:\.\d+)?)?$")
 _WRAPPERS = {"sudo", "exec", "command", "nice", "time", "env"}
+# shell keywords that may open a simple command inside a script (`then uv sync`)
+_KEYWORDS = {"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}"}
+_SHELL_RUNNERS = {"sh", "bash", "dash", "ash", "zsh", ".", "source"}
+# tools whose effect on site-packages is not modelled: their RUN may install anything
+_OPAQUE_TOOLS = {
+    "make", "just", "task", "tox", "nox", "invoke", "pdm", "pip-sync", "conda", "mamba", "micromamba",
+    "pipx", "easy_install", "hatch", "rye", "pixi",
+}  # fmt: skip
+_MAX_SCRIPT_DEPTH = 3
+ReadScript = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +154,9 @@ def _simple_commands(command: str) -> list[list[str]]:
 def _strip_prefix(words: list[str]) -> list[str]:
     """Drop leading `VAR=value` assignments and wrappers such as `sudo`/`exec`."""
     index = 0
-    while index < len(words) and (_ASSIGNMENT.match(words[index]) or words[index] in _WRAPPERS):
+    while index < len(words) and (
+        _ASSIGNMENT.match(words[index]) or words[index] in _WRAPPERS or words[index] in _KEYWORDS
+    ):
         index += 1
     return words[index:]
 
@@ -214,11 +227,19 @@ def _parse(run: RunOp, tool: str, args: list[str], cwd: str) -> PipInstall:
     )
 
 
-def installs_in(run: RunOp) -> list[PipInstall]:
-    """Every package install the RUN performs, in order."""
+def installs_in(run: RunOp, read_script: ReadScript | None = None) -> list[PipInstall]:
+    """Every package install the RUN performs, in order, following the scripts it runs.
+
+    A script is read through `read_script` (its path in the image -> its text, None when it
+    cannot be read); an install whose effects cannot be known (an unreadable script, `make`,
+    conda...) is returned with `unknown` set and tool `opaque`.
+    """
+    return _installs(run, run.command, run.workdir, read_script, 0)
+
+
+def _installs(run: RunOp, command: str, cwd: str, read_script: ReadScript | None, depth: int) -> list[PipInstall]:
     found = []
-    cwd = run.workdir
-    for words in _simple_commands(run.command):
+    for words in _simple_commands(command):
         words = _strip_prefix(words)
         if not words:
             continue
@@ -228,4 +249,45 @@ def installs_in(run: RunOp) -> list[PipInstall]:
         parsed = _install_args(words)
         if parsed is not None:
             found.append(_parse(run, parsed[0], parsed[1], cwd))
+            continue
+        script = _script_of(words)
+        if script is not None:
+            path = posixpath.normpath(posixpath.join(cwd, script))
+            text = read_script(path) if read_script is not None and depth < _MAX_SCRIPT_DEPTH else None
+            if text is None:
+                found.append(PipInstall(run, "opaque", cwd, unknown=True))
+            else:
+                found.extend(_installs(run, _script_commands(text), cwd, read_script, depth + 1))
+        elif posixpath.basename(words[0]) in _OPAQUE_TOOLS or _runs_python_file(words):
+            found.append(PipInstall(run, "opaque", cwd, unknown=True))
     return found
+
+
+def _script_of(words: list[str]) -> str | None:
+    """The local script a simple command runs: `./x.sh`, `bin/install`, `sh scripts/x.sh`."""
+    head = words[0]
+    if head in _SHELL_RUNNERS:
+        rest = [w for w in words[1:] if not w.startswith("-")]
+        return rest[0] if rest and "$" not in rest[0] else None
+    if "/" in head and "$" not in head and not head.startswith(("/usr/", "/bin/", "/sbin/", "/opt/conda")):
+        return None if _PYTHON.match(head) or _PIP.match(head) else head
+    return None
+
+
+def _runs_python_file(words: list[str]) -> bool:
+    """`python setup.py install`, `python scripts/bootstrap.py`: a program of the repository."""
+    if not _PYTHON.match(words[0]):
+        return False
+    rest = [w for w in words[1:] if not w.startswith("-")]
+    return bool(rest) and rest[0].endswith(".py") and "-c" not in words and "-m" not in words
+
+
+def _script_commands(text: str) -> str:
+    """A script's text with comment lines and trailing comments removed (they may mention pip)."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            continue
+        lines.append(re.sub(r"\s#.*$", "", line))
+    return "\n".join(lines)

@@ -185,7 +185,7 @@ def provided_modules(project: Project, model: ImageModel) -> Provided:
             if issue.code == "PF302":
                 _add_broken(project, provided, issue.span)
         if install.tool in ("uv sync", "poetry install", "pipenv install") or (
-            install.tool != "pip wheel"
+            install.tool not in ("pip wheel", "opaque")
             and not install.requirement_files
             and not install.targets
             and not install.editables

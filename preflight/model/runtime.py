@@ -259,6 +259,11 @@ def _entry_hit(
         if presence is Presence.PRESENT and main is not None:
             return module + ".__main__", main, None
     presence, hit = locator.find(module)
+    for candidate in entry.candidates:  # `celery -A pkg.app.celery_app`: a module, or module.attribute
+        if presence is not Presence.ABSENT:
+            module = candidate if hit is None else hit.name
+            break
+        presence, hit = locator.find(candidate)
     if presence is Presence.ABSENT:
         if not _installed(runtime, module):
             where = ", ".join(runtime.sys_path) or "(nothing)"

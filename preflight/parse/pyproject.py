@@ -163,7 +163,7 @@ def _groups_and_workspace(data: dict[str, object]) -> dict[str, Any]:
         "default_groups": None if defaults is None else tuple(defaults),
         "workspace_members": tuple(string_list(workspace.get("members")) or ()),
         "workspace_exclude": tuple(string_list(workspace.get("exclude")) or ()),
-        "has_project_table": "project" in data or "poetry" in tool,
+        "has_project_table": "project" in data or "name" in sub_table(tool, "poetry"),
     }
 
 

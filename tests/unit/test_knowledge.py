@@ -763,7 +763,7 @@ def test_python_version_of(ref: str, version: str | None) -> None:
         ("email-validator", ("email_validator",)),
         ("typing-extensions", ("typing_extensions",)),
         ("typing_extensions", ("typing_extensions",)),
-        ("setuptools", ("setuptools", "pkg_resources", "_distutils_hack")),
+        ("setuptools", ("setuptools", "pkg_resources", "_distutils_hack", "distutils")),
         ("msgpack", ("msgpack",)),
         ("pycryptodome", ("Crypto",)),
         ("pyOpenSSL", ("OpenSSL",)),

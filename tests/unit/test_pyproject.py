@@ -67,7 +67,29 @@ def test_pep621_metadata(tmp_path: Path) -> None:
         python_requires=">=3.10",
         package_roots=(("svc", "svc"),),
         files=("pyproject.toml",),
+        has_project_table=True,
     )
+
+
+def test_dependency_groups_of_every_tool_and_the_uv_workspace(tmp_path: Path) -> None:
+    toml = (
+        '[dependency-groups]\ndev = ["pytest", {include-group = "lint"}]\nlint = ["ruff"]\n'
+        '[tool.poetry.group.docs]\noptional = true\n[tool.poetry.group.docs.dependencies]\nmkdocs = "^1.5"\n'
+        '[tool.pdm.dev-dependencies]\ntest = ["hypothesis"]\n'
+        '[tool.uv]\ndefault-groups = ["dev", "lint"]\n'
+        '[tool.uv.workspace]\nmembers = ["packages/*"]\nexclude = ["packages/old"]\n'
+    )
+    project = read(tmp_path, {"pyproject.toml": toml})
+    assert project.groups == (
+        ("dev", ("pytest",)),
+        ("lint", ("ruff",)),
+        ("docs", ("mkdocs>=1.5,<2",)),
+        ("test", ("hypothesis",)),
+    )
+    assert project.optional_groups == ("docs",)
+    assert project.default_groups == ("dev", "lint")
+    assert (project.workspace_members, project.workspace_exclude) == (("packages/*",), ("packages/old",))
+    assert not project.has_project_table
 
 
 def test_dynamic_dependencies_from_files(tmp_path: Path) -> None:

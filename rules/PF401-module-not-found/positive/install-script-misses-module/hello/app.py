@@ -1,0 +1,5 @@
+from flask import Flask
+from redis import Redis
+
+app = Flask(__name__)
+cache = Redis()
