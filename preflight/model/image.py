@@ -96,6 +96,15 @@ class Command:
     span: Span
 
 
+# folders every Linux base image has: `COPY requirements.txt /tmp` copies into /tmp
+BASE_DIRS = frozenset({
+    "/", "/usr", "/usr/local", "/usr/local/bin", "/usr/local/lib", "/usr/src", "/usr/bin", "/usr/lib",
+    "/usr/share", "/opt", "/root", "/home", "/etc", "/var", "/var/lib", "/srv", "/mnt", "/bin", "/sbin",
+    "/lib", "/run",
+    "/tmp", "/var/tmp",  # noqa: S108 - paths inside the image, not on this machine
+})  # fmt: skip
+
+
 @dataclass(slots=True)
 class Stage:
     """One build stage, evaluated."""
@@ -117,7 +126,7 @@ class Stage:
     entrypoint: Command | None = None
     healthcheck: Instruction | None = None
     instructions: list[Instruction] = field(default_factory=list)
-    known_dirs: set[str] = field(default_factory=lambda: {"/"})
+    known_dirs: set[str] = field(default_factory=lambda: set(BASE_DIRS))
     """Image paths known to be directories (WORKDIRs, directory COPY destinations)."""
 
     @property

@@ -13,7 +13,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from preflight.model.image import CopyOp, Image, Stage
+from preflight.model.image import CopyOp, Image, RunOp, Stage
 from preflight.parse.gomatch import BadPattern, glob_in_tree, go_match, has_glob
 
 if TYPE_CHECKING:
@@ -115,6 +115,16 @@ class ImageFS:
     context: ContextFS
     python_files: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     """Cache of `image_python_files` per stage index (the context walk is done once)."""
+    _run_effects: dict[int, str | None] = field(default_factory=dict)
+
+    def _run_creates(self, run: RunOp) -> str | None:
+        """Why a RUN may create files (cached per instruction), or None."""
+        key = id(run)
+        if key not in self._run_effects:
+            from preflight.model.run_effects import may_create
+
+            self._run_effects[key] = may_create(run)
+        return self._run_effects[key]
 
     def locate(self, stage: Stage, path: str, before: int | None = None, depth: int = 0) -> Found:
         """Is `path` in `stage` (before op number `before`, or at its end)?"""
@@ -125,6 +135,8 @@ class ImageFS:
         # a later COPY can only add files, so the first PRESENT answer (from the end) decides
         for op in reversed(ops):
             if not isinstance(op, CopyOp):
+                if unknown is None and (why := self._run_creates(op)) is not None:
+                    unknown = Found(Presence.UNKNOWN, reason=f"RUN at line {op.inst.span.line}: {why}")
                 continue
             found = self._from_copy(op, path, depth)
             if found is None:

@@ -134,6 +134,19 @@ class PipInstall:
         return posixpath.normpath(posixpath.join(self.cwd, path))
 
 
+def shell_commands(command: str) -> list[list[str]] | None:
+    """The simple commands of shell text, without assignments and wrappers (None: not readable)."""
+    if not command.strip():
+        return []
+    commands = _simple_commands(command)
+    return None if not commands else [_strip_prefix(c) for c in commands]
+
+
+def install_command(words: list[str]) -> tuple[str, list[str]] | None:
+    """(tool, arguments) when a simple command is a package install (`pip install ...`)."""
+    return _install_args(words)
+
+
 def _simple_commands(command: str) -> list[list[str]]:
     """Split shell text into simple commands (on `&&`, `||`, `;`, `|`, newlines)."""
     lexer = shlex.shlex(command.replace("\n", " ; "), posix=True, punctuation_chars=";&|()")
