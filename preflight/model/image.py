@@ -152,6 +152,8 @@ class BuildSpec:
     additional_contexts: dict[str, str]
     span: Span
     service: str | None = None
+    invoked: bool = True
+    """False for a Dockerfile nobody is seen building: its context and build args are unknown."""
 
 
 @dataclass(slots=True)
@@ -231,12 +233,17 @@ def evaluate(dockerfile: Dockerfile, spec: BuildSpec) -> Image:
                         if name in spec.args
                         else (_expand(default, meta_args, esc) if default is not None else None)
                     )
-                    meta_args[name] = value if (name in spec.args or default is not None) else ""
+                    meta_args[name] = value if (name in spec.args or default is not None) else _unset(spec)
                     image.global_args[name] = meta_args[name]
             continue
         _apply(image, stage, inst, meta_args, esc)
     image.final = _pick_final(image, spec.target)
     return image
+
+
+def _unset(spec: BuildSpec) -> str | None:
+    """An ARG with no default and no value: empty, unless nobody knows how the image is built."""
+    return "" if spec.invoked else None
 
 
 def _start_stage(image: Image, inst: Instruction, meta_args: Env, esc: str) -> Stage:
@@ -296,7 +303,7 @@ def _apply(image: Image, stage: Stage, inst: Instruction, meta_args: Env, esc: s
             elif name in meta_args:
                 stage.args[name] = meta_args[name]
             else:
-                stage.args[name] = ""
+                stage.args[name] = _unset(image.spec)
     elif keyword == "ENV":
         scope = _scope(stage)
         for key, raw in env_pairs(inst, raw=True):

@@ -47,6 +47,8 @@ class ContextFS:
 
     root: Path
     ignore: DockerIgnore | None
+    known: bool = True
+    """False when the build context is a guess (a Dockerfile nobody is seen building)."""
     _kinds: dict[str, str | None] = field(default_factory=dict)
     _dirs: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
 
@@ -191,6 +193,8 @@ class ImageFS:
         return missed
 
     def _from_context(self, op: CopyOp, source: str, path: str) -> Found | None:
+        if not self.context.known:
+            return Found(Presence.UNKNOWN, op=op, reason="the build context is not known")
         matches = self.context.glob(source) if has_glob(source) else [_clean(source)]
         missed: Found | None = None
         for match in matches:

@@ -97,7 +97,7 @@ def build_image(tree: SourceTree, spec: BuildSpec) -> ImageModel | None:
     ignore = _dockerignore(tree, spec, model)
     image = evaluate(dockerfile, spec)
     model.image = image
-    model.fs = ImageFS(image, ContextFS(spec.context, ignore))
+    model.fs = ImageFS(image, ContextFS(spec.context, ignore, spec.invoked))
     return model
 
 
@@ -156,14 +156,15 @@ def build_images(tree: SourceTree, composes: list[ComposeProject], folders: list
 
 
 def _lone_dockerfiles(tree: SourceTree, used: set[Path], folders: list[Folder]) -> list[ImageModel]:
-    """Dockerfiles no compose service builds: checked with their own folder as the context."""
+    """Dockerfiles no compose service builds: their context and build args are unknown, so only
+    what the Dockerfile alone decides is checked (syntax, stages, base image references)."""
     found = []
     for folder in folders:
         for name in _dockerfile_names(list(folder.files)):
             path = folder.path / name
             if path.resolve() in used:
                 continue
-            spec = BuildSpec(folder.path, path, None, {}, None, {}, Span(tree.rel(path)))
+            spec = BuildSpec(folder.path, path, None, {}, None, {}, Span(tree.rel(path)), invoked=False)
             model = build_image(tree, spec)
             if model is not None:
                 found.append(model)

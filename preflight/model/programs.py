@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from preflight.model.project import Project
     from preflight.parse.dockerfile import Instruction
 
+_PACKAGE = re.compile(r"^[a-z0-9][a-z0-9+.=:~*-]*$")
 _INSTALL = re.compile(r"\b(apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^;&|]*\b(install|add)\b(?P<args>[^;&|]*)")
 
 
@@ -33,14 +34,56 @@ class ProgramCheck:
     image: str
 
 
+# OS packages whose programs differ from their name; any other package (libraries aside) may
+# provide programs we do not know of, which makes a missing program unknown, not absent
+_PACKAGE_PROGRAMS: dict[str, frozenset[str]] = {
+    "build-essential": frozenset({"make", "gcc", "g++", "cc", "c++", "cpp", "dpkg-buildpackage"}),
+    "build-base": frozenset({"make", "gcc", "g++", "cc", "c++"}),
+    "procps": frozenset({"ps", "pgrep", "pkill", "top", "free", "kill", "watch", "uptime"}),
+    "procps-ng": frozenset({"ps", "pgrep", "pkill", "top", "free", "kill", "watch", "uptime"}),
+    "netcat-openbsd": frozenset({"nc", "netcat"}),
+    "netcat-traditional": frozenset({"nc", "netcat"}),
+    "postgresql-client": frozenset({"psql", "pg_isready", "pg_dump", "pg_restore"}),
+    "default-mysql-client": frozenset({"mysql", "mysqladmin", "mysqldump"}),
+    "mariadb-client": frozenset({"mysql", "mysqladmin", "mysqldump", "mariadb"}),
+    "redis-tools": frozenset({"redis-cli", "redis-benchmark"}),
+    "iputils-ping": frozenset({"ping"}),
+    "dnsutils": frozenset({"dig", "nslookup", "host"}),
+    "bind-tools": frozenset({"dig", "nslookup", "host"}),
+    "ca-certificates": frozenset({"update-ca-certificates"}),
+    "gettext": frozenset({"msgfmt", "msgmerge", "xgettext", "envsubst", "gettext"}),
+    "gettext-base": frozenset({"envsubst", "gettext"}),
+    "tzdata": frozenset(),
+    "locales": frozenset({"locale-gen", "localedef"}),
+}
+
+
+def _package_provides(package: str, program: str) -> bool | None:
+    """Whether an OS package provides `program`: True, False, or None when we cannot tell."""
+    package = package.split("=")[0]
+    if package == program or package.startswith(program):
+        return True
+    known = _PACKAGE_PROGRAMS.get(package)
+    if known is not None:
+        return program in known
+    if package.startswith("lib"):
+        return False if not program.endswith("-config") else None
+    return None
+
+
 def _installed_by_run(stages: list[Stage], program: str) -> bool:
-    """A RUN that installs a package of that name (apt-get/apk/yum/dnf), or COPYs the program."""
+    """Whether the image may have `program` from its RUNs: an OS package that (maybe) provides it,
+    a COPY of it, or a RUN whose effects are not known (a script, a download)."""
+    from preflight.model.run_effects import may_create
+
     for stage in stages:
         for run in stage.runs:
             for match in _INSTALL.finditer(run.command):
-                words = {w.split("=")[0] for w in match.group("args").split()}
-                if program in words or any(w.startswith(program) for w in words):
+                packages = [w for w in match.group("args").split() if _PACKAGE.match(w)]
+                if any(_package_provides(p, program) is not False for p in packages):
                     return True
+            if may_create(run) is not None:
+                return True
         for op in stage.copies:
             if op.dest is not None and (op.dest.rsplit("/", 1)[-1] == program or op.from_image is not None):
                 return True

@@ -275,9 +275,14 @@ def _entry_hit(
 
 
 def _installed(runtime: ServiceRuntime, module: str) -> bool:
+    """Installed in site-packages, maybe installed, or in the standard library (`python -m http.server`)."""
+    from preflight.knowledge import is_stdlib_module, stdlib_modules
+
     top = module.split(".")[0]
     provided = runtime.provided
-    return top in provided.declared or top in provided.transitive or provided.unknown
+    if top in provided.declared or top in provided.transitive or provided.unknown:
+        return True
+    return top in stdlib_modules(runtime.python) if runtime.python else is_stdlib_module(top)
 
 
 def _is_test_file(image_path: str) -> bool:

@@ -48,6 +48,8 @@ class CopySourceMissing(Rule):
         """COPY/ADD sources missing from the context."""
         for model, stage in built_stages(project):
             assert model.fs is not None  # noqa: S101 - built_stages yields evaluated images
+            if not model.fs.context.known:
+                continue  # nobody is seen building this Dockerfile: its context is unknown
             for op in stage.copies:
                 if not self._local(op) or op.sources is None:
                     continue
