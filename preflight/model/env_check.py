@@ -76,13 +76,13 @@ def check_env(project: Project) -> list[Finding]:
 def _settings_file_keys(runtime: ServiceRuntime, settings: SettingsClass) -> set[str]:
     """Keys of a settings class's env_file when that file really is in the image."""
     keys: set[str] = set()
-    model = runtime.model
-    if model.fs is None:
+    fs = runtime.fs
+    if fs is None:
         return keys
     for name in settings.env_file:
-        found = model.fs.locate(runtime.stage, posixpath.normpath(posixpath.join(runtime.workdir, name)))
+        found = fs.locate(runtime.stage, posixpath.normpath(posixpath.join(runtime.workdir, name)))
         if found.presence is Presence.PRESENT and found.context_path is not None:
-            text = read_small_text(model.fs.context.root / found.context_path)
+            text = read_small_text(fs.context.root / found.context_path)
             if text is None:
                 continue
             parsed = parse_compose_dotenv(text, found.context_path)

@@ -19,6 +19,7 @@ from preflight.parse.gomatch import BadPattern, glob_in_tree, go_match, has_glob
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from preflight.model.mounts import Mounts
     from preflight.parse.dockerignore import DockerIgnore, IgnorePattern
 
 
@@ -118,6 +119,38 @@ class ImageFS:
     python_files: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     """Cache of `image_python_files` per stage index (the context walk is done once)."""
     _run_effects: dict[int, str | None] = field(default_factory=dict)
+    mounts: Mounts | None = None
+    """The container's mounts over the final stage (set on a service's view, see `in_container`)."""
+    final: int | None = None
+
+    def in_container(self, stage: Stage, mounts: Mounts) -> ImageFS:
+        """The filesystem a service's container sees: this image's `stage` with compose's mounts."""
+        if not mounts.items and not mounts.unknown:
+            return self
+        return ImageFS(self.image, self.context, self.python_files, self._run_effects, mounts, stage.index)
+
+    def _mounted(self, path: str) -> Found | None:
+        """A container path answered by a mount, or None when no mount covers it."""
+        assert self.mounts is not None  # noqa: S101 - only called on a container view
+        if self.mounts.unknown:
+            return Found(Presence.UNKNOWN, reason="a volume whose target is not known")
+        hit = self.mounts.over(path)
+        if hit is None:
+            return None
+        mount, rel = hit
+        if mount.host is None:
+            return Found(Presence.UNKNOWN, reason=f"{mount.what} is mounted there")
+        host = mount.host / rel if rel != "." else mount.host
+        try:
+            exists = host.exists()
+            inside = host.resolve().is_relative_to(self.context.root.resolve())
+        except OSError:
+            return Found(Presence.UNKNOWN, reason=f"{mount.what} cannot be read")
+        if not exists:
+            return Found(Presence.ABSENT, reason=f"not in {mount.what}, which replaces that folder")
+        if not inside:
+            return Found(Presence.UNKNOWN, reason=f"{mount.what} shows a folder outside the build context")
+        return Found(Presence.PRESENT, host.resolve().relative_to(self.context.root.resolve()).as_posix() or ".")
 
     def _run_creates(self, run: RunOp) -> str | None:
         """Why a RUN may create files (cached per instruction), or None."""
@@ -131,6 +164,10 @@ class ImageFS:
     def locate(self, stage: Stage, path: str, before: int | None = None, depth: int = 0) -> Found:
         """Is `path` in `stage` (before op number `before`, or at its end)?"""
         path = posixpath.normpath(path)
+        if self.mounts is not None and depth == 0 and before is None and stage.index == self.final:
+            mounted = self._mounted(path)
+            if mounted is not None:
+                return mounted
         ops = stage.ops if before is None else stage.ops[:before]
         missed: Found | None = None
         unknown: Found | None = None

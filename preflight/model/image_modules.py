@@ -57,6 +57,8 @@ def build_python_index(fs: ImageFS, stage: Stage) -> PythonIndex | object:
             or op.remote
         ):
             return _INEXACT
+    if fs.mounts is not None:
+        return _INEXACT  # compose mounts change what the container sees
     if stage.base_stage is not None or fs.locate(stage, "/nonexistent-probe").presence is not Presence.ABSENT:
         return _INEXACT
     files = dict(image_python_files(fs, stage))

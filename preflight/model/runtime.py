@@ -26,6 +26,7 @@ from preflight.model.entrypoint import (
 )
 from preflight.model.image_fs import Presence
 from preflight.model.image_modules import ModuleHit, ModuleLocator, image_python_files
+from preflight.model.mounts import service_mounts
 from preflight.model.provided import Provided, provided_modules
 from preflight.model.python_sources import PythonSources
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from preflight.diagnostics import Span
     from preflight.model.compose import ComposeProject, Service
     from preflight.model.image import Command, Stage
+    from preflight.model.image_fs import ImageFS
     from preflight.model.images import ImageModel
     from preflight.model.project import Project
 
@@ -75,6 +77,8 @@ class ServiceRuntime:
     """Every import of a reached module: (module, import, absolute name)."""
     guessed: bool = False
     """True when no entry point was understood: the code the container runs is unknown."""
+    fs: ImageFS | None = None
+    """What the container sees: the final stage with compose's bind mounts and volumes."""
 
     def syntax_error_certain(self, module: PythonModule) -> bool:
         """Whether the image's Python rejects a module our parser rejects (its grammar may be newer)."""
@@ -150,19 +154,20 @@ def build_runtime(
     env = runtime_env(project, compose, service, stage)
     runtime = ServiceRuntime(compose, service, model, stage, _python_version(model, stage), argv, workdir, env, None)
     runtime.provided = provided_modules(project, model)
+    fs = model.fs.in_container(stage, service_mounts(service, compose.directory))
+    runtime.fs = fs
     if argv is not None and not workdir.startswith("/?"):
-        runtime.analysis = entry_points(argv.args, workdir, env.values(), lambda p: _read_script(model, stage, p))
+        runtime.analysis = entry_points(argv.args, workdir, env.values(), lambda p: _read_script(fs, stage, p))
         runtime.entries = [e for e in runtime.analysis.entries if not e.conditional]
     _follow(runtime, sources or PythonSources())
     return runtime
 
 
-def _read_script(model: ImageModel, stage: Stage, path: str) -> str | None:
-    assert model.fs is not None  # noqa: S101 - only evaluated images get a runtime
-    found = model.fs.locate(stage, path)
+def _read_script(fs: ImageFS, stage: Stage, path: str) -> str | None:
+    found = fs.locate(stage, path)
     if found.presence is not Presence.PRESENT or found.context_path is None:
         return None
-    return read_small_text(model.fs.context.root / found.context_path, 1_000_000)
+    return read_small_text(fs.context.root / found.context_path, 1_000_000)
 
 
 def _pythonpath(runtime: ServiceRuntime) -> list[str]:
@@ -175,7 +180,7 @@ def _pythonpath(runtime: ServiceRuntime) -> list[str]:
 def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
     """Locate the entry modules and follow their imports through the image."""
     model = runtime.model
-    assert model.fs is not None  # noqa: S101 - checked by build_runtime
+    assert runtime.fs is not None  # noqa: S101 - set by build_runtime
     extra = _pythonpath(runtime)
     queue: list[tuple[str, ModuleHit, tuple[PythonModule, ImportRef] | None]] = []
     sys_dirs: list[str] = []
@@ -185,7 +190,7 @@ def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
     if not runtime.entries:
         sys_dirs = [runtime.workdir, *extra]
     runtime.sys_path = sys_dirs
-    locator = ModuleLocator(model.fs, runtime.stage, sys_dirs, model.context_rel, sources)
+    locator = ModuleLocator(runtime.fs, runtime.stage, sys_dirs, model.context_rel, sources)
     runtime.locator = locator
     for entry in runtime.entries:
         start = _entry_hit(runtime, locator, entry)
@@ -267,11 +272,25 @@ def _entry_hit(
     if presence is Presence.ABSENT:
         if not _installed(runtime, module):
             where = ", ".join(runtime.sys_path) or "(nothing)"
-            runtime.missing_entries.append((entry, f"module `{module}` is not in the image (sys.path: {where})"))
+            why = f"module `{module}` is not in the image (sys.path: {where})"
+            hidden = _hiding_mount(runtime)
+            if hidden is not None:
+                why = f"module `{module}` is not in the container: {hidden}"
+            runtime.missing_entries.append((entry, why))
         return None
     if hit is None:
         return None
     return module, hit, None
+
+
+def _hiding_mount(runtime: ServiceRuntime) -> str | None:
+    """The bind mount that replaces a sys.path folder of the image, described."""
+    mounts = runtime.fs.mounts if runtime.fs is not None else None
+    for sys_dir in runtime.sys_path if mounts is not None else ():
+        hit = mounts.over(sys_dir) if mounts is not None else None
+        if hit is not None and hit[0].host is not None:
+            return f"{hit[0].what} replaces `{hit[0].target}` (sys.path: {', '.join(runtime.sys_path)})"
+    return None
 
 
 def _installed(runtime: ServiceRuntime, module: str) -> bool:

@@ -1,0 +1,3 @@
+from config import settings
+
+print(settings)
