@@ -132,8 +132,6 @@ class ImageFS:
     def _mounted(self, path: str) -> Found | None:
         """A container path answered by a mount, or None when no mount covers it."""
         assert self.mounts is not None  # noqa: S101 - only called on a container view
-        if self.mounts.unknown:
-            return Found(Presence.UNKNOWN, reason="a volume whose target is not known")
         hit = self.mounts.over(path)
         if hit is None:
             return None
@@ -165,9 +163,13 @@ class ImageFS:
         """Is `path` in `stage` (before op number `before`, or at its end)?"""
         path = posixpath.normpath(path)
         if self.mounts is not None and depth == 0 and before is None and stage.index == self.final:
-            mounted = self._mounted(path)
-            if mounted is not None:
-                return mounted
+            found = self._mounted(path) or self._locate(stage, path, before, depth)
+            if self.mounts.unknown and found.presence is Presence.ABSENT:
+                return Found(Presence.UNKNOWN, reason="a volume whose target is not known may hold it")
+            return found
+        return self._locate(stage, path, before, depth)
+
+    def _locate(self, stage: Stage, path: str, before: int | None, depth: int) -> Found:
         ops = stage.ops if before is None else stage.ops[:before]
         missed: Found | None = None
         unknown: Found | None = None
