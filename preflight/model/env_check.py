@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from preflight.parse.python import PythonModule
     from preflight.parse.python_settings import SettingsClass
 
-_REF = re.compile(r"(?<![\\$])\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
+_REF = re.compile(
+    r"(?<![\\$])\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+=])?|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))"
+)
+# `[ -n "$VAR" ]`, `test -z "${VAR}"`: the command checks whether the variable is set
+_TESTED = re.compile(r"-[nz]\s+\"?\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash", "/usr/bin/env"}
 
 
@@ -195,6 +199,7 @@ def _command_refs(compose: ComposeProject, service: Service, env: RuntimeEnv) ->
                 continue
             text = item.value
             assigned = set(re.findall(r"(?:^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)=", text))
+            tested = {m.group("name") for m in _TESTED.finditer(text)}
             for match in _REF.finditer(text):
                 name = match.group("braced") or match.group("plain")
                 if name in assigned or env.has(name):
@@ -211,8 +216,8 @@ def _command_refs(compose: ComposeProject, service: Service, env: RuntimeEnv) ->
                         service=service.name,
                     )
                     continue
-                if not env.complete:
-                    continue
+                if not env.complete or name in tested or match.group("op"):
+                    continue  # checked by the command, or with a default/alternative: not missing
                 why, notes = where_defined(compose, service, name)
                 dependents = _healthy_dependents(compose, service) if attr == "healthcheck.test" else []
                 yield Finding(
