@@ -215,6 +215,17 @@ def _read_file(
             analysis.requirements.append((requirement, req_file))
 
 
+def _project_files_at_run(analysis: InstallAnalysis, image_path: str) -> Found | None:
+    """A folder made by copying a project's files into it (`COPY pyproject.toml ./`): the folder
+    of the first project file found, in the build context."""
+    for name in ("pyproject.toml", "setup.py", "setup.cfg"):
+        found = lookup_at_run(analysis.model, analysis.stage, analysis.install.run, f"{image_path}/{name}")
+        if found.presence is Presence.PRESENT and found.context_path is not None:
+            folder = posixpath.dirname(found.context_path) or "."
+            return Found(Presence.PRESENT, folder, found.op, None, f"the folder {name} was copied into")
+    return None
+
+
 def _check_local(
     tree: SourceTree,
     analysis: InstallAnalysis,
@@ -227,6 +238,8 @@ def _check_local(
     assert model.fs is not None  # noqa: S101 - callers only pass evaluated images
     image_path = install.resolve(path)
     found = lookup_at_run(model, analysis.stage, install.run, image_path)
+    if found.presence is not Presence.PRESENT or found.context_path is None:
+        found = _project_files_at_run(analysis, image_path) or found
     analysis.local_targets.append((image_path, found))
     span = (
         install.run.inst.span
