@@ -18,10 +18,19 @@ def build_module_index(root: Path, folders: list[Folder]) -> dict[str, list[Path
         if any(part.startswith(".") for part in here.relative_to(root).parts):
             continue
         py_files = [f for f in folder.files if f.endswith(".py")]
-        for name in py_files:
-            stem = name[:-3]
-            if stem.isidentifier() and stem != "__init__":
-                index.setdefault(stem, []).append(here / name)
-        if py_files and here != root and here.name.isidentifier():
+        # modules of a regular package (`pkg/utils/pandas.py` beside an `__init__.py`) are
+        # submodules: they can never be the top-level module of the same name
+        if "__init__.py" not in folder.files:
+            for name in py_files:
+                stem = name[:-3]
+                if stem.isidentifier() and stem != "__init__":
+                    index.setdefault(stem, []).append(here / name)
+        if py_files and here != root and here.name.isidentifier() and not _in_package(here, root):
             index.setdefault(here.name, []).append(here)
     return index
+
+
+def _in_package(folder: Path, root: Path) -> bool:
+    """Whether a folder is a subpackage: its parent (inside the repository) is a regular package."""
+    parent = folder.parent
+    return parent != root and (parent / "__init__.py").is_file()

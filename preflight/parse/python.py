@@ -203,6 +203,9 @@ def analyze_python(text: str, path: str) -> PythonModule:
     )
 
 
+_MODULE_PROBES = frozenset({
+    "importlib.util.find_spec", "importlib.find_loader", "pkgutil.find_loader", "importlib.util.find_loader",
+})  # fmt: skip
 _NEWER_MESSAGES = ("multiple exception types must be parenthesized", "f-string")
 _NEWER_LINE = re.compile(r"^\s*(?:type\s+\w+|(?:async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)")
 
@@ -270,12 +273,15 @@ class _Walker:
         self.dynamic_reads = 0
         self.dynamic_imports = 0
         self._read_at: dict[int, int] = {}  # id() of a read's node -> its index in env_reads
+        self.probe_names: set[str] = set()  # names bound to `find_spec(...)` tests
 
     def stmts(self, body: list[ast.stmt], ctx: Ctx) -> None:
         assigned: dict[str, int] = {}  # variable -> index of the `get` read assigned to it
         for node in body:
             self.stmt(node, ctx)
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                if self._probes_module(node.value):
+                    self.probe_names.add(node.targets[0].id)
                 index = self._read_at.get(id(node.value))
                 if index is not None and self.env_reads[index].kind is EnvKind.GET:
                     assigned[node.targets[0].id] = index
@@ -309,6 +315,8 @@ class _Walker:
                 body_ctx = replace(body_ctx, python=(*ctx.python, versions[0]))
                 else_ctx = replace(else_ctx, python=(*ctx.python, versions[1]))
             present = present_names(node.test, self.symbols)
+            if self._probes_module(node.test):  # `if importlib.util.find_spec("pandas"):`
+                body_ctx = replace(body_ctx, fallback="find_spec guard")
             self.stmts(node.body, replace(body_ctx, present=body_ctx.present | present))
             self.stmts(node.orelse, else_ctx)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
@@ -323,6 +331,15 @@ class _Walker:
             self.stmts(node.body, replace(ctx, traps=(*ctx.traps, Trap("suppress", caught))) if caught else ctx)
         else:
             self._children(node, ctx)
+
+    def _probes_module(self, test: ast.expr) -> bool:
+        """Whether a test asks if a module is installed (`find_spec(...)`, or a name bound to one)."""
+        for node in ast.walk(test):
+            if isinstance(node, ast.Call) and self.symbols.qualname(node.func) in _MODULE_PROBES:
+                return True
+            if isinstance(node, ast.Name) and node.id in self.probe_names:
+                return True
+        return False
 
     def _children(self, node: ast.AST, ctx: Ctx) -> None:
         for child in ast.iter_child_nodes(node):

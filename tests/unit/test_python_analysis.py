@@ -800,3 +800,61 @@ def test_warnings_are_not_errors_and_a_bom_is_ignored() -> None:
 def test_never_raises(source: str) -> None:
     module = analyze_python(source, "fuzz.py")
     assert module.path == "fuzz.py"
+
+
+def test_find_spec_guards_make_imports_optional() -> None:
+    assert imports(
+        """\
+        import importlib.util
+        from importlib.util import find_spec
+
+        if importlib.util.find_spec("pandas"):
+            import pandas
+        enabled = find_spec("yaml") is not None
+        if enabled:
+            import yaml
+        if ready:
+            import requests
+        """
+    ) == [
+        ("importlib.util", 0, (), IMPORT, False, None),
+        ("importlib.util", 0, ("find_spec",), FROM, False, None),
+        ("pandas", 0, (), IMPORT, True, "find_spec guard"),
+        ("yaml", 0, (), IMPORT, True, "find_spec guard"),
+        ("requests", 0, (), IMPORT, False, None),
+    ]
+
+
+def test_a_get_whose_none_is_refused_is_required() -> None:
+    module = analyze(
+        """\
+        import os, sys
+        SECRET = os.environ.get("SECRET")
+        if SECRET is None:
+            raise RuntimeError("SECRET")
+        TOKEN = os.getenv("TOKEN")
+        if not TOKEN:
+            sys.exit(1)
+        DEBUG = os.getenv("DEBUG")
+        if DEBUG:
+            print(DEBUG)
+        """
+    )
+    assert [(r.name, r.required) for r in module.env_reads] == [("SECRET", True), ("TOKEN", True), ("DEBUG", False)]
+
+
+@pytest.mark.parametrize(
+    ("source", "newer"),
+    [
+        ("try:\n    pass\nexcept A, B:\n    pass\n", True),
+        ("type Alias = int\n", True),
+        ("def first[T](x: T) -> T:\n    return x\n", True),
+        ("def broken(:\n    pass\n", False),
+    ],
+)
+def test_syntax_errors_a_newer_python_accepts(source: str, newer: bool) -> None:
+    module = analyze_python(source, "app/main.py")
+    if not module.problems:
+        assert newer  # this interpreter's grammar has it already
+        return
+    assert module.newer_syntax is (newer and sys.version_info < (3, 14))

@@ -1,0 +1,4 @@
+import importlib.util
+
+if importlib.util.find_spec("pandas"):
+    import pandas as pd
