@@ -96,6 +96,40 @@ def _settings_file_keys(runtime: ServiceRuntime, settings: SettingsClass) -> set
     return keys
 
 
+def _loaded_env_keys(runtime: ServiceRuntime) -> set[str]:
+    """Keys of the env files the application loads into its environment ("*" when unknown)."""
+    keys: set[str] = set()
+    fs = runtime.fs
+    for reached in runtime.reached.values():
+        module = reached.source
+        if module is None or not module.env_files or fs is None:
+            continue
+        for name in module.env_files:
+            if name == "?":
+                return {"*"}
+            if name is None:  # the library searches `.env` from the module's folder upwards
+                folder = posixpath.dirname(reached.hit.image_path)
+                candidates = []
+                while True:
+                    candidates.append(posixpath.join(folder, ".env"))
+                    if folder in ("/", ""):
+                        break
+                    folder = posixpath.dirname(folder)
+            else:
+                candidates = [posixpath.normpath(posixpath.join(runtime.workdir, name))]
+            for path in candidates:
+                found = fs.locate(runtime.stage, path)
+                if found.presence is Presence.UNKNOWN:
+                    return {"*"}
+                if found.presence is Presence.PRESENT and found.context_path is not None:
+                    text = read_small_text(fs.context.root / found.context_path)
+                    if text is None:
+                        return {"*"}
+                    keys.update(e.key for e in parse_compose_dotenv(text, found.context_path).entries)
+                    break
+    return keys
+
+
 def _code_reads(project: Project, runtime: ServiceRuntime) -> Iterator[Finding]:
     if not runtime.env.complete:
         return
@@ -103,6 +137,10 @@ def _code_reads(project: Project, runtime: ServiceRuntime) -> Iterator[Finding]:
     soft = runtime.guessed
     # variables an entrypoint script exports before it starts the Python process
     script_env = {name for entry in runtime.entries for name in entry.env_names}
+    loaded = _loaded_env_keys(runtime)  # env files the code loads itself (load_dotenv...)
+    if "*" in loaded:
+        return
+    script_env |= loaded
     for reached in runtime.reached.values():
         module = reached.source
         if module is None:

@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_EXPRESSION_HINTS = re.compile(r"environ|getenv|import_module|__import__|decouple")
+_EXPRESSION_HINTS = re.compile(r"environ|getenv|import_module|__import__|decouple|dotenv")
 # Nodes without anything to find below them, skipped quickly.
 _LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 _IMPORTERS = frozenset({"importlib.import_module", "importlib.__import__", "__import__"})
@@ -134,6 +134,11 @@ class PythonModule:
     has_main_guard: bool = False
     dynamic_reads: int = 0
     dynamic_imports: int = 0
+    env_files: tuple[str | None, ...] = ()
+    """Env files the code loads into ``os.environ`` itself: ``load_dotenv("x.env")``,
+    django-environ's ``read_env()``, python-decouple's ``config`` (its ``.env``); None for the
+    library's default search (a ``.env`` near the code or the working directory), ``"?"`` for a
+    path that is not a literal."""
     newer_syntax: bool = False
     """The syntax error may be valid on a Python newer than the one parsing (3.12 `type X = ...`,
     `def f[T]()`, nested f-string quotes; 3.14 `except A, B:`)."""
@@ -200,9 +205,11 @@ def analyze_python(text: str, path: str) -> PythonModule:
         any(_is_main_guard(node) for node in tree.body),
         walker.dynamic_reads,
         walker.dynamic_imports,
+        tuple(dict.fromkeys(walker.env_files)),
     )
 
 
+_DOTENV_LOADERS = frozenset({"dotenv.load_dotenv", "dotenv.main.load_dotenv"})
 _MODULE_PROBES = frozenset({
     "importlib.util.find_spec", "importlib.find_loader", "pkgutil.find_loader", "importlib.util.find_loader",
 })  # fmt: skip
@@ -274,6 +281,7 @@ class _Walker:
         self.dynamic_imports = 0
         self._read_at: dict[int, int] = {}  # id() of a read's node -> its index in env_reads
         self.probe_names: set[str] = set()  # names bound to `find_spec(...)` tests
+        self.env_files: list[str | None] = []
 
     def stmts(self, body: list[ast.stmt], ctx: Ctx) -> None:
         assigned: dict[str, int] = {}  # variable -> index of the `get` read assigned to it
@@ -331,6 +339,24 @@ class _Walker:
             self.stmts(node.body, replace(ctx, traps=(*ctx.traps, Trap("suppress", caught))) if caught else ctx)
         else:
             self._children(node, ctx)
+
+    def _loads_env_file(self, call: ast.Call) -> bool:
+        """Record `load_dotenv(...)` / `env.read_env(...)`; True when the call is one."""
+        qualified = self.symbols.qualname(call.func) or ""
+        library = self.symbols.library(call.func)
+        is_read_env = (
+            isinstance(call.func, ast.Attribute)
+            and call.func.attr == "read_env"
+            and (library is not None or qualified.startswith("environ."))
+        )
+        if qualified not in _DOTENV_LOADERS and not is_read_env:
+            return False
+        path = call_arg(call, 0, "dotenv_path", "env_file")
+        if path is None:
+            self.env_files.append(None)
+        else:
+            self.env_files.append(literal_str(path) or "?")
+        return True
 
     def _probes_module(self, test: ast.expr) -> bool:
         """Whether a test asks if a module is installed (`find_spec(...)`, or a name bound to one)."""
@@ -420,10 +446,14 @@ class _Walker:
                 cast = classify_env(node.args[0], self.symbols)
                 if cast is not None and cast[0] and cast[1] not in (EnvKind.LIBRARY, EnvKind.CONTAINS):
                     self.bool_casts.append(BoolCast(cast[0], *self.index.span(node)))
+        if isinstance(node, ast.Call) and self._loads_env_file(node):
+            return
         read = classify_env(node, self.symbols)
         if read is None:
             return
         name, kind, has_default, library = read
+        if library is EnvLibrary.DECOUPLE:
+            self.env_files.append(None)  # decouple also reads the `.env` it finds
         if name is None:
             self.dynamic_reads += 1
             return

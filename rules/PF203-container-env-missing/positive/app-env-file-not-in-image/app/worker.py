@@ -1,0 +1,3 @@
+from decouple import config
+
+TOKEN = config("WORKER_TOKEN")
