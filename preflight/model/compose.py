@@ -106,6 +106,9 @@ class ComposeProject:
     var_uses: list[VarUse] = field(default_factory=list)
     issues: list[ComposeIssue] = field(default_factory=list)
     name: str | None = None
+    remote: set[str] = field(default_factory=set)
+    """What comes from remote `include`/`extends` (git, oci, URLs) and so is not known: the
+    services that extend a remote file, and "*" when an include may define any service."""
 
     def all_services(self) -> dict[str, Service]:
         """Active and profile-disabled services together."""
@@ -115,3 +118,11 @@ class ComposeProject:
         """Names declared under a top-level `volumes`/`networks`/`secrets`/`configs`."""
         node = self.resources.get(kind)
         return set(node.keys()) if node is not None else set()
+
+
+REMOTE_PREFIXES = ("http://", "https://", "git@", "git://", "ssh://", "oci://")
+
+
+def is_remote(reference: str) -> bool:
+    """An `include`/`extends`/`build` reference to a git repository, registry or URL."""
+    return reference.startswith(REMOTE_PREFIXES) or reference.endswith(".git") or ".git#" in reference

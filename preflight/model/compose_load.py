@@ -22,6 +22,7 @@ from preflight.model.compose import (
     Service,
     VarStatus,
     VarUse,
+    is_remote,
 )
 from preflight.model.compose_paths import rebase_service
 from preflight.model.merge import clean, enforce_unicity, is_null, merge_maps
@@ -287,6 +288,9 @@ def _with_includes(
         return root
     for entry in include.items:
         paths = _include_paths(entry)
+        if any(is_remote(p.text()) for p in paths):
+            project.remote.add("*")  # a remote project may define any service
+            paths = [p for p in paths if not is_remote(p.text())]
         files = [
             (directory / p.text()).resolve() if not Path(p.text()).is_absolute() else Path(p.text()) for p in paths
         ]
@@ -380,6 +384,9 @@ def _extended(
         service_node = spec.get("service")
         base_name = service_node if isinstance(service_node, YScalar) else None
         file_node = spec.get("file")
+        if isinstance(file_node, YScalar) and is_remote(file_node.text()):
+            project.remote.add(name)  # what the remote base defines is not known
+            return without
         if isinstance(file_node, YScalar):
             # a project file's `extends.file` is relative to the project folder, an extended file's to its own
             other = (source.folder / file_node.text()).resolve()

@@ -63,6 +63,8 @@ class InstallAnalysis:
     local_targets: list[tuple[str, Found]] = field(default_factory=list)
     globbed: list[str] = field(default_factory=list)
     """Wildcard targets (`/wheels/*.whl`): what they install is not judged."""
+    remote: list[str] = field(default_factory=list)
+    """Requirements files pip downloads (`-r https://...`): what they install is unknown."""
     issues: list[InstallIssue] = field(default_factory=list)
 
 
@@ -94,6 +96,11 @@ def analyze_image(tree: SourceTree, model: ImageModel) -> list[InstallAnalysis]:
     return analyses
 
 
+def is_url(reference: str) -> bool:
+    """A requirements file or target that pip fetches (`https://...`, `file://` aside)."""
+    return "://" in reference and not reference.startswith("file:")
+
+
 def _script_reader(model: ImageModel, stage: Stage, run: RunOp) -> Callable[[str], str | None]:
     """Reads a script a RUN executes, from the build context, when it is in the image then."""
 
@@ -109,10 +116,12 @@ def _script_reader(model: ImageModel, stage: Stage, run: RunOp) -> Callable[[str
 def _analyze(tree: SourceTree, analysis: InstallAnalysis) -> None:
     install = analysis.install
     for name in install.requirement_files:
-        if "$" not in name:
+        if is_url(name):
+            analysis.remote.append(name)
+        elif "$" not in name:
             _read_file(tree, analysis, install.resolve(name), None, False, 0)
     for name in install.constraint_files:
-        if "$" not in name:
+        if "$" not in name and not is_url(name):
             _read_file(tree, analysis, install.resolve(name), None, True, 0)
     for target in (*install.editables, *install.targets):
         if "$" in target:
@@ -198,6 +207,9 @@ def _read_file(
     analysis.files.append(req_file)
     for include in parsed.includes:
         if "$" in include.target:
+            continue
+        if is_url(include.target):
+            analysis.remote.append(include.target)  # fetched by pip: what it installs is unknown
             continue
         target = posixpath.normpath(posixpath.join(posixpath.dirname(image_path), include.target))
         _read_file(

@@ -167,7 +167,7 @@ def provided_modules(project: Project, model: ImageModel) -> Provided:
             provided.unknown = True
         provided.installs += 1
         install = analysis.install
-        if install.unknown:
+        if install.unknown or analysis.remote:
             provided.unknown = True
         for requirement, origin in analysis.requirements:
             if origin is not None and origin.constraint:

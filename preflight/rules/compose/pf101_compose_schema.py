@@ -54,7 +54,9 @@ class ComposeSchema(Rule):
         """Schema problems found while loading, and services that cannot be created."""
         for issue in compose_issues(project, self.id):
             yield self.at(issue.span, issue.message, service=issue.service)
-        for _compose, service in project.services():
+        for compose, service in project.services():
+            if service.name in compose.remote:
+                continue  # it extends a remote file, which may give it an image
             if service.get("image") is None and service.get("build") is None:
                 yield self.at(
                     service.key_span,

@@ -68,6 +68,8 @@ class UndefinedService(Rule):
         for issue in compose_issues(project, self.id):
             yield self.at(issue.span, issue.message, service=issue.service)
         for compose, service in project.services():
+            if "*" in compose.remote:
+                continue  # a remote include may define the service
             known = compose.all_services()
             for kind, target, span in _references(service):
                 if target and target not in known:
