@@ -38,6 +38,8 @@ class ComposeTarget:
     directory: Path
     files: tuple[Path, ...]
     explicit: bool = False
+    seen_in: str | None = None
+    """The script, Makefile or workflow whose command uses these files (None: compose's defaults)."""
 
 
 def default_files(directory: Path, names: set[str]) -> tuple[Path, ...]:

@@ -67,6 +67,7 @@ class SourceTree:
 
     def rel(self, path: Path) -> str:
         """POSIX path of `path` relative to the root ('..' parts kept when outside)."""
+        path = Path(os.path.normpath(path))  # `docker/../docker/Dockerfile` -> `docker/Dockerfile`
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:

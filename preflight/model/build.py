@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from preflight.discover import ComposeTarget, explicit_target, find_compose_projects, walk_repository
 from preflight.files import SourceTree
+from preflight.invocations import Invocations, find_invocations
 from preflight.model.compose_load import load_project
 from preflight.model.env import build_env
 from preflight.model.project import Project
@@ -28,12 +30,17 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
     tree = SourceTree(root)
     project = Project(root, tree, config, folders=walk_repository(root, config.exclude))
     targets: list[ComposeTarget]
+    invocations = Invocations()
     if config.compose_files:
         targets = [explicit_target(root, config.compose_files, cwd)]
     else:
         targets = find_compose_projects(project.folders)
+        invocations = find_invocations(root, project.folders)
+        targets.extend(_invoked_targets(targets, invocations))
     for target in targets:
-        env = build_env(tree, target.directory, config.env_files, config.provided_env, config.use_os_env)
+        # the shell or CI job that runs a command found in the repository supplies its environment
+        provided = config.provided_env if target.seen_in is None else ("*",)
+        env = build_env(tree, target.directory, config.env_files, provided, config.use_os_env)
         files = list(target.files)
         compose_file = _env_string(dict(env.values), "COMPOSE_FILE")
         if compose_file and not target.explicit:
@@ -47,8 +54,21 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
             profiles = tuple(p.strip() for p in env_profiles.split(",") if p.strip())
         compose = load_project(tree, target.directory, files, env, profiles)
         compose.name = _env_string(dict(env.values), "COMPOSE_PROJECT_NAME") or compose.name
+        compose.explicit = target.explicit
         project.compose.append(compose)
     from preflight.model.images import build_images
 
-    project.images = build_images(tree, project.compose, project.folders)
+    project.images = build_images(tree, project.compose, project.folders, invocations)
     return project
+
+
+def _invoked_targets(defaults: list[ComposeTarget], invocations: Invocations) -> list[ComposeTarget]:
+    """Compose file combinations the repository's commands use, beyond the default ones."""
+    known = {tuple(os.path.realpath(f) for f in t.files) for t in defaults}
+    added = []
+    for invocation in invocations.compose:
+        files = tuple(os.path.realpath(f) for f in invocation.files)
+        if files not in known:
+            known.add(files)
+            added.append(ComposeTarget(invocation.files[0].parent, invocation.files, True, invocation.seen_in))
+    return added

@@ -106,6 +106,8 @@ class ComposeProject:
     var_uses: list[VarUse] = field(default_factory=list)
     issues: list[ComposeIssue] = field(default_factory=list)
     name: str | None = None
+    explicit: bool = False
+    """Loaded from files someone names (`-f`, a command in the repository), not found by name."""
     remote: set[str] = field(default_factory=set)
     """What comes from remote `include`/`extends` (git, oci, URLs) and so is not known: the
     services that extend a remote file, and "*" when an include may define any service."""

@@ -154,6 +154,8 @@ class BuildSpec:
     service: str | None = None
     invoked: bool = True
     """False for a Dockerfile nobody is seen building: its context and build args are unknown."""
+    args_known: bool = True
+    """False when the build args the image is built with are not known (a script builds it)."""
 
 
 @dataclass(slots=True)
@@ -243,7 +245,7 @@ def evaluate(dockerfile: Dockerfile, spec: BuildSpec) -> Image:
 
 def _unset(spec: BuildSpec) -> str | None:
     """An ARG with no default and no value: empty, unless nobody knows how the image is built."""
-    return "" if spec.invoked else None
+    return "" if spec.invoked and spec.args_known else None
 
 
 def _start_stage(image: Image, inst: Instruction, meta_args: Env, esc: str) -> Stage:

@@ -141,14 +141,14 @@ class ImageFS:
         host = mount.host / rel if rel != "." else mount.host
         try:
             exists = host.exists()
-            inside = host.resolve().is_relative_to(self.context.root.resolve())
         except OSError:
             return Found(Presence.UNKNOWN, reason=f"{mount.what} cannot be read")
         if not exists:
             return Found(Presence.ABSENT, reason=f"not in {mount.what}, which replaces that folder")
-        if not inside:
+        real, context = os.path.realpath(host), os.path.realpath(self.context.root)
+        if os.path.commonpath([real, context]) != context:
             return Found(Presence.UNKNOWN, reason=f"{mount.what} shows a folder outside the build context")
-        return Found(Presence.PRESENT, host.resolve().relative_to(self.context.root.resolve()).as_posix() or ".")
+        return Found(Presence.PRESENT, posixpath.normpath(os.path.relpath(real, context).replace(os.sep, "/")))
 
     def _run_creates(self, run: RunOp) -> str | None:
         """Why a RUN may create files (cached per instruction), or None."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import ParseProblem, Span
 from preflight.files import SourceText, SourceTree
+from preflight.invocations import Invocations
 from preflight.model.build_paths import build_paths
 from preflight.model.image import BuildSpec, Env, Image, evaluate
 from preflight.model.image_fs import ContextFS, ImageFS
@@ -125,7 +126,9 @@ def _dockerfile_names(names: list[str]) -> list[str]:
     ]
 
 
-def build_images(tree: SourceTree, composes: list[ComposeProject], folders: list[Folder]) -> list[ImageModel]:
+def build_images(
+    tree: SourceTree, composes: list[ComposeProject], folders: list[Folder], invocations: Invocations | None = None
+) -> list[ImageModel]:
     """One ImageModel per distinct build (services sharing a build share it), plus lone Dockerfiles."""
     models: dict[tuple[object, ...], ImageModel] = {}
     used: set[Path] = set()
@@ -151,11 +154,13 @@ def build_images(tree: SourceTree, composes: list[ComposeProject], folders: list
             if spec.dockerfile_path is not None:
                 used.add(spec.dockerfile_path.resolve())
     result = list(models.values())
-    result.extend(_lone_dockerfiles(tree, used, folders))
+    result.extend(_lone_dockerfiles(tree, used, folders, invocations or Invocations()))
     return result
 
 
-def _lone_dockerfiles(tree: SourceTree, used: set[Path], folders: list[Folder]) -> list[ImageModel]:
+def _lone_dockerfiles(
+    tree: SourceTree, used: set[Path], folders: list[Folder], invocations: Invocations
+) -> list[ImageModel]:
     """Dockerfiles no compose service builds: their context and build args are unknown, so only
     what the Dockerfile alone decides is checked (syntax, stages, base image references)."""
     found = []
@@ -164,7 +169,11 @@ def _lone_dockerfiles(tree: SourceTree, used: set[Path], folders: list[Folder]) 
             path = folder.path / name
             if path.resolve() in used:
                 continue
-            spec = BuildSpec(folder.path, path, None, {}, None, {}, Span(tree.rel(path)), invoked=False)
+            build = invocations.build_of(path)
+            if build is not None:  # `docker build -f X CTX` seen in a script: the context is known
+                spec = BuildSpec(build.context, path, None, {}, None, {}, Span(tree.rel(path)), args_known=False)
+            else:
+                spec = BuildSpec(folder.path, path, None, {}, None, {}, Span(tree.rel(path)), invoked=False)
             model = build_image(tree, spec)
             if model is not None:
                 found.append(model)

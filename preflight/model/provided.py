@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from preflight.model.image_fs import Presence
@@ -10,8 +12,6 @@ from preflight.model.image_requirements import lookup_at_run
 from preflight.parse.pyproject import read_local_project
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from preflight.model.image_requirements import InstallAnalysis
     from preflight.model.images import ImageModel
     from preflight.model.installs import PipInstall
@@ -262,17 +262,17 @@ def workspace_members(root_dir: Path, root: LocalProject) -> dict[str, Path]:
     """uv workspace members by canonical project name: folders matching `members` globs, less `exclude`."""
     from packaging.utils import canonicalize_name
 
-    top = root_dir.resolve()
+    top = Path(os.path.realpath(root_dir))
     excluded: set[Path] = set()
     for pattern in root.workspace_exclude:
         if _safe_glob(pattern):
-            excluded.update(p.resolve() for p in root_dir.glob(pattern))
+            excluded.update(Path(os.path.realpath(p)) for p in root_dir.glob(pattern))
     found: dict[str, Path] = {}
     for pattern in root.workspace_members:
         if not _safe_glob(pattern):
             continue
         for folder in sorted(root_dir.glob(pattern)):
-            real = folder.resolve()
+            real = Path(os.path.realpath(folder))
             if not folder.is_dir() or real in excluded or not real.is_relative_to(top):
                 continue
             member = read_local_project(folder)

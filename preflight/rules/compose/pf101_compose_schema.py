@@ -11,6 +11,7 @@ from preflight.rules.issues import compose_issues
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from preflight.model.compose import ComposeProject
     from preflight.model.project import Project
 
 
@@ -55,8 +56,8 @@ class ComposeSchema(Rule):
         for issue in compose_issues(project, self.id):
             yield self.at(issue.span, issue.message, service=issue.service)
         for compose, service in project.services():
-            if service.name in compose.remote:
-                continue  # it extends a remote file, which may give it an image
+            if service.name in compose.remote or _is_fragment(compose):
+                continue  # it extends a remote file, or the whole file is an overlay of another
             if service.get("image") is None and service.get("build") is None:
                 yield self.at(
                     service.key_span,
@@ -64,3 +65,13 @@ class ComposeSchema(Rule):
                     help="add `image:` or `build:` (an override file alone cannot define a service)",
                     service=service.name,
                 )
+
+
+def _is_fragment(compose: ComposeProject) -> bool:
+    """A compose file none of whose services can be created alone: an overlay for `-f base -f it`."""
+    services = compose.all_services().values()
+    return (
+        not compose.explicit
+        and bool(services)
+        and all(s.get("image") is None and s.get("build") is None for s in services)
+    )

@@ -1,0 +1,66 @@
+"""Compose and build commands found in a repository's scripts, workflows, READMEs, devcontainers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from preflight.discover import walk_repository
+from preflight.invocations import find_invocations
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_compose_file_lists_from_workflows_makefiles_and_compose_file_variables(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "compose.yml": "services: {}\n",
+            "compose.deploy.yml": "services: {}\n",
+            ".ci/compose.ci.yaml": "services: {}\n",
+            ".github/workflows/deploy.yml": "jobs:\n  d:\n    steps:\n"
+            "      - run: docker compose -f compose.yml -f compose.deploy.yml up -d\n"
+            "    env:\n      COMPOSE_FILE: .ci/compose.ci.yaml\n",
+            "Makefile": "up:\n\tdocker-compose --file=compose.yml up\n# docker compose -f missing.yml up\n",
+        },
+    )
+    found = find_invocations(tmp_path, walk_repository(tmp_path))
+    assert sorted(tuple(f.relative_to(tmp_path).as_posix() for f in c.files) for c in found.compose) == [
+        (".ci/compose.ci.yaml",),
+        ("compose.yml",),
+        ("compose.yml", "compose.deploy.yml"),
+    ]
+
+
+def test_docker_build_contexts_with_variables_in_paths_and_devcontainers(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "workstation/preinstall/Dockerfile": "FROM ubuntu\n",
+            "workstation/postinstall/Dockerfile": "FROM ubuntu\n",
+            "workstation/README.md": "```\ndocker build -t x --build-arg A=1 -f ./${PHASE}install/Dockerfile .\n```\n",
+            "docker/Dockerfile": "FROM python:3.12\n",
+            "build.sh": "#!/bin/sh\ndocker buildx build --platform linux/amd64 -f docker/Dockerfile .\n",
+            ".devcontainer/Dockerfile": "FROM python:3.12\n",
+            ".devcontainer/devcontainer.json": '{\n  // JSON with comments\n  "build": {"dockerfile": "Dockerfile", '
+            '"context": ".."},\n}\n',
+        },
+    )
+    found = find_invocations(tmp_path, walk_repository(tmp_path))
+    builds = sorted(
+        (b.dockerfile.relative_to(tmp_path).as_posix(), b.context.relative_to(tmp_path).as_posix() or ".")
+        for b in found.builds
+    )
+    assert builds == [
+        (".devcontainer/Dockerfile", "."),
+        ("docker/Dockerfile", "."),
+        ("workstation/postinstall/Dockerfile", "workstation"),
+        ("workstation/preinstall/Dockerfile", "workstation"),
+    ]
