@@ -23,7 +23,10 @@ if TYPE_CHECKING:
 
     from preflight.diagnostics import ParseProblem
 
-TEMPLATE_NAMES = (".env.example", ".env.sample", ".env.template", ".env.dist")
+TEMPLATE_NAMES = (
+    ".env.example", ".env.sample", ".env.template", ".env.dist", ".env-example", ".env-sample", ".env-template",
+    ".env-dist", "env.example", "env.sample", "env.template", "example.env", "sample.env", "template.env",
+)  # fmt: skip
 
 
 class EnvSource(enum.Enum):

@@ -21,7 +21,8 @@ class DotenvDrift(Rule):
 
     ## What it does
     Compares the keys of a compose project's `.env` with those of its template
-    (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`), both ways.
+    (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`, `env.example`, `example.env`,
+    `.env-template`...), both ways.
 
     ## Why is this bad?
     A key missing from `.env` is a variable a new deployment forgets to set; a key missing
