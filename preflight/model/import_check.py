@@ -5,6 +5,7 @@ Findings are produced once per project and handed to PF401-PF405 by code.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,15 +45,26 @@ def check_imports(project: Project) -> list[Finding]:
     """Import findings of every built service (PF401, PF402, PF403, PF405)."""
     findings: list[Finding] = []
     seen: set[tuple[str, int, str, str]] = set()
+    undeclared: dict[tuple[str, str], int] = {}  # (service, module) -> index of its one PF403
     for runtime in project.runtimes():
         for module, ref, absolute in runtime.imports:
             finding = _judge(project, runtime, module, ref, absolute)
             if finding is None:
                 continue
             key = (finding.span.path, finding.span.line, absolute, finding.code)
-            if key not in seen:
-                seen.add(key)
-                findings.append(finding)
+            if key in seen:
+                continue
+            seen.add(key)
+            if finding.code == "PF403":  # one undeclared distribution: one finding per service
+                top = absolute.split(".")[0]
+                first = undeclared.get((runtime.service.name, top))
+                if first is not None:
+                    earlier = findings[first]
+                    note = Related(finding.span, f"`{top}` is also imported here")
+                    findings[first] = dataclasses.replace(earlier, related=(*earlier.related, note))
+                    continue
+                undeclared[(runtime.service.name, top)] = len(findings)
+            findings.append(finding)
     return findings
 
 

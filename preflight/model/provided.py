@@ -165,8 +165,8 @@ def provided_modules(project: Project, model: ImageModel) -> Provided:
     for analysis in analyses:
         if analysis.globbed and not builds_wheels:
             provided.unknown = True
-        provided.installs += 1
         install = analysis.install
+        provided.installs += install.tool != "opaque"  # counts Python package installs only
         if install.unknown or analysis.remote:
             provided.unknown = True
         for requirement, origin in analysis.requirements:

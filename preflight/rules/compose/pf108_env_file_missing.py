@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Diagnostic, Severity
+from preflight.diagnostics import Diagnostic, Related, Severity, Span
 from preflight.model.container_env import env_file_refs
 from preflight.rules.base import Rule
 from preflight.rules.issues import service_list, services_by_span
@@ -47,18 +47,22 @@ class EnvFileMissing(Rule):
     severity = Severity.ERROR
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        """Required env files that are absent."""
-        missing = {}
-        pairs = []
-        for _compose, service in project.services():
+        """Required env files that are absent: one finding per file, the other uses as notes."""
+        by_file: dict[tuple[str, str], list[tuple[Span, str, str]]] = {}
+        for compose, service in project.services():
             for ref in env_file_refs(service):
                 if ref.required and not ref.path.exists():
-                    missing[ref.span] = ref
-                    pairs.append((ref.span, service.name))
-        for span, names in services_by_span(pairs).items():
+                    by_file.setdefault((str(compose.directory), str(ref.path)), []).append(
+                        (ref.span, service.name, ref.shown)
+                    )
+        for uses in by_file.values():
+            groups = services_by_span((span, name) for span, name, _ in uses)
+            spans = sorted(groups, key=lambda s: (s.path, s.line, s.col))
+            names = [n for span in spans for n in groups[span]]
             yield self.at(
-                span,
-                f"env file `{missing[span].shown}` of {service_list(names)} not found",
+                spans[0],
+                f"env file `{uses[0][2]}` of {service_list(list(dict.fromkeys(names)))} not found",
                 help="create it before deploying, or use `- path: ...` with `required: false`",
                 service=names[0],
+                related=[Related(span, f"also required by {service_list(groups[span])}") for span in spans[1:]],
             )
