@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +59,7 @@ def build_paths(service: Service) -> BuildPaths | None:
     context_text = context_node.text() if context_node is not None else "."
     if (context_node is not None and context_node.unknown) or is_remote(context_text):
         return None
-    context = Path(service.base_dir / context_text)
+    context = Path(os.path.normpath(service.base_dir / context_text))  # no `docker/..` in messages
     context_span = context_node.span if context_node is not None else service.span_of("build")
     dockerfile: Path | None = None
     dockerfile_span = dockerfile_node.span if dockerfile_node is not None else context_span
