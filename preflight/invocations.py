@@ -29,6 +29,10 @@ _COMPOSE = re.compile(r"(?:docker[ -]compose|podman[ -]compose)\b(?P<args>[^\n;&
 _BUILD = re.compile(r"(?:docker|podman)\s+(?:buildx\s+|image\s+)?build\b(?P<args>[^\n;&|]*)")
 _COMPOSE_FILE = re.compile(r"\bCOMPOSE_FILE\s*[=:]\s*[\"']?(?P<files>[^\s\"'`;&|]+)")
 _VARIABLE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)")
+# global options of `docker compose` that take a value
+_COMPOSE_VALUES = frozenset({
+    "-p", "--project-name", "--project-directory", "--env-file", "--profile", "--ansi", "--progress", "--parallel",
+})  # fmt: skip
 # `docker build` options that take a value (the context is the one positional argument)
 _BUILD_VALUES = frozenset({
     "-t", "--tag", "--build-arg", "--target", "--platform", "--label", "--cache-from", "--cache-to",
@@ -135,13 +139,20 @@ def _compose_files(text: str) -> Iterator[tuple[str, ...]]:
     for match in _COMPOSE.finditer(text):
         words = _words(match.group("args"))
         files: list[str] = []
-        for i, word in enumerate(words):
+        i = 0
+        while i < len(words):  # global options only: `run svc cmd -f x` is the container's `-f`
+            word = words[i]
             if word in ("-f", "--file") and i + 1 < len(words):
                 files.append(words[i + 1])
             elif word.startswith("--file="):
                 files.append(word.removeprefix("--file="))
             elif word.startswith("-f") and len(word) > 2 and not word.startswith("--"):
                 files.append(word[2:])
+            elif word in _COMPOSE_VALUES:
+                i += 1
+            elif not word.startswith("-"):
+                break  # the sub-command
+            i += 2 if word in ("-f", "--file") else 1
         if files:
             yield tuple(files)
     for match in _COMPOSE_FILE.finditer(text):

@@ -29,6 +29,10 @@ TEMPLATE_NAMES = (
 )  # fmt: skip
 
 
+# set by every shell that runs `docker compose`, whatever the process environment policy
+SHELL_VARIABLES = frozenset({"PWD"})
+
+
 class EnvSource(enum.Enum):
     """Where an interpolation value came from."""
 
@@ -66,7 +70,7 @@ class InterpolationEnv:
         found = self.values.get(name)
         if found is not None:
             return found.value
-        if any(fnmatch.fnmatchcase(name, pattern) for pattern in self.provided):
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in self.provided) or name in SHELL_VARIABLES:
             return UNKNOWN
         return None
 

@@ -64,3 +64,17 @@ def test_docker_build_contexts_with_variables_in_paths_and_devcontainers(tmp_pat
         ("workstation/postinstall/Dockerfile", "workstation"),
         ("workstation/preinstall/Dockerfile", "workstation"),
     ]
+
+
+def test_file_options_after_the_sub_command_belong_to_the_container(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "compose.yml": "services: {}\n",
+            "docs/mkdocs.yml": "site_name: x\n",
+            "Makefile": "docs:\n\tdocker compose -p site --env-file .env run --rm blog mkdocs build -f docs/mkdocs.yml\n"
+            "up:\n\tdocker compose -p site -f compose.yml up\n",
+        },
+    )
+    found = find_invocations(tmp_path, walk_repository(tmp_path))
+    assert [tuple(f.name for f in c.files) for c in found.compose] == [("compose.yml",)]
