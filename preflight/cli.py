@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "sarif", "github", "junit")
 GRAPH_FORMATS = ("mermaid", "dot")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+SARIF_OUTPUT = "--sarif-output"
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -185,6 +186,12 @@ def _emit(text: str, output_file: Path | None) -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Report only findings not in it.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record findings, exit 0.")
+@click.option(
+    SARIF_OUTPUT,
+    "sarif_output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a SARIF report here (on usage errors too, with the error as a notification).",
+)
 def check(
     path: Path,
     output_format: str,
@@ -197,6 +204,7 @@ def check(
     exit_zero: bool,
     baseline: Path | None,
     write_baseline: Path | None,
+    sarif_output: Path | None,
     **loading: Any,
 ) -> int:
     """Check the repository at PATH (default: the current folder)."""
@@ -210,15 +218,20 @@ def check(
         return _write_baseline(report, root, write_baseline)
     if accepted is not None and baseline is not None:
         report = _apply_baseline(report, root, accepted, baseline)
+    failing = [d for d in report.diagnostics if d.severity.rank >= config.fail_on.rank]
+    status = EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
     color = output_format == "text" and _use_color(no_color, output_file)
-    text = _render(report, output_format, color=color, quiet=quiet, root=root, config=config)
+    text = _render(report, output_format, color=color, quiet=quiet, root=root, config=config, status=status)
     if statistics and output_format == "text":
         text += _statistics(report)
     elif statistics:
         click.echo(_statistics(report), err=True, nl=False)
+    if sarif_output is not None:
+        _write(
+            sarif_output, _render(report, "sarif", color=False, quiet=False, root=root, config=config, status=status)
+        )
     _emit(text, output_file)
-    failing = [d for d in report.diagnostics if d.severity.rank >= config.fail_on.rank]
-    return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
+    return status
 
 
 def _read_baseline(path: Path) -> Baseline:
@@ -259,7 +272,11 @@ def _use_color(no_color: bool, output_file: Path | None) -> bool:
     return not no_color and not os.environ.get("NO_COLOR") and output_file is None and sys.stdout.isatty()
 
 
-def _render(report: Report, output_format: str, *, color: bool, quiet: bool, root: Path, config: Config) -> str:
+def _render(
+    report: Report, output_format: str, *, color: bool, quiet: bool, root: Path, config: Config, status: int
+) -> str:
+    from preflight.workspace import path_prefix, report_base
+
     if output_format == "json":
         from preflight.report.json import render_json
 
@@ -269,11 +286,20 @@ def _render(report: Report, output_format: str, *, color: bool, quiet: bool, roo
         from preflight.report.fingerprint import source_line_reader
         from preflight.report.sarif import render_sarif
 
-        return render_sarif(report, select_rules(config), __version__, line_text=source_line_reader(root))
+        base = report_base(root, Path.cwd())
+        return render_sarif(
+            report,
+            select_rules(config),
+            __version__,
+            line_text=source_line_reader(root),
+            root_uri=base.as_uri(),
+            path_prefix=path_prefix(root, base),
+            exit_code=status,
+        )
     if output_format == "github":
         from preflight.report.github import render_github
 
-        return render_github(report)
+        return render_github(report, path_prefix(root, report_base(root, Path.cwd())))
     if output_format == "junit":
         from preflight.report.junit import render_junit
 
@@ -360,8 +386,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (0 clean, 1 findings, 2 usage, 3 internal error)."""
     from preflight.errors import InternalError
 
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="preflight", standalone_mode=False)
+        result = cli.main(args=args, prog_name="preflight", standalone_mode=False)
     except click.exceptions.Exit as exit_:
         return exit_.exit_code
     except click.exceptions.Abort:
@@ -369,9 +396,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except click.ClickException as err:
         err.show()
+        _write_failed_sarif(args, err.format_message(), EXIT_USAGE)
         return EXIT_USAGE
     except InternalError as err:
         click.echo(f"preflight: internal error: {err} (please report this)", err=True)
+        _write_failed_sarif(args, f"internal error: {err}", EXIT_INTERNAL)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         return 130
@@ -383,6 +412,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(f"preflight: internal error: {type(err).__name__}: {err} (please report this)", err=True)
         return EXIT_INTERNAL
     return result if isinstance(result, int) else EXIT_CLEAN
+
+
+def _sarif_output_of(args: Sequence[str]) -> str | None:
+    """The `--sarif-output` value of a `check` command line, read without click (which failed)."""
+    if "check" not in args:
+        return None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == SARIF_OUTPUT and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(SARIF_OUTPUT + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _write_failed_sarif(args: Sequence[str], message: str, status: int) -> None:
+    """Keep the promise of `--sarif-output` when the check could not run: a log saying why."""
+    target = _sarif_output_of(args)
+    if not target:
+        return
+    from preflight.report.sarif import render_sarif_failure
+
+    try:
+        text = render_sarif_failure(message, __version__, status, root_uri=Path.cwd().as_uri())
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as err:
+        click.echo(f"preflight: cannot write {target}: {err.strerror or err}", err=True)
 
 
 # --- Command registry: every `preflight` subcommand is registered here (`--help` sorts them). ---

@@ -119,9 +119,12 @@ def cross_file(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("project", ["incident", "cross_file"])
 def test_sarif_validates_and_matches_the_json(
-    capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest, project: str
+    capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, project: str
 ) -> None:
     root = INCIDENT if project == "incident" else request.getfixturevalue("cross_file")
+    # SARIF paths are relative to the repository (this checkout, or the current folder without .git)
+    monkeypatch.chdir(REPO)
+    prefix = "examples/incident/" if project == "incident" else ""
     validator = _sarif_validator()
     code, out, _ = run(capsys, "check", "--format", "sarif", str(root))
     assert code == 1
@@ -136,13 +139,13 @@ def test_sarif_validates_and_matches_the_json(
     assert len(results) == len(doc["diagnostics"])
     for result, d in zip(results, doc["diagnostics"], strict=True):
         location = result["locations"][0]["physicalLocation"]
-        assert (result["ruleId"], location["artifactLocation"]["uri"]) == (d["code"], d["path"])
+        assert (result["ruleId"], location["artifactLocation"]["uri"]) == (d["code"], prefix + d["path"])
         assert (location["region"]["startLine"], location["region"]["startColumn"]) == (d["line"], d["column"])
         related = [
             (r["physicalLocation"]["artifactLocation"]["uri"], r["physicalLocation"]["region"]["startLine"])
             for r in result.get("relatedLocations", [])
         ]
-        assert related == [(r["path"], r["line"]) for r in d["related"]]
+        assert related == [(prefix + r["path"], r["line"]) for r in d["related"]]
         assert re.fullmatch(r"[0-9a-f]{32}(:\d+)?", result["partialFingerprints"]["preflightFingerprint/v1"])
     if project == "cross_file":
         (pf103,) = results
@@ -193,12 +196,16 @@ def test_github_annotations_are_escaped(capsys: pytest.CaptureFixture[str], tmp_
     assert any(line.startswith("::error ") and "PF201" in line and "UNSET_Y" in line for line in lines)
 
 
-def test_github_on_the_incident(capsys: pytest.CaptureFixture[str]) -> None:
+def test_github_on_the_incident(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # annotation paths are relative to the repository root
     code, out, _ = run(capsys, "check", "--format", "github", str(INCIDENT))
     assert code == 1
-    assert all(re.match(r"^::(error|warning|notice) file=[^,]+,line=\d+", line) for line in out.splitlines())
+    assert all(
+        re.match(r"^::(error|warning|notice) file=examples/incident/[^,]+,line=\d+", line) for line in out.splitlines()
+    )
     assert (
-        "::error file=docker-compose.yml,line=35,col=25,endLine=35,endColumn=44,title=PF201 unset-variable::"
+        "::error file=examples/incident/docker-compose.yml,line=35,col=25,endLine=35,endColumn=44,"
+        "title=PF201 unset-variable::"
         "variable `AIRTABLE_BASE_ID` is not set; compose substitutes an empty string%0Ahelp: looked in .env;"
     ) in out
 
