@@ -14,6 +14,7 @@ import pytest
 
 from preflight import __version__
 from preflight.cli import main
+from preflight.rules import ALL_RULES
 
 REPO = Path(__file__).resolve().parents[2]
 INCIDENT = REPO / "examples" / "incident"
@@ -104,6 +105,53 @@ def _sarif_validator() -> Any:
     return jsonschema.Draft4Validator(json.loads(text))
 
 
+PRECISIONS = {"very-high", "high", "medium", "low"}
+PROBLEM_SEVERITIES = {"error", "warning", "recommendation"}
+
+
+def github_ingestion_problems(log: dict[str, Any]) -> list[str]:
+    """What GitHub code scanning would reject or misread, beyond the schema (checked by hand)."""
+    problems: list[str] = []
+    for run_ in log["runs"]:
+        driver = run_["tool"]["driver"]
+        ids = [rule["id"] for rule in driver["rules"]]
+        if len(set(ids)) != len(ids):
+            problems.append("duplicate rule ids")
+        for rule in driver["rules"]:
+            where = f"rule {rule['id']}"
+            if not rule.get("helpUri", "").startswith("https://"):
+                problems.append(f"{where}: no helpUri")
+            if not rule.get("help", {}).get("text") or not rule.get("shortDescription", {}).get("text"):
+                problems.append(f"{where}: no help or short description")
+            props = rule.get("properties", {})
+            if not 1 <= len(props.get("tags", [])) <= 10:
+                problems.append(f"{where}: tags")
+            if props.get("precision") not in PRECISIONS:
+                problems.append(f"{where}: precision {props.get('precision')!r}")
+            if "security-severity" in props:
+                value = props["security-severity"]
+                if not isinstance(value, str) or not 0.0 <= float(value) <= 10.0:
+                    problems.append(f"{where}: security-severity {value!r}")
+            elif props.get("problem.severity") not in PROBLEM_SEVERITIES:
+                problems.append(f"{where}: problem.severity")
+        if not run_["originalUriBaseIds"]["%SRCROOT%"].get("uri", "").endswith("/"):
+            problems.append("%SRCROOT% has no uri ending in /")
+        if not run_.get("invocations"):
+            problems.append("no invocations")
+        for result in run_["results"]:
+            if result["ruleId"] not in ids or ids[result["ruleIndex"]] != result["ruleId"]:
+                problems.append(f"result {result['ruleId']}: ruleIndex does not resolve")
+            if "\nhelp:" in result["message"]["text"]:
+                problems.append(f"result {result['ruleId']}: help pasted into the message")
+            for loc in result["locations"] + result.get("relatedLocations", []):
+                uri = loc["physicalLocation"]["artifactLocation"]["uri"]
+                if uri.startswith(("/", "file:")) or ".." in uri.split("/"):
+                    problems.append(f"result {result['ruleId']}: uri {uri!r} is not repository-relative")
+            if not result.get("partialFingerprints"):
+                problems.append(f"result {result['ruleId']}: no partialFingerprints")
+    return problems
+
+
 @pytest.fixture
 def cross_file(tmp_path: Path) -> Path:
     """PF103 whose related location (the service's definition) is in the override file."""
@@ -131,7 +179,10 @@ def test_sarif_validates_and_matches_the_json(
     log = json.loads(out)
     errors = sorted(validator.iter_errors(log), key=str)
     assert errors == [], errors[0].message if errors else ""
+    assert github_ingestion_problems(log) == []
     run_ = log["runs"][0]
+    assert run_["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
+    assert {r["id"] for r in run_["tool"]["driver"]["rules"]} == {r.id for r in ALL_RULES}
     assert run_["tool"]["driver"]["name"] == "preflight"
     assert run_["tool"]["driver"]["version"] == __version__
     _, doc, _ = check_json(capsys, root)
@@ -346,3 +397,27 @@ def test_no_secret_value_in_any_format(capsys: pytest.CaptureFixture[str], outpu
     assert code == 1
     for value in secret_values(INCIDENT):
         assert value not in out + err
+
+
+def test_ingestion_check_is_effective(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "check", "--format", "sarif", str(INCIDENT))
+    log = json.loads(out)
+    run_ = log["runs"][0]
+    del run_["tool"]["driver"]["rules"][0]["helpUri"]
+    run_["tool"]["driver"]["rules"][1]["properties"]["precision"] = "certain"
+    run_["results"][0]["message"]["text"] += "\nhelp: do this"
+    run_["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "/abs/compose.yaml"
+    assert len(github_ingestion_problems(log)) == 4
+
+
+def test_sarif_usage_error_log_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    validator = _sarif_validator()
+    target = tmp_path / "out.sarif"
+    code, _, err = run(capsys, "check", str(INCIDENT), "--sarif-output", str(target), "--select", "PF9")
+    assert code == 2
+    assert "unknown rule selector" in err
+    log = json.loads(target.read_text(encoding="utf-8"))
+    assert sorted(validator.iter_errors(log), key=str) == []
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert "PF9" in invocation["toolExecutionNotifications"][0]["message"]["text"]
