@@ -265,7 +265,7 @@ def _apply_baseline(report: Report, root: Path, accepted: Baseline, source: Path
         f"preflight: baseline {source}: {result.matched} matched, {result.fixed} fixed{hint}, {len(result.new)} new",
         err=True,
     )
-    return Report(result.new, report.suppressed, report.files_checked)
+    return Report(result.new, report.suppressed, report.files_checked, report.services)
 
 
 def _use_color(no_color: bool, output_file: Path | None) -> bool:

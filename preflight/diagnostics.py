@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from preflight.verdict import ServiceFacts
 
 
 class Severity(enum.Enum):
@@ -93,6 +97,8 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     suppressed: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
+    services: tuple[ServiceFacts, ...] = ()
+    """The checked services, for the per-service verdict."""
 
     def count(self, severity: Severity) -> int:
         """How many unsuppressed findings have this severity."""

@@ -35,6 +35,7 @@ def select_rules(config: Config, rules: Sequence[type[Rule]] = ALL_RULES) -> lis
 def check(root: Path, config: Config, cwd: Path | None = None) -> Report:
     """Check the repository at `root` and return the report."""
     from preflight.model.build import build_project
+    from preflight.verdict import service_facts
 
     try:
         project = build_project(root, config, cwd)
@@ -47,7 +48,9 @@ def check(root: Path, config: Config, cwd: Path | None = None) -> Report:
             found.extend(rule.check(project))
         except Exception as err:
             raise InternalError(f"rule {rule.id} ({rule.name})", err) from err
-    return finish(found, config, project.tree)
+    report = finish(found, config, project.tree)
+    report.services = service_facts(project)
+    return report
 
 
 def finish(found: list[Diagnostic], config: Config, tree: SourceTree) -> Report:

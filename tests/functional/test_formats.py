@@ -55,8 +55,14 @@ def check_json(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tu
 def test_json_has_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code, doc, _ = check_json(capsys, INCIDENT)
     assert code == 1
-    assert list(doc) == ["version", "tool", "diagnostics", "summary"]
+    assert list(doc) == ["version", "tool", "diagnostics", "summary", "services", "stack"]
     assert doc["version"] == 1
+    for service in doc["services"]:
+        assert list(service) == ["name", "project", "build", "start", "healthy", "up"]
+        for step in ("build", "start", "healthy"):
+            assert list(service[step]) == ["outcome", "findings", "blocked_by"]
+            assert service[step]["outcome"] in ("ok", "fail", "blocked", "not_applicable")
+    assert list(doc["stack"]) == ["summary", "services", "not_starting", "not_healthy", "refused_by"]
     assert doc["tool"] == {"name": "preflight", "version": __version__}
     keys = ["code", "name", "severity", "message", "help", "path", "line", "column", "end_line", "end_column"]
     for d in doc["diagnostics"]:
