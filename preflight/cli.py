@@ -37,6 +37,17 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
 
 
+def did_you_mean(word: str) -> str:
+    """`; did you mean `PF402`?` for a mistyped rule id or name ("" when nothing is close)."""
+    import difflib
+
+    from preflight.rules import ALL_RULES
+
+    known = [r.id for r in ALL_RULES] + [r.name for r in ALL_RULES]
+    close = difflib.get_close_matches(word.upper() if word[:2].upper() == "PF" else word, known, n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
 def _check_selectors(selectors: tuple[str, ...], option: str) -> None:
     from preflight.rules import ALL_RULES
 
@@ -44,7 +55,7 @@ def _check_selectors(selectors: tuple[str, ...], option: str) -> None:
         if selector.upper() == "ALL":
             continue
         if not any(r.id.startswith(selector.upper()) or r.name == selector for r in ALL_RULES):
-            raise click.UsageError(f"{option}: unknown rule selector `{selector}`")
+            raise click.UsageError(f"{option}: unknown rule selector `{selector}`{did_you_mean(selector)}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,6 +68,7 @@ def _loading_options(func: _F) -> _F:
     """The options that decide what is loaded: env files, compose files, profiles, config."""
     options = [
         click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated)."),
+        click.option("--extend-select", multiple=True, help="Rule ids or prefixes to run besides `select`."),
         click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated)."),
         click.option("--env-file", multiple=True, help="Env file(s) for interpolation instead of .env."),
         click.option("-f", "--compose-file", multiple=True, help="Compose file(s), in merge order."),
@@ -82,25 +94,51 @@ def _load_config(path: Path, config_path: Path | None, fail_on: str | None, **gi
         config = load_config(path.resolve(), config_path)
     except ConfigError as err:
         raise click.UsageError(str(err)) from err
+    # the config file's selectors are judged as the file's, the command line's as options
+    source = config.source or "config"
+    _check_selectors(config.select, f"{source}: `select`")
+    _check_selectors(config.extend_select, f"{source}: `extend-select`")
+    _check_selectors(config.ignore, f"{source}: `ignore`")
     overrides: dict[str, object] = {}
     if given["select"]:
         overrides["select"] = _split(given["select"])
+        _check_selectors(overrides["select"], "--select")  # type: ignore[arg-type]
+    if given["extend_select"]:
+        overrides["extend_select"] = config.extend_select + _split(given["extend_select"])
+        _check_selectors(_split(given["extend_select"]), "--extend-select")
     if given["ignore"]:
         overrides["ignore"] = config.ignore + _split(given["ignore"])
+        _check_selectors(_split(given["ignore"]), "--ignore")
     if fail_on:
         overrides["fail_on"] = Severity(fail_on)
     if given["env_file"]:
-        overrides["env_files"] = tuple(str(Path(e).resolve()) if Path(e).exists() else e for e in given["env_file"])
+        missing = [e for e in given["env_file"] if not Path(e).is_file()]
+        if missing:
+            raise click.UsageError(f"--env-file: {missing[0]}: no such file")
+        overrides["env_files"] = tuple(str(Path(e).resolve()) for e in given["env_file"])
     if given["compose_file"]:
         overrides["compose_files"] = given["compose_file"]
     if given["profile"]:
         overrides["profiles"] = _split(given["profile"])
     if given["use_os_env"] is not None:
         overrides["use_os_env"] = given["use_os_env"]
-    config = dataclasses.replace(config, **overrides)  # type: ignore[arg-type]
-    _check_selectors(config.select, "--select")
-    _check_selectors(config.ignore, "--ignore")
-    return config
+    return dataclasses.replace(config, **overrides)  # type: ignore[arg-type]
+
+
+def _project_root(path: Path) -> Path:
+    """PATH as given; without one, the project enclosing the current folder (said on stderr)."""
+    source = click.get_current_context().get_parameter_source("path")
+    if source is not click.core.ParameterSource.DEFAULT:
+        return path
+    from preflight.workspace import enclosing_project
+
+    cwd = Path.cwd().resolve()
+    found = enclosing_project(cwd)
+    if found != cwd:
+        import os.path
+
+        click.echo(f"preflight: checking the project at {os.path.relpath(found, cwd)}", err=True)
+    return found
 
 
 class _Progress:
@@ -167,11 +205,12 @@ def _write(target: Path, text: str) -> None:
         raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from err
 
 
-def _emit(text: str, output_file: Path | None) -> None:
+def _emit(text: str, output_file: Path | None, color: bool = False) -> None:
     if output_file is not None:
         _write(output_file, text)
     else:
-        click.echo(text, nl=False)
+        # click strips colours from a pipe unless told: FORCE_COLOR asks for them there
+        click.echo(text, nl=False, color=True if color else None)
 
 
 @click.command()
@@ -186,6 +225,8 @@ def _emit(text: str, output_file: Path | None) -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Report only findings not in it.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record findings, exit 0.")
+@click.option("--show-settings", is_flag=True, help="Print the settings in force (and where from), then exit.")
+@click.option("--show-files", is_flag=True, help="Print the files the check reads, then exit.")
 @click.option(
     SARIF_OUTPUT,
     "sarif_output",
@@ -205,19 +246,30 @@ def check(
     baseline: Path | None,
     write_baseline: Path | None,
     sarif_output: Path | None,
+    show_settings: bool,
+    show_files: bool,
     **loading: Any,
 ) -> int:
-    """Check the repository at PATH (default: the current folder)."""
+    """Check the repository at PATH (default: the project enclosing the current folder)."""
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("give either --baseline or --write-baseline, not both")
+    path = _project_root(path)
     config = _load_config(path, config_path, fail_on, **loading)
+    if show_settings:
+        click.echo(_settings_text(path, config), nl=False)
+        return EXIT_CLEAN
     accepted = _read_baseline(baseline) if baseline is not None else None
     report = _run(path, config)
+    if show_files:
+        click.echo("".join(f"{name}\n" for name in report.read_files), nl=False)
+        return EXIT_CLEAN
     root = path.resolve()
     if write_baseline is not None:
         return _write_baseline(report, root, write_baseline)
     if accepted is not None and baseline is not None:
         report = _apply_baseline(report, root, accepted, baseline)
+    for rel, line, comment in report.unused_suppressions:
+        click.echo(f"preflight: warning: {rel}:{line}: `{comment}` suppresses nothing; remove it", err=True)
     failing = [d for d in report.diagnostics if d.severity.rank >= config.fail_on.rank]
     status = EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
     color = output_format == "text" and _use_color(no_color, output_file)
@@ -230,7 +282,7 @@ def check(
         _write(
             sarif_output, _render(report, "sarif", color=False, quiet=False, root=root, config=config, status=status)
         )
-    _emit(text, output_file)
+    _emit(text, output_file, color)
     return status
 
 
@@ -269,7 +321,42 @@ def _apply_baseline(report: Report, root: Path, accepted: Baseline, source: Path
 
 
 def _use_color(no_color: bool, output_file: Path | None) -> bool:
-    return not no_color and not os.environ.get("NO_COLOR") and output_file is None and sys.stdout.isatty()
+    """--no-color, then FORCE_COLOR (colour even when piped), then NO_COLOR, then a terminal."""
+    if no_color or output_file is not None:
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+def _settings_text(root: Path, config: Config) -> str:
+    """`--show-settings`: every setting in force, named as in the config file."""
+    import json
+
+    lines = [f"# root: {root.resolve()}", f"# config file: {config.source or '(none: defaults)'}"]
+    for field in dataclasses.fields(config):
+        if field.name == "source":
+            continue
+        value = getattr(config, field.name)
+        if field.name in ("severity", "per_path_ignores", "import_names"):
+            shown = "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value) + "}"
+        else:
+            shown = _toml_value(value)
+        lines.append(f"{field.name.replace('_', '-')} = {shown}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    import enum
+    import json
+
+    if isinstance(value, enum.Enum):
+        return json.dumps(value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(value)
 
 
 def _render(
@@ -333,6 +420,7 @@ def graph_command(
     from preflight.model.build import build_project
     from preflight.report.graph import render_dot, render_mermaid
 
+    path = _project_root(path)
     config = _load_config(path, config_path, None, **loading)
     report = _run(path, config)
     try:
@@ -378,7 +466,7 @@ def rule_command(code: str | None, show_all: bool) -> None:
         raise click.UsageError("give a rule id (e.g. PF201) or --all")
     found = rule_by_id(code)
     if found is None:
-        raise click.UsageError(f"unknown rule `{code}`; `preflight rules` lists them")
+        raise click.UsageError(f"unknown rule `{code}`{did_you_mean(code)} (`preflight rules` lists them)")
     click.echo(f"# {found.id} {found.name}\n\nDefault severity: {found.severity.value}\n\n{found.doc()}")
 
 

@@ -74,7 +74,9 @@ def image_command(
         if not candidates:
             raise click.UsageError(f"{dockerfile}: not a Dockerfile of this repository")
         model = candidates[0]
-    extra = [line for r in project.runtimes() if r.model is model for line in runtime_lines(r)]
+    # an image several services share is shown once; of the containers, only the one asked for
+    runtimes = [r for r in project.runtimes() if r.model is model and (service is None or r.service.name == service)]
+    extra = [line for r in runtimes for line in runtime_lines(r)]
     text = render_image(model, analyze_image(project.tree, model), extra)
     click.echo(_redact(text, _secret_values(project)), nl=False)
     return 0

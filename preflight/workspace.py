@@ -36,3 +36,26 @@ def path_prefix(root: Path, base: Path) -> str:
     """`services/api/` when `root` is that folder below `base`; "" when they are the same."""
     relative = root.resolve().relative_to(base.resolve()).as_posix()
     return "" if relative == "." else relative + "/"
+
+
+COMPOSE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+def enclosing_project(cwd: Path) -> Path:
+    """The folder `preflight check` without a PATH checks from `cwd`: `cwd` when it holds a
+    compose file, else the nearest folder above it that does (up to the repository root),
+    else the repository root, else `cwd`."""
+    cwd = cwd.resolve()
+
+    def has_compose(folder: Path) -> bool:
+        return any((folder / name).is_file() for name in COMPOSE_FILE_NAMES)
+
+    if has_compose(cwd):
+        return cwd
+    top = repository_root(cwd)
+    if top is None:
+        return cwd
+    for folder in cwd.parents[: len(cwd.parents) - len(top.parents)]:
+        if has_compose(folder):
+            return folder
+    return top
