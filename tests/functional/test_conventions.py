@@ -227,3 +227,20 @@ def test_image_shows_the_service_asked_for_only(capsys: pytest.CaptureFixture[st
     assert code == 0
     assert "container of service llm-worker:" in out
     assert "container of service llm-orchestrator:" not in out
+
+
+def test_respect_gitignore_skips_ignored_folders_but_reads_env(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git_init(tmp_path)
+    (tmp_path / ".gitignore").write_text("out/\n.env\n", encoding="utf-8")
+    (tmp_path / "compose.yaml").write_text(UNSET, encoding="utf-8")
+    (tmp_path / ".env").write_text("NOT_SET=now-set\n", encoding="utf-8")  # ignored by git, read by compose
+    (tmp_path / "out" / "stack").mkdir(parents=True)
+    (tmp_path / "out" / "stack" / "compose.yaml").write_text(UNSET, encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--format", "json", str(tmp_path))
+    assert (code, codes(out)) == (0, [])
+    (tmp_path / "preflight.toml").write_text("respect-gitignore = false\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--format", "json", str(tmp_path))
+    assert code == 1
+    assert [(d["code"], d["path"]) for d in json.loads(out)["diagnostics"]] == [("PF201", "out/stack/compose.yaml")]
