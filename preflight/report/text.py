@@ -70,14 +70,13 @@ def _step(name: str, step: StepVerdict, width: int, color: bool) -> str:
 
 
 def _reason(verdict: ServiceVerdict) -> str:
-    """The findings (or dependencies) that decide the first step that goes wrong."""
+    """The rules (or dependencies) that decide the first step that goes wrong."""
     for step in (verdict.build, verdict.start, verdict.healthy):
         if step.findings:
-            first = step.findings[0]
-            message = " ".join(first.message.split())
-            text = f"{first.code} {message if len(message) <= 70 else message[:67].rstrip() + '...'}"
-            more = len(step.findings) - 1
-            return text + (f" (+{more} more)" if more else "")
+            counts: dict[tuple[str, str], int] = {}
+            for d in step.findings:
+                counts[(d.code, d.name)] = counts.get((d.code, d.name), 0) + 1
+            return ", ".join(f"{code} {name}" + (f" ({n})" if n > 1 else "") for (code, name), n in counts.items())
         if step.blocked_by:
             return f"waits for {', '.join(step.blocked_by)}, which would not come up"
     return ""

@@ -81,9 +81,16 @@ def test_text_report_ends_with_the_verdicts(capsys: pytest.CaptureFixture[str]) 
     lines = capsys.readouterr().out.splitlines()
     start = lines.index("Services:")
     table = lines[start + 1 : start + 8]
-    assert table[0].startswith("  api-gateway       build ok    start FAIL  healthy -     PF402 `config` exists")
-    assert table[1].startswith("  airtable-gateway  build FAIL  start -     healthy -     PF302 `-e ../pyairtable")
-    assert table[6].startswith("  redis             build -     start ok    healthy FAIL  PF203 `$REDIS_PASSWORD`")
+    assert table == [
+        "  api-gateway       build ok    start FAIL  healthy -     "
+        "PF402 module-not-copied (2), PF203 container-env-missing",
+        "  airtable-gateway  build FAIL  start -     healthy -     PF302 requirement-outside-context",
+        "  llm-orchestrator  build FAIL  start FAIL  healthy -     PF302 requirement-outside-context",
+        "  llm-worker        build ok    start FAIL  healthy -     PF204 compose-time-expansion",
+        "  mcp-server        build ok    start FAIL  healthy -     PF402 module-not-copied",
+        "  postgres          build -     start ok    healthy ok",
+        "  redis             build -     start ok    healthy FAIL  PF203 container-env-missing",
+    ]
     assert lines[start + 8] == "5 of 7 services would not start, 1 would start but not become healthy."
     assert lines[-1].startswith("Found 12 errors")
     assert main(["check", "-q", str(INCIDENT)]) == 1
