@@ -303,6 +303,23 @@ def render_sarif(
     invocation: _Json = {"executionSuccessful": True}
     if exit_code is not None:
         invocation["exitCode"] = exit_code
+    if report.unused_suppressions:
+        # stale `# preflight: ignore` comments: worth a look, not a finding
+        invocation["toolExecutionNotifications"] = [
+            {
+                "level": "warning",
+                "message": {"text": f"`{comment}` suppresses nothing; remove it"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": artifact_uri(path_prefix + rel), "uriBaseId": SRCROOT},
+                            "region": {"startLine": line},
+                        }
+                    }
+                ],
+            }
+            for rel, line, comment in report.unused_suppressions
+        ]
     run: _Json = {
         "tool": _driver(tool_version, descriptors),
         "invocations": [invocation],

