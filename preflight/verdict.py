@@ -129,10 +129,11 @@ class StackVerdict:
         if not total:
             return "no services"
         noun = "service" if total == 1 else "services"
+        down = sum(1 for s in self.services if not s.starts)
         if self.refused:
             codes = ", ".join(sorted({d.code for d in self.refused}))
-            return f"compose would refuse the project ({codes}): none of {total} {noun} would start"
-        down = sum(1 for s in self.services if not s.starts)
+            which = "the project" if len({s.project for s in self.services}) == 1 else "a project"
+            return f"compose would refuse {which} ({codes}): {down} of {total} {noun} would not start"
         unhealthy = sum(1 for s in self.services if s.starts and not s.up)
         if not down and not unhealthy:
             return f"all {total} {noun} would start" + (
@@ -178,6 +179,11 @@ def _belongs(d: Diagnostic, facts: ServiceFacts, projects: int) -> bool:
     return projects == 1 or not facts.project or d.span.path.startswith(facts.project + "/")
 
 
+def _refuses(d: Diagnostic, facts: ServiceFacts) -> bool:
+    """Whether an error that makes compose refuse a project is about this service's project."""
+    return d.span.path in facts.compose_files or any(r.span.path in facts.compose_files for r in d.related)
+
+
 def stack_verdict(diagnostics: Iterable[Diagnostic], facts: Sequence[ServiceFacts]) -> StackVerdict:
     """Judge every service from the unsuppressed findings of a check."""
     from preflight.diagnostics import Severity
@@ -199,7 +205,11 @@ def stack_verdict(diagnostics: Iterable[Diagnostic], facts: Sequence[ServiceFact
         steps[key] = {stage: [] for stage in Stage}
         other[key] = []
         for d in findings:
-            if not _belongs(d, f, projects) or d in refused:
+            if d in refused:
+                if _refuses(d, f):
+                    steps[key][Stage.PROJECT].append(d)
+                continue
+            if not _belongs(d, f, projects):
                 continue
             stage = _stage(d, f) if d.severity is Severity.ERROR else None
             if stage is None or stage is Stage.PROJECT:
@@ -232,8 +242,9 @@ def _propagate(
             dep = judge(dep_key, (*path, key))
             if not dep.starts or (condition == "service_healthy" and not dep.up):
                 blocked.append(name)
-        if own[Stage.START]:
-            start = StepVerdict(Outcome.FAIL, tuple(own[Stage.START]), tuple(blocked))
+        if own[Stage.PROJECT] or own[Stage.START]:
+            # compose refusing the project fails every service's start, whatever else holds
+            start = StepVerdict(Outcome.FAIL, tuple(own[Stage.PROJECT] + own[Stage.START]), tuple(blocked))
         elif blocked:
             start = StepVerdict(Outcome.BLOCKED, (), tuple(blocked))
         elif build.outcome is Outcome.FAIL:

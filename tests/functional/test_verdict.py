@@ -127,7 +127,12 @@ def test_a_project_compose_refuses_starts_nothing(tmp_path: Path, capsys: pytest
     code, doc = check_json(capsys, tmp_path)
     assert code == 1
     assert doc["stack"]["refused_by"] == ["PF102"]  # type: ignore[index]
-    assert doc["stack"]["summary"] == "compose would refuse the project (PF102): none of 2 services would start"  # type: ignore[index]
+    assert doc["stack"]["summary"] == "compose would refuse the project (PF102): 2 of 2 services would not start"  # type: ignore[index]
+    assert _table(doc) == {
+        "api": ("not_applicable", "fail", "not_applicable"),
+        "db": ("not_applicable", "fail", "not_applicable"),
+    }
+    assert _codes(doc, "db", "start") == ["PF102"]
 
 
 def test_warnings_decide_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
