@@ -144,3 +144,25 @@ def test_warnings_decide_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert code == 1
     # an empty value may or may not matter: listed, but the service still comes up
     assert _table(doc) == {"web": ("not_applicable", "ok", "not_applicable")}
+
+
+def test_in_a_monorepo_a_refused_project_stops_only_its_own_services(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, extra in (("a", "    depends_on: [nope]\n"), ("b", "")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "compose.yaml").write_text(
+            "services:\n  web:\n    image: nginx:1.27\n" + extra, encoding="utf-8"
+        )
+    code, doc = check_json(capsys, tmp_path)
+    assert code == 1
+    services = doc["services"]
+    assert isinstance(services, list)
+    assert [(s["project"], s["name"], s["start"]["outcome"]) for s in services] == [
+        ("a", "web", "fail"),
+        ("b", "web", "ok"),
+    ]
+    assert doc["stack"]["summary"] == "compose would refuse a project (PF102): 1 of 2 services would not start"  # type: ignore[index]
+    assert main(["check", "--no-color", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "  a/web  build -     start FAIL  healthy -     PF102 undefined-service\n" in out
