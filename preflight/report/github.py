@@ -68,4 +68,10 @@ def render_github(report: Report, path_prefix: str = "") -> str:
     since GitHub places annotations by paths relative to the repository root.
     """
     diagnostics = sorted((d for d in report.diagnostics if not d.suppressed), key=Diagnostic.sort_key)
-    return "".join(_command(d, path_prefix) + "\n" for d in diagnostics)
+    lines = [_command(d, path_prefix) + "\n" for d in diagnostics]
+    if report.targets == () and not diagnostics:
+        # a wrong `path` would otherwise pass in silence
+        where = path_prefix.rstrip("/") or "the repository"
+        message = f"nothing to check in {where}: no compose file or Dockerfile found"
+        lines.append(f"::warning title=preflight::{escape_data(message)}\n")
+    return "".join(lines)

@@ -74,6 +74,7 @@ def render_json(report: Report) -> str:
             "files": report.files_checked,
         },
         "services": services_dict(verdict),
+        "checked": list(report.targets or ()),
         "stack": {
             "summary": verdict.summary(),
             "services": len(verdict.services),

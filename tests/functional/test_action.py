@@ -352,6 +352,17 @@ def test_a_usage_error_still_writes_sarif_with_the_error(tmp_path: Path) -> None
     assert "--fail-on" in notification["message"]["text"]
 
 
+def test_a_path_with_nothing_to_check_warns(tmp_path: Path) -> None:
+    docs = tmp_path / "checkout" / "docs"  # a folder of the checkout without a stack
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# docs\n", encoding="utf-8")
+    runner = run_action(tmp_path, tmp_path / "checkout", path="docs")
+    assert runner.outputs["check"] == {"exit-code": "0"}
+    assert runner.stdout["check"] == (
+        "::warning title=preflight::nothing to check in docs: no compose file or Dockerfile found\n"
+    )
+
+
 def test_args_are_not_glob_expanded(tmp_path: Path) -> None:
     runner = run_action(tmp_path, INCIDENT, args="--select PF1*")
     # `PF1*` reaches preflight literally (an unknown selector), not as a list of matching files

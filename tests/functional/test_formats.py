@@ -55,7 +55,8 @@ def check_json(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tu
 def test_json_has_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code, doc, _ = check_json(capsys, INCIDENT)
     assert code == 1
-    assert list(doc) == ["version", "tool", "diagnostics", "summary", "services", "stack"]
+    assert list(doc) == ["version", "tool", "diagnostics", "summary", "services", "checked", "stack"]
+    assert doc["checked"] == ["docker-compose.yml"]
     assert doc["version"] == 1
     for service in doc["services"]:
         assert list(service) == ["name", "project", "build", "start", "healthy", "up"]
