@@ -68,6 +68,7 @@ class Runner:
     to_save: list[tuple[str, Path]] = field(default_factory=list)
     seeded: bool = False
     """Play a cache that holds a previous job's install under any key."""
+    action_path: Path = REPO
 
     def value(self, name: str) -> str | bool:
         if name == "always()":
@@ -82,7 +83,7 @@ class Runner:
         if parts[0] == "inputs":
             return self.inputs[parts[1]]
         if parts[0] == "github" and parts[1] == "action_path":
-            return str(REPO)
+            return str(self.action_path)
         if parts[0] == "steps" and parts[2] == "outputs":
             return self.outputs.get(parts[1], {}).get(parts[3], "")
         raise AssertionError(f"unsupported expression {name!r}")
@@ -132,7 +133,7 @@ class Runner:
             RUNNER_TEMP=str(self.temp),
             RUNNER_OS="Linux" if sys.platform.startswith("linux") else "macOS",
             RUNNER_ARCH="X64",
-            GITHUB_ACTION_PATH=str(REPO),
+            GITHUB_ACTION_PATH=str(self.action_path),
         )
         return env
 
@@ -367,6 +368,28 @@ def test_args_are_not_glob_expanded(tmp_path: Path) -> None:
     runner = run_action(tmp_path, INCIDENT, args="--select PF1*")
     # `PF1*` reaches preflight literally (an unknown selector), not as a list of matching files
     assert runner.outputs["check"] == {"exit-code": "2"}
+
+
+def test_the_cache_key_follows_the_source_and_the_interpreter(tmp_path: Path) -> None:
+    (locate,) = [step for step in load_action()["runs"]["steps"] if step.get("id") == "venv"]
+    action = tmp_path / "action"
+    shutil.copytree(REPO / "preflight", action / "preflight", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(REPO / "pyproject.toml", action)
+
+    def key(job: str) -> dict[str, str]:
+        (tmp_path / job).mkdir()
+        runner = Runner({}, tmp_path, tmp_path / job, tmp_path / "cache", action_path=action)
+        runner.run_step(locate)
+        assert not runner.failed, runner.stdout
+        return runner.outputs["venv"]
+
+    first, same = key("one"), key("two")
+    assert first["key"] == same["key"]  # another job on the same runner finds it
+    assert first["dir"] == str(tmp_path / "one" / "preflight-venv")
+    assert first["bin"] == str(tmp_path / "one" / "preflight-venv" / "bin")
+    assert re.fullmatch(r"preflight-venv-Linux-X64-cpython3\.\d+\.\d+-[0-9a-f]{8}-[0-9a-f]{16}", first["key"])
+    (action / "preflight" / "cli.py").write_text("# changed\n", encoding="utf-8")
+    assert key("three")["key"] != first["key"]
 
 
 @pytest.mark.slow
