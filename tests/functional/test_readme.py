@@ -71,3 +71,12 @@ def test_pinned_revisions_are_commits_of_this_repository(pin: str) -> None:
         assert used
         for name in used:
             assert re.search(rf"^  {name}:$", action.stdout, re.MULTILINE), f"input {name} missing at {sha}"
+
+
+def test_readme_verdict_table_is_what_the_incident_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    from preflight.cli import main
+
+    block = README[README.index("```\nServices:\n  api-gateway") + 4 :].split("```", 1)[0]
+    assert main(["check", "--no-color", str(REPO / "examples" / "incident")]) == 1
+    out = capsys.readouterr().out
+    assert block in out
