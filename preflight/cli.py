@@ -101,8 +101,8 @@ def _load_config(path: Path, config_path: Path | None, fail_on: str | None, **gi
     _check_selectors(config.ignore, f"{source}: `ignore`")
     overrides: dict[str, object] = {}
     if given["select"]:
+        _check_selectors(_split(given["select"]), "--select")
         overrides["select"] = _split(given["select"])
-        _check_selectors(overrides["select"], "--select")  # type: ignore[arg-type]
     if given["extend_select"]:
         overrides["extend_select"] = config.extend_select + _split(given["extend_select"])
         _check_selectors(_split(given["extend_select"]), "--extend-select")
