@@ -264,3 +264,9 @@ def test_respect_gitignore_skips_ignored_folders_but_reads_env(
     code, out, _ = run(capsys, "check", "--format", "json", str(tmp_path))
     assert code == 1
     assert [(d["code"], d["path"]) for d in json.loads(out)["diagnostics"]] == [("PF201", "out/stack/compose.yaml")]
+
+
+def test_image_of_a_mistyped_service_suggests_one(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "image", "llm-workr", "--path", str(INCIDENT))
+    assert code == 2
+    assert "no service `llm-workr` with a build; did you mean `llm-worker`?" in err
