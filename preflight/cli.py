@@ -99,6 +99,9 @@ def _load_config(path: Path, config_path: Path | None, fail_on: str | None, **gi
     _check_selectors(config.select, f"{source}: `select`")
     _check_selectors(config.extend_select, f"{source}: `extend-select`")
     _check_selectors(config.ignore, f"{source}: `ignore`")
+    _check_selectors(tuple(code for code, _ in config.severity), f"{source}: `severity`")
+    for pattern, codes in config.per_path_ignores:
+        _check_selectors(codes, f"{source}: `per-path-ignores` of `{pattern}`")
     overrides: dict[str, object] = {}
     if given["select"]:
         _check_selectors(_split(given["select"]), "--select")

@@ -127,6 +127,14 @@ def test_a_bad_selector_in_the_config_file_is_the_file_s_error(
     assert code == 2
     assert f"{tmp_path / 'preflight.toml'}: `select`: unknown rule selector `PF2O1`; did you mean `PF201`?" in err
     assert "--select" not in err.split("Error:")[1]
+    (tmp_path / "preflight.toml").write_text('[severity]\nPF2011 = "warning"\n', encoding="utf-8")
+    code, _, err = run(capsys, "check", str(tmp_path))
+    assert code == 2
+    assert "`severity`: unknown rule selector `PF2011`; did you mean `PF201`?" in err
+    (tmp_path / "preflight.toml").write_text('[per-path-ignores]\n"a/*" = ["PF7"]\n', encoding="utf-8")
+    code, _, err = run(capsys, "check", str(tmp_path))
+    assert code == 2
+    assert "`per-path-ignores` of `a/*`: unknown rule selector `PF7`" in err
     code, _, err = run(capsys, "check", "--ignore", "PF9", str(INCIDENT))
     assert code == 2
     assert "--ignore: unknown rule selector `PF9`" in err
