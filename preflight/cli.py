@@ -28,12 +28,24 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "sarif", "github", "junit")
 GRAPH_FORMATS = ("mermaid", "dot")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+SARIF_OUTPUT = "--sarif-output"
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
+
+
+def did_you_mean(word: str) -> str:
+    """`; did you mean `PF402`?` for a mistyped rule id or name ("" when nothing is close)."""
+    import difflib
+
+    from preflight.rules import ALL_RULES
+
+    known = [r.id for r in ALL_RULES] + [r.name for r in ALL_RULES]
+    close = difflib.get_close_matches(word.upper() if word[:2].upper() == "PF" else word, known, n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 def _check_selectors(selectors: tuple[str, ...], option: str) -> None:
@@ -43,7 +55,7 @@ def _check_selectors(selectors: tuple[str, ...], option: str) -> None:
         if selector.upper() == "ALL":
             continue
         if not any(r.id.startswith(selector.upper()) or r.name == selector for r in ALL_RULES):
-            raise click.UsageError(f"{option}: unknown rule selector `{selector}`")
+            raise click.UsageError(f"{option}: unknown rule selector `{selector}`{did_you_mean(selector)}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,6 +68,7 @@ def _loading_options(func: _F) -> _F:
     """The options that decide what is loaded: env files, compose files, profiles, config."""
     options = [
         click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated)."),
+        click.option("--extend-select", multiple=True, help="Rule ids or prefixes to run besides `select`."),
         click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated)."),
         click.option("--env-file", multiple=True, help="Env file(s) for interpolation instead of .env."),
         click.option("-f", "--compose-file", multiple=True, help="Compose file(s), in merge order."),
@@ -81,25 +94,54 @@ def _load_config(path: Path, config_path: Path | None, fail_on: str | None, **gi
         config = load_config(path.resolve(), config_path)
     except ConfigError as err:
         raise click.UsageError(str(err)) from err
+    # the config file's selectors are judged as the file's, the command line's as options
+    source = config.source or "config"
+    _check_selectors(config.select, f"{source}: `select`")
+    _check_selectors(config.extend_select, f"{source}: `extend-select`")
+    _check_selectors(config.ignore, f"{source}: `ignore`")
+    _check_selectors(tuple(code for code, _ in config.severity), f"{source}: `severity`")
+    for pattern, codes in config.per_path_ignores:
+        _check_selectors(codes, f"{source}: `per-path-ignores` of `{pattern}`")
     overrides: dict[str, object] = {}
     if given["select"]:
+        _check_selectors(_split(given["select"]), "--select")
         overrides["select"] = _split(given["select"])
+    if given["extend_select"]:
+        overrides["extend_select"] = config.extend_select + _split(given["extend_select"])
+        _check_selectors(_split(given["extend_select"]), "--extend-select")
     if given["ignore"]:
         overrides["ignore"] = config.ignore + _split(given["ignore"])
+        _check_selectors(_split(given["ignore"]), "--ignore")
     if fail_on:
         overrides["fail_on"] = Severity(fail_on)
     if given["env_file"]:
-        overrides["env_files"] = tuple(str(Path(e).resolve()) if Path(e).exists() else e for e in given["env_file"])
+        missing = [e for e in given["env_file"] if not Path(e).is_file()]
+        if missing:
+            raise click.UsageError(f"--env-file: {missing[0]}: no such file")
+        overrides["env_files"] = tuple(str(Path(e).resolve()) for e in given["env_file"])
     if given["compose_file"]:
         overrides["compose_files"] = given["compose_file"]
     if given["profile"]:
         overrides["profiles"] = _split(given["profile"])
     if given["use_os_env"] is not None:
         overrides["use_os_env"] = given["use_os_env"]
-    config = dataclasses.replace(config, **overrides)  # type: ignore[arg-type]
-    _check_selectors(config.select, "--select")
-    _check_selectors(config.ignore, "--ignore")
-    return config
+    return dataclasses.replace(config, **overrides)  # type: ignore[arg-type]
+
+
+def _project_root(path: Path) -> Path:
+    """PATH as given; without one, the project enclosing the current folder (said on stderr)."""
+    source = click.get_current_context().get_parameter_source("path")
+    if source is not click.core.ParameterSource.DEFAULT:
+        return path
+    from preflight.workspace import enclosing_project
+
+    cwd = Path.cwd().resolve()
+    found = enclosing_project(cwd)
+    if found != cwd:
+        import os.path
+
+        click.echo(f"preflight: checking the project at {os.path.relpath(found, cwd)}", err=True)
+    return found
 
 
 class _Progress:
@@ -166,11 +208,12 @@ def _write(target: Path, text: str) -> None:
         raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from err
 
 
-def _emit(text: str, output_file: Path | None) -> None:
+def _emit(text: str, output_file: Path | None, color: bool = False) -> None:
     if output_file is not None:
         _write(output_file, text)
     else:
-        click.echo(text, nl=False)
+        # click strips colours from a pipe unless told: FORCE_COLOR asks for them there
+        click.echo(text, nl=False, color=True if color else None)
 
 
 @click.command()
@@ -185,6 +228,14 @@ def _emit(text: str, output_file: Path | None) -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Report only findings not in it.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record findings, exit 0.")
+@click.option("--show-settings", is_flag=True, help="Print the settings in force (and where from), then exit.")
+@click.option("--show-files", is_flag=True, help="Print the files the check reads, then exit.")
+@click.option(
+    SARIF_OUTPUT,
+    "sarif_output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a SARIF report here (on usage errors too, with the error as a notification).",
+)
 def check(
     path: Path,
     output_format: str,
@@ -197,28 +248,45 @@ def check(
     exit_zero: bool,
     baseline: Path | None,
     write_baseline: Path | None,
+    sarif_output: Path | None,
+    show_settings: bool,
+    show_files: bool,
     **loading: Any,
 ) -> int:
-    """Check the repository at PATH (default: the current folder)."""
+    """Check the repository at PATH (default: the project enclosing the current folder)."""
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("give either --baseline or --write-baseline, not both")
+    path = _project_root(path)
     config = _load_config(path, config_path, fail_on, **loading)
+    if show_settings:
+        click.echo(_settings_text(path, config), nl=False)
+        return EXIT_CLEAN
     accepted = _read_baseline(baseline) if baseline is not None else None
     report = _run(path, config)
+    if show_files:
+        click.echo("".join(f"{name}\n" for name in report.read_files), nl=False)
+        return EXIT_CLEAN
     root = path.resolve()
     if write_baseline is not None:
         return _write_baseline(report, root, write_baseline)
     if accepted is not None and baseline is not None:
         report = _apply_baseline(report, root, accepted, baseline)
+    for rel, line, comment in report.unused_suppressions:
+        click.echo(f"preflight: warning: {rel}:{line}: `{comment}` suppresses nothing; remove it", err=True)
+    failing = [d for d in report.diagnostics if d.severity.rank >= config.fail_on.rank]
+    status = EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
     color = output_format == "text" and _use_color(no_color, output_file)
-    text = _render(report, output_format, color=color, quiet=quiet, root=root, config=config)
+    text = _render(report, output_format, color=color, quiet=quiet, root=root, config=config, status=status)
     if statistics and output_format == "text":
         text += _statistics(report)
     elif statistics:
         click.echo(_statistics(report), err=True, nl=False)
-    _emit(text, output_file)
-    failing = [d for d in report.diagnostics if d.severity.rank >= config.fail_on.rank]
-    return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
+    if sarif_output is not None:
+        _write(
+            sarif_output, _render(report, "sarif", color=False, quiet=False, root=root, config=config, status=status)
+        )
+    _emit(text, output_file, color)
+    return status
 
 
 def _read_baseline(path: Path) -> Baseline:
@@ -252,14 +320,53 @@ def _apply_baseline(report: Report, root: Path, accepted: Baseline, source: Path
         f"preflight: baseline {source}: {result.matched} matched, {result.fixed} fixed{hint}, {len(result.new)} new",
         err=True,
     )
-    return Report(result.new, report.suppressed, report.files_checked)
+    return Report(result.new, report.suppressed, report.files_checked, report.services)
 
 
 def _use_color(no_color: bool, output_file: Path | None) -> bool:
-    return not no_color and not os.environ.get("NO_COLOR") and output_file is None and sys.stdout.isatty()
+    """--no-color, then FORCE_COLOR (colour even when piped), then NO_COLOR, then a terminal."""
+    if no_color or output_file is not None:
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
-def _render(report: Report, output_format: str, *, color: bool, quiet: bool, root: Path, config: Config) -> str:
+def _settings_text(root: Path, config: Config) -> str:
+    """`--show-settings`: every setting in force, named as in the config file."""
+    import json
+
+    lines = [f"# root: {root.resolve()}", f"# config file: {config.source or '(none: defaults)'}"]
+    for field in dataclasses.fields(config):
+        if field.name == "source":
+            continue
+        value = getattr(config, field.name)
+        if field.name in ("severity", "per_path_ignores", "import_names"):
+            shown = "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value) + "}"
+        else:
+            shown = _toml_value(value)
+        lines.append(f"{field.name.replace('_', '-')} = {shown}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    import enum
+    import json
+
+    if isinstance(value, enum.Enum):
+        return json.dumps(value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+def _render(
+    report: Report, output_format: str, *, color: bool, quiet: bool, root: Path, config: Config, status: int
+) -> str:
+    from preflight.workspace import path_prefix, report_base
+
     if output_format == "json":
         from preflight.report.json import render_json
 
@@ -269,11 +376,20 @@ def _render(report: Report, output_format: str, *, color: bool, quiet: bool, roo
         from preflight.report.fingerprint import source_line_reader
         from preflight.report.sarif import render_sarif
 
-        return render_sarif(report, select_rules(config), __version__, line_text=source_line_reader(root))
+        base = report_base(root, Path.cwd())
+        return render_sarif(
+            report,
+            select_rules(config),
+            __version__,
+            line_text=source_line_reader(root),
+            root_uri=base.as_uri(),
+            path_prefix=path_prefix(root, base),
+            exit_code=status,
+        )
     if output_format == "github":
         from preflight.report.github import render_github
 
-        return render_github(report)
+        return render_github(report, path_prefix(root, report_base(root, Path.cwd())))
     if output_format == "junit":
         from preflight.report.junit import render_junit
 
@@ -307,6 +423,7 @@ def graph_command(
     from preflight.model.build import build_project
     from preflight.report.graph import render_dot, render_mermaid
 
+    path = _project_root(path)
     config = _load_config(path, config_path, None, **loading)
     report = _run(path, config)
     try:
@@ -352,7 +469,7 @@ def rule_command(code: str | None, show_all: bool) -> None:
         raise click.UsageError("give a rule id (e.g. PF201) or --all")
     found = rule_by_id(code)
     if found is None:
-        raise click.UsageError(f"unknown rule `{code}`; `preflight rules` lists them")
+        raise click.UsageError(f"unknown rule `{code}`{did_you_mean(code)} (`preflight rules` lists them)")
     click.echo(f"# {found.id} {found.name}\n\nDefault severity: {found.severity.value}\n\n{found.doc()}")
 
 
@@ -360,8 +477,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (0 clean, 1 findings, 2 usage, 3 internal error)."""
     from preflight.errors import InternalError
 
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="preflight", standalone_mode=False)
+        result = cli.main(args=args, prog_name="preflight", standalone_mode=False)
     except click.exceptions.Exit as exit_:
         return exit_.exit_code
     except click.exceptions.Abort:
@@ -369,9 +487,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except click.ClickException as err:
         err.show()
+        _write_failed_sarif(args, err.format_message(), EXIT_USAGE)
         return EXIT_USAGE
     except InternalError as err:
         click.echo(f"preflight: internal error: {err} (please report this)", err=True)
+        _write_failed_sarif(args, f"internal error: {err}", EXIT_INTERNAL)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         return 130
@@ -383,6 +503,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(f"preflight: internal error: {type(err).__name__}: {err} (please report this)", err=True)
         return EXIT_INTERNAL
     return result if isinstance(result, int) else EXIT_CLEAN
+
+
+def _sarif_output_of(args: Sequence[str]) -> str | None:
+    """The `--sarif-output` value of a `check` command line, read without click (which failed)."""
+    if "check" not in args:
+        return None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == SARIF_OUTPUT and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(SARIF_OUTPUT + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _write_failed_sarif(args: Sequence[str], message: str, status: int) -> None:
+    """Keep the promise of `--sarif-output` when the check could not run: a log saying why."""
+    target = _sarif_output_of(args)
+    if not target:
+        return
+    from preflight.report.sarif import render_sarif_failure
+
+    try:
+        text = render_sarif_failure(message, __version__, status, root_uri=Path.cwd().as_uri())
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as err:
+        click.echo(f"preflight: cannot write {target}: {err.strerror or err}", err=True)
 
 
 # --- Command registry: every `preflight` subcommand is registered here (`--help` sorts them). ---

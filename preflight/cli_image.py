@@ -56,9 +56,13 @@ def image_command(
         found = [m for m in project.images if any(s.name == service for s in m.services)]
         known = sorted({s.name for _c, s in project.services()})
         if not found:
+            import difflib
+
             with_build = sorted({s.name for m in project.images for s in m.services})
+            close = difflib.get_close_matches(service, known, n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`? " if close and service not in known else ""
             raise click.UsageError(
-                f"no service `{service}` with a build; services with a build: {', '.join(with_build) or '(none)'}"
+                f"no service `{service}` with a build; {hint}services with a build: {', '.join(with_build) or '(none)'}"
                 if service not in known
                 else f"service `{service}` has no `build:` (it runs a registry image)"
             )
@@ -74,7 +78,9 @@ def image_command(
         if not candidates:
             raise click.UsageError(f"{dockerfile}: not a Dockerfile of this repository")
         model = candidates[0]
-    extra = [line for r in project.runtimes() if r.model is model for line in runtime_lines(r)]
+    # an image several services share is shown once; of the containers, only the one asked for
+    runtimes = [r for r in project.runtimes() if r.model is model and (service is None or r.service.name == service)]
+    extra = [line for r in runtimes for line in runtime_lines(r)]
     text = render_image(model, analyze_image(project.tree, model), extra)
     click.echo(_redact(text, _secret_values(project)), nl=False)
     return 0

@@ -23,6 +23,8 @@ class Config:
     """Everything that steers a check; built from the config file and then the CLI options."""
 
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    """Rules added to `select` (or to every rule when `select` is empty, which changes nothing)."""
     ignore: tuple[str, ...] = ()
     fail_on: Severity = Severity.ERROR
     severity: tuple[tuple[str, Severity], ...] = ()
@@ -35,6 +37,8 @@ class Config:
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     profiles: tuple[str, ...] = ()
     use_os_env: bool = False
+    respect_gitignore: bool = True
+    """Skip folders that `.gitignore` files ignore (never `.env` or compose files: compose reads them)."""
     source: str | None = None
 
     def severity_for(self, code: str, default: Severity) -> Severity:
@@ -50,7 +54,9 @@ def _schema() -> type[BaseModel]:
         model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
         select: list[str] = Field(default_factory=list)
+        extend_select: list[str] = Field(default_factory=list, alias="extend-select")
         ignore: list[str] = Field(default_factory=list)
+        extend_ignore: list[str] = Field(default_factory=list, alias="extend-ignore")
         fail_on: Severity = Field(default=Severity.ERROR, alias="fail-on")
         severity: dict[str, Severity] = Field(default_factory=dict)
         provided_env: list[str] = Field(default_factory=list, alias="provided-env")
@@ -58,9 +64,11 @@ def _schema() -> type[BaseModel]:
         env_files: list[str] = Field(default_factory=list, alias="env-files")
         compose_files: list[str] = Field(default_factory=list, alias="compose-files")
         exclude: list[str] = Field(default_factory=list)
+        extend_exclude: list[str] = Field(default_factory=list, alias="extend-exclude")
         per_path_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-path-ignores")
         profiles: list[str] = Field(default_factory=list)
         use_os_env: bool = Field(default=False, alias="use-os-env")
+        respect_gitignore: bool = Field(default=True, alias="respect-gitignore")
 
     return FileConfig
 
@@ -87,17 +95,35 @@ def _preflight_table(data: dict[str, object]) -> dict[str, object]:
     return data
 
 
-def find_config_file(root: Path) -> tuple[Path, dict[str, object]] | None:
-    """The config file that applies to `root` and its preflight table, if any."""
-    own = root / "preflight.toml"
+def _config_in(folder: Path) -> tuple[Path, dict[str, object]] | None:
+    own = folder / "preflight.toml"
     if own.is_file():
         return own, _preflight_table(_load_toml(own))
-    pyproject = root / "pyproject.toml"
+    pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
         data = _load_toml(pyproject)
         tool = data.get("tool")
         if isinstance(tool, dict) and isinstance(tool.get("preflight"), dict):
             return pyproject, tool["preflight"]
+    return None
+
+
+def find_config_file(root: Path) -> tuple[Path, dict[str, object]] | None:
+    """The config file that applies to `root` and its preflight table, if any.
+
+    As ruff does: the nearest `preflight.toml`, or `pyproject.toml` with a `[tool.preflight]`
+    table, in `root` or a folder above it, up to the repository root (the folder holding
+    `.git`); outside a repository only `root` itself is looked at.
+    """
+    from preflight.workspace import repository_root
+
+    root = root.resolve()
+    top = repository_root(root)
+    folders = [root] if top is None else [root, *root.parents[: len(root.parents) - len(top.parents)]]
+    for folder in folders:
+        found = _config_in(folder)
+        if found is not None:
+            return found
     return None
 
 
@@ -112,7 +138,50 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     if found is None:
         return Config()
     path, table = found
-    return parse_config_table(table, str(path))
+    config = parse_config_table(table, str(path))
+    return rebase(config, path.parent.resolve(), root) if explicit is None else config
+
+
+def _rebased_patterns(patterns: tuple[str, ...], prefix: str) -> tuple[str, ...]:
+    """Patterns relative to the config's folder, made relative to a root `prefix` below it."""
+    kept = []
+    for pattern in patterns:
+        if pattern.startswith(prefix):
+            kept.append(pattern[len(prefix) :])
+        elif pattern.startswith(("*", "**/")):
+            kept.append(pattern)
+        # other patterns name places outside the checked root, or the root itself or its parents
+    return tuple(kept)
+
+
+def rebase(config: Config, config_dir: Path, root: Path) -> Config:
+    """A config found in a folder above `root`: its paths and patterns made relative to `root`."""
+    import dataclasses
+
+    root = root.resolve()
+    if root == config_dir:
+        return config
+    prefix = root.relative_to(config_dir).as_posix() + "/"
+    pattern_ignores = [(p[len(prefix) :] if p.startswith(prefix) else p, c) for p, c in config.per_path_ignores]
+    return dataclasses.replace(
+        config,
+        exclude=_rebased_patterns(config.exclude, prefix),
+        per_path_ignores=tuple((p, c) for p, c in pattern_ignores if not p.startswith(("/", "../"))),
+        env_files=tuple(str(config_dir / f) for f in config.env_files),
+        compose_files=tuple(str(config_dir / f) for f in config.compose_files),
+    )
+
+
+def _did_you_mean(loc: tuple[int | str, ...]) -> str:
+    """`; did you mean `fail-on`?` for a mistyped top-level key (nested tables take any key)."""
+    import difflib
+
+    if len(loc) != 1:
+        return ""
+    fields = _schema().model_fields
+    known = [f.alias or name for name, f in fields.items()]
+    close = difflib.get_close_matches(str(loc[0]).replace("_", "-"), known, n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 def parse_config_table(table: dict[str, object], source: str) -> Config:
@@ -125,21 +194,23 @@ def parse_config_table(table: dict[str, object], source: str) -> Config:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         if first["type"] == "extra_forbidden":
-            raise ConfigError(f"{source}: unknown config key `{where}`") from err
+            raise ConfigError(f"{source}: unknown config key `{where}`{_did_you_mean(first['loc'])}") from err
         raise ConfigError(f"{source}: invalid value for `{where}`: {first['msg']}") from err
     data = parsed.model_dump()
     return Config(
         select=tuple(data["select"]),
-        ignore=tuple(data["ignore"]),
+        extend_select=tuple(data["extend_select"]),
+        ignore=tuple(data["ignore"] + data["extend_ignore"]),
         fail_on=data["fail_on"],
         severity=tuple(sorted(data["severity"].items())),
         provided_env=tuple(data["provided_env"]),
         import_names=tuple((k, tuple(v)) for k, v in sorted(data["import_names"].items())),
         env_files=tuple(data["env_files"]),
         compose_files=tuple(data["compose_files"]),
-        exclude=tuple(data["exclude"]),
+        exclude=tuple(data["exclude"] + data["extend_exclude"]),
         per_path_ignores=tuple((k, tuple(v)) for k, v in sorted(data["per_path_ignores"].items())),
         profiles=tuple(data["profiles"]),
         use_os_env=data["use_os_env"],
+        respect_gitignore=data["respect_gitignore"],
         source=source,
     )

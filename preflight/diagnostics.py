@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from preflight.verdict import ServiceFacts
 
 
 class Severity(enum.Enum):
@@ -93,6 +97,15 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     suppressed: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
+    services: tuple[ServiceFacts, ...] = ()
+    """The checked services, for the per-service verdict."""
+    targets: tuple[str, ...] | None = None
+    """What was found to check: compose projects (their files) and Dockerfiles no service builds
+    (None when not known, as for a report made by hand)."""
+    read_files: tuple[str, ...] = ()
+    """Every file the check read, root-relative (`--show-files`)."""
+    unused_suppressions: tuple[tuple[str, int, str], ...] = ()
+    """(path, line, comment) of suppression comments that matched no finding of the rules that ran."""
 
     def count(self, severity: Severity) -> int:
         """How many unsuppressed findings have this severity."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from preflight.files import read_small_text
 from preflight.model.compose import DEFAULT_COMPOSE_FILES
+from preflight.parse.gitignore import MAX_GITIGNORE_BYTES, Gitignore, GitignoreRule, parse_gitignore
 
 SKIPPED_DIRS = frozenset(
     {
@@ -75,25 +78,70 @@ class Folder:
     files: tuple[str, ...]
 
 
-def walk_repository(root: Path, exclude: tuple[str, ...] = ()) -> list[Folder]:
+def walk_repository(root: Path, exclude: tuple[str, ...] = (), gitignore: bool = False) -> list[Folder]:
     """Every folder under `root` once (build output, VCS, virtualenvs, links and `exclude` skipped).
 
     The one walk of a check: compose discovery, lone Dockerfiles, requirements files and the
-    module index all read this list instead of walking the tree again.
+    module index all read this list instead of walking the tree again. With `gitignore`, what
+    the repository's `.gitignore` files ignore is skipped too, except `.env` files and compose
+    files, which compose reads whatever git says.
     """
+    ignore, prefix = _gitignore_above(root) if gitignore else (None, "")
     folders: list[Folder] = []
     for current, dirs, filenames in os.walk(root):
         here = Path(current)
         rel_here = here.relative_to(root).as_posix()
+        rel_here = "" if rel_here == "." else rel_here
+        full = _join(prefix, rel_here)  # relative to the repository's top, as patterns are
+        if ignore is not None and ".gitignore" in filenames:
+            ignore.add(_read_gitignore(here / ".gitignore", full))
         dirs[:] = sorted(
             d
             for d in dirs
             if d not in SKIPPED_DIRS
             and not (here / d).is_symlink()
-            and not excluded(f"{rel_here}/{d}" if rel_here != "." else d, exclude)
+            and not excluded(f"{rel_here}/{d}" if rel_here else d, exclude)
+            and not (ignore is not None and ignore.ignored(_join(full, d), is_dir=True))
         )
+        if ignore is not None:
+            filenames = [f for f in filenames if _compose_reads(f) or not ignore.ignored(_join(full, f), is_dir=False)]
         folders.append(Folder(here, tuple(sorted(filenames))))
     return folders
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
+
+
+_COMPOSE_READS = re.compile(r"\.env(\..*)?|(docker-)?compose([.-][^/]*)?\.ya?ml")
+
+
+def _compose_reads(name: str) -> bool:
+    """`.env` files and compose files: compose reads them even when git ignores them."""
+    return _COMPOSE_READS.fullmatch(name) is not None
+
+
+def _read_gitignore(path: Path, base: str) -> list[GitignoreRule]:
+    text = read_small_text(path, MAX_GITIGNORE_BYTES)
+    return parse_gitignore(text, base) if text is not None else []
+
+
+def _gitignore_above(root: Path) -> tuple[Gitignore, str]:
+    """The rules from the repository's top down to (not including) `root`, and `root`'s prefix
+    relative to the top (patterns are matched against paths relative to the top)."""
+    from preflight.workspace import repository_root
+
+    root = root.resolve()
+    top = repository_root(root) or root
+    ignore = Gitignore()
+    ignore.add(_read_gitignore(top / ".git" / "info" / "exclude", ""))
+    rel = root.relative_to(top).as_posix()
+    prefix = "" if rel == "." else rel
+    folder, base = top, ""
+    for part in PurePosixPath(rel).parts if prefix else ():
+        ignore.add(_read_gitignore(folder / ".gitignore", base))
+        folder, base = folder / part, _join(base, part)
+    return ignore, prefix
 
 
 def find_compose_projects(folders: list[Folder]) -> list[ComposeTarget]:

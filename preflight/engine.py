@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Report
 from preflight.errors import InternalError
-from preflight.files import SourceText, SourceTree, files_read
+from preflight.files import SourceText, SourceTree, files_read, read_paths
 from preflight.rules import ALL_RULES
 
 if TYPE_CHECKING:
@@ -19,7 +20,31 @@ if TYPE_CHECKING:
     from preflight.config import Config
     from preflight.rules.base import Rule
 
-_SUPPRESSION = re.compile(r"#\s*preflight:\s*ignore(?:\[(?P<codes>[A-Za-z0-9,\s]*)\])?")
+_SUPPRESSION = re.compile(r"#\s*preflight:\s*ignore(?P<file>-file)?(?![-\w])(?:\[(?P<codes>[A-Za-z0-9,\s]*)\])?")
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A `# preflight: ignore[...]` comment (its line and the next), or `ignore-file[...]` (the file)."""
+
+    path: str
+    line: int
+    codes: tuple[str, ...] | None
+    """The ids or prefixes it names; None for a bare `ignore`, which suppresses every rule."""
+    whole_file: bool
+
+    def covers(self, diag: Diagnostic) -> bool:
+        """Whether this comment suppresses the finding."""
+        if diag.span.path != self.path:
+            return False
+        if not self.whole_file and diag.span.line not in (self.line, self.line + 1):
+            return False
+        return self.codes is None or _matches(diag.code, self.codes)
+
+    def describe(self) -> str:
+        """The comment as written (normalised), for messages."""
+        kind = "ignore-file" if self.whole_file else "ignore"
+        return f"# preflight: {kind}" + (f"[{','.join(self.codes)}]" if self.codes is not None else "")
 
 
 def _matches(code: str, patterns: Sequence[str]) -> bool:
@@ -28,13 +53,16 @@ def _matches(code: str, patterns: Sequence[str]) -> bool:
 
 def select_rules(config: Config, rules: Sequence[type[Rule]] = ALL_RULES) -> list[type[Rule]]:
     """Rules chosen by `select`/`ignore` (ids or prefixes such as `PF2`)."""
-    chosen = [r for r in rules if not config.select or _matches(r.id, config.select)]
+    chosen = [
+        r for r in rules if not config.select or _matches(r.id, config.select) or _matches(r.id, config.extend_select)
+    ]
     return [r for r in chosen if not _matches(r.id, config.ignore)]
 
 
 def check(root: Path, config: Config, cwd: Path | None = None) -> Report:
     """Check the repository at `root` and return the report."""
     from preflight.model.build import build_project
+    from preflight.verdict import service_facts
 
     try:
         project = build_project(root, config, cwd)
@@ -47,12 +75,20 @@ def check(root: Path, config: Config, cwd: Path | None = None) -> Report:
             found.extend(rule.check(project))
         except Exception as err:
             raise InternalError(f"rule {rule.id} ({rule.name})", err) from err
-    return finish(found, config, project.tree)
+    report = finish(found, config, project.tree)
+    report.services = service_facts(project)
+    report.targets = tuple(", ".join(c.files) or c.rel_dir for c in project.compose) + tuple(
+        m.dockerfile_rel for m in project.images if not m.services
+    )
+    report.read_files = read_paths(project.tree)
+    return report
 
 
 def finish(found: list[Diagnostic], config: Config, tree: SourceTree) -> Report:
     """Apply severity overrides, per-path ignores and inline suppressions; dedupe and sort."""
     report = Report(files_checked=files_read(tree))
+    comments = _suppressions(tree)
+    used: set[Suppression] = set()
     seen: set[tuple[object, ...]] = set()
     for diag in sorted(found, key=Diagnostic.sort_key):
         key = (diag.code, diag.span, diag.message)
@@ -60,11 +96,43 @@ def finish(found: list[Diagnostic], config: Config, tree: SourceTree) -> Report:
             continue
         seen.add(key)
         diag = dataclasses.replace(diag, severity=config.severity_for(diag.code, diag.severity))
-        if _path_ignored(diag, config) or _inline_suppressed(diag, tree):
+        covering = [c for c in comments.get(diag.span.path, ()) if c.covers(diag)]
+        used.update(covering)
+        if _path_ignored(diag, config) or covering:
             report.suppressed.append(dataclasses.replace(diag, suppressed=True))
         else:
             report.diagnostics.append(diag)
+    ran = [r.id for r in select_rules(config)]
+    every_rule_ran = len(ran) == len(ALL_RULES)
+    report.unused_suppressions = tuple(
+        (c.path, c.line, c.describe())
+        for path in sorted(comments)
+        for c in comments[path]
+        if c not in used and _could_have_matched(c, ran, every_rule_ran)
+    )
     return report
+
+
+def _could_have_matched(comment: Suppression, ran: Sequence[str], every_rule_ran: bool) -> bool:
+    """Whether a comment that suppressed nothing is stale, not merely about rules that did not run."""
+    if comment.codes is None:
+        return every_rule_ran
+    return all(any(_matches(code, (named,)) for code in ran) for named in comment.codes)
+
+
+def _suppressions(tree: SourceTree) -> dict[str, list[Suppression]]:
+    """Every suppression comment in the files the check read, by root-relative path."""
+    found: dict[str, list[Suppression]] = {}
+    for rel in read_paths(tree):
+        source = tree.read_text(tree.root / rel)
+        if not isinstance(source, SourceText) or "preflight:" not in source.text:
+            continue
+        for number, line in enumerate(source.text.splitlines(), start=1):
+            for match in _SUPPRESSION.finditer(line):
+                codes = match.group("codes")
+                named = tuple(c.strip().upper() for c in codes.split(",") if c.strip()) if codes is not None else None
+                found.setdefault(rel, []).append(Suppression(rel, number, named, bool(match.group("file"))))
+    return found
 
 
 def _path_ignored(diag: Diagnostic, config: Config) -> bool:
@@ -72,20 +140,3 @@ def _path_ignored(diag: Diagnostic, config: Config) -> bool:
         fnmatch.fnmatchcase(diag.span.path, pattern) and _matches(diag.code, codes)
         for pattern, codes in config.per_path_ignores
     )
-
-
-def _inline_suppressed(diag: Diagnostic, tree: SourceTree) -> bool:
-    """`# preflight: ignore[PF201]` (or a bare `ignore`) on the line or the line above."""
-    source = tree.read_text(tree.root / diag.span.path)
-    if not isinstance(source, SourceText):
-        return False
-    lines = source.text.splitlines()
-    for number in (diag.span.line, diag.span.line - 1):
-        if 1 <= number <= len(lines):
-            match = _SUPPRESSION.search(lines[number - 1])
-            if match is None:
-                continue
-            codes = match.group("codes")
-            if codes is None or _matches(diag.code, codes.split(",")):
-                return True
-    return False

@@ -140,6 +140,11 @@ def files_read(tree: SourceTree) -> int:
     return len(tree._cache)
 
 
+def read_paths(tree: SourceTree) -> tuple[str, ...]:
+    """The root-relative paths of the files the check read (or tried to read), sorted."""
+    return tuple(sorted(tree._cache))
+
+
 def read_small_text(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
     """A regular file's text (undecodable bytes replaced), or None: for reads outside SourceTree.
 

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Cluster", "Edge", "Finding", "Node", "StackGraph", "build_graph", "worst"]
 
+DOWN, UNHEALTHY, UP = "would not start", "would not become healthy", "up"
+
 ENV_EDGE_CODE = "PF203"
 """Findings of this code are drawn as an edge from the env file they name to their service."""
 
@@ -81,11 +83,25 @@ class Node:
     findings: tuple[Finding, ...] = ()
     undefined: bool = False
     """Referenced but never defined: an undefined service or an undeclared volume."""
+    verdict: str | None = None
+    """For a service: `would not start`, `would not become healthy`, or `up` (see preflight.verdict)."""
 
     @property
     def severity(self) -> Severity | None:
         """The worst severity of the node's findings."""
         return worst(self.findings)
+
+    @property
+    def shade(self) -> Severity | None:
+        """What the node is coloured by: a service's verdict (red when it would not start,
+        orange when it would not become healthy), else its worst finding. An error that
+        decides no step of a service that comes up is drawn as a warning."""
+        if self.verdict == DOWN:
+            return Severity.ERROR
+        if self.verdict == UNHEALTHY:
+            return Severity.WARNING
+        found = self.severity
+        return Severity.WARNING if self.verdict == UP and found is Severity.ERROR else found
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,4 +374,19 @@ def build_graph(project: Project, report: Report) -> StackGraph:
             _add_depends(b, ci, compose, compose.services[name], ids)
         _add_volumes(b, ci, compose, ids)
     _attach(b)
-    return StackGraph(tuple(clusters), tuple(b.nodes), tuple(b.edges))
+    nodes = _with_verdicts(project, report, b.nodes)
+    return StackGraph(tuple(clusters), tuple(nodes), tuple(b.edges))
+
+
+def _with_verdicts(project: Project, report: Report, nodes: list[Node]) -> list[Node]:
+    """Service nodes carry the verdict of :mod:`preflight.verdict`, so colours follow it."""
+    from preflight.verdict import service_facts, stack_verdict
+
+    verdict = stack_verdict(report.diagnostics, report.services or service_facts(project))
+    by_key: dict[tuple[int, str], str] = {}
+    for service in verdict.services:
+        for ci, compose in enumerate(project.compose):
+            if (compose.rel_dir if compose.rel_dir != "." else "") == service.project:
+                state = UP if service.up else (UNHEALTHY if service.starts else DOWN)
+                by_key[(ci, service.name)] = DOWN if verdict.refused else state
+    return [replace(n, verdict=by_key.get((n.cluster, n.name))) if n.kind == "service" else n for n in nodes]

@@ -45,25 +45,33 @@ def _position(span: Span) -> list[tuple[str, str]]:
     return props
 
 
-def _message(d: Diagnostic) -> str:
+def _message(d: Diagnostic, prefix: str) -> str:
     lines = [d.message]
     if d.help:
         lines.append(f"help: {d.help}")
-    lines.extend(f"note: {r.span.path}:{r.span.line}:{r.span.col}: {r.message}" for r in d.related)
+    lines.extend(f"note: {prefix}{r.span.path}:{r.span.line}:{r.span.col}: {r.message}" for r in d.related)
     return "\n".join(lines)
 
 
-def _command(d: Diagnostic) -> str:
-    props = [("file", d.span.path), *_position(d.span), ("title", f"{d.code} {d.name}")]
+def _command(d: Diagnostic, prefix: str) -> str:
+    props = [("file", prefix + d.span.path), *_position(d.span), ("title", f"{d.code} {d.name}")]
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in props)
-    return f"::{_COMMANDS[d.severity]} {rendered}::{escape_data(_message(d))}"
+    return f"::{_COMMANDS[d.severity]} {rendered}::{escape_data(_message(d, prefix))}"
 
 
-def render_github(report: Report) -> str:
+def render_github(report: Report, path_prefix: str = "") -> str:
     """Render unsuppressed findings as workflow commands, one per line ("" when none).
 
     The message carries the finding's help (``help: ...``) and related locations
     (``note: path:line:col: ...``) on following lines, escaped into the single command line.
+    ``path_prefix`` (the checked folder's place in the repository) is put before every path,
+    since GitHub places annotations by paths relative to the repository root.
     """
     diagnostics = sorted((d for d in report.diagnostics if not d.suppressed), key=Diagnostic.sort_key)
-    return "".join(_command(d) + "\n" for d in diagnostics)
+    lines = [_command(d, path_prefix) + "\n" for d in diagnostics]
+    if report.targets == () and not diagnostics:
+        # a wrong `path` would otherwise pass in silence
+        where = path_prefix.rstrip("/") or "the repository"
+        message = f"nothing to check in {where}: no compose file or Dockerfile found"
+        lines.append(f"::warning title=preflight::{escape_data(message)}\n")
+    return "".join(lines)

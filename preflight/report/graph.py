@@ -2,7 +2,8 @@
 
 Both renderers are pure and deterministic. Services are boxes labelled with their name, build
 context or image and published ports, then one line per finding (``PF201 variable ...``);
-a service with an error is drawn red, with a warning orange, with only infos blue. Named
+a service that would not start is drawn red, one that would not become healthy orange (the
+verdicts of :mod:`preflight.verdict`); other nodes by their worst finding: red, orange, blue. Named
 volumes are cylinders. ``depends_on`` edges carry their condition; broken edges (an undefined
 target, a ``service_healthy`` wait on a service without a health check, an undeclared volume,
 a variable that never reaches a service) are red. In DOT, every node and edge also gets a
@@ -50,7 +51,7 @@ _SHAPES = {
 
 def _colors(node: Node) -> tuple[str, str]:
     """(outline, fill) of a node."""
-    severity = node.severity
+    severity = node.shade
     if node.undefined:
         return BROKEN_COLOR, SEVERITY_FILLS[Severity.ERROR]
     if severity is not None:
@@ -68,7 +69,8 @@ def _lines(node: Node) -> list[str]:
     for finding in node.findings:
         short = finding.short(_LABEL_WIDTH)
         counts[short] = counts.get(short, 0) + 1
-    return [*node.details, *(text if n == 1 else f"{text} (x{n})" for text, n in counts.items())]
+    verdict = [node.verdict] if node.verdict and node.verdict != "up" else []
+    return [*node.details, *verdict, *(text if n == 1 else f"{text} (x{n})" for text, n in counts.items())]
 
 
 def _tooltip(title: str, lines: list[str], messages: list[str]) -> str:
@@ -120,7 +122,7 @@ def _dot_node(node: Node) -> str:
         ("fillcolor", _dot_quote(fill)),
         ("tooltip", _dot_tooltip(tooltip)),
     ]
-    if node.severity is not None or node.undefined:
+    if node.shade is not None or node.undefined:
         attrs += [("penwidth", "2"), ("fontcolor", _dot_quote(color))]
     return f"{_dot_quote(node.id)} {_dot_attrs(attrs)};"
 
@@ -181,8 +183,8 @@ def _mm_escape(text: str) -> str:
 def _mm_class(node: Node) -> str:
     if node.undefined:
         return "missing"
-    if node.severity is not None:
-        return node.severity.value
+    if node.shade is not None:
+        return node.shade.value
     return {"inactive": "inactive", "volume": "resource", "env": "resource"}.get(node.kind, "ok")
 
 

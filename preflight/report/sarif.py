@@ -25,23 +25,30 @@ if TYPE_CHECKING:
     from preflight.rules.base import Rule
 
 __all__ = [
+    "DOCS_URI",
     "INFORMATION_URI",
     "SARIF_SCHEMA_URI",
     "SARIF_VERSION",
     "SRCROOT",
     "artifact_uri",
     "render_sarif",
+    "render_sarif_failure",
+    "rule_help_uri",
     "sarif_level",
 ]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/preflight-dev/preflight"
+DOCS_URI = f"{INFORMATION_URI}/blob/main/docs/rules"
+"""Where `docs/rules/PFnnn.md` (generated from the rule docstrings) is published."""
 SRCROOT = "%SRCROOT%"
 TOOL_NAME = "preflight"
 SUPPRESSION_JUSTIFICATION = "Suppressed in source by a preflight ignore comment."
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+# GitHub code scanning's `problem.severity` for alerts that are not security alerts
+_PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
 _Json = dict[str, object]
@@ -89,12 +96,31 @@ def _short_description(rule: type[Rule]) -> str:
     return _first_paragraph(_doc_section(rule.doc(), "What it does")) or rule.name
 
 
+def rule_help_uri(rule_id: str) -> str:
+    """The rule's documentation page."""
+    return f"{DOCS_URI}/{quote(rule_id)}.md"
+
+
 def _rule_tags(rule: type[Rule]) -> list[str]:
-    """Tags from an optional ``tags`` class attribute (an iterable of strings)."""
-    raw: object = getattr(rule, "tags", None)
-    if isinstance(raw, str) or not isinstance(raw, (list, tuple, set, frozenset)):
-        return []
-    return sorted({tag for tag in raw if isinstance(tag, str) and tag})
+    """The rule's family (``compose``, ``env``, ...) and its own ``tags``; GitHub filters by them."""
+    raw: object = rule.tags
+    own = () if isinstance(raw, str) or not isinstance(raw, (list, tuple, set, frozenset)) else raw
+    family = rule.family()
+    return sorted({tag for tag in (*own, *([family] if family else [])) if isinstance(tag, str) and tag})
+
+
+def _rule_properties(rule: type[Rule]) -> _Json:
+    properties: _Json = {}
+    tags = _rule_tags(rule)
+    if tags:
+        properties["tags"] = tags
+    properties["precision"] = rule.precision
+    if rule.security_severity is not None:
+        # GitHub reads it as a string holding a number from 0.0 to 10.0
+        properties["security-severity"] = f"{rule.security_severity:.1f}"
+    else:
+        properties["problem.severity"] = _PROBLEM_SEVERITY[rule.severity]
+    return properties
 
 
 def _rule_descriptor(rule: type[Rule]) -> _Json:
@@ -107,12 +133,11 @@ def _rule_descriptor(rule: type[Rule]) -> _Json:
         "shortDescription": {"text": short},
         "fullDescription": {"text": full},
         "defaultConfiguration": {"level": sarif_level(rule.severity)},
+        "helpUri": rule_help_uri(rule.id),
     }
     if doc:
         descriptor["help"] = {"text": doc, "markdown": doc}
-    tags = _rule_tags(rule)
-    if tags:
-        descriptor["properties"] = {"tags": tags}
+    descriptor["properties"] = _rule_properties(rule)
     return descriptor
 
 
@@ -151,43 +176,45 @@ def _region(span: Span) -> _Json:
     return region
 
 
-def _physical_location(span: Span) -> _Json:
+def _physical_location(span: Span, prefix: str) -> _Json:
     return {
-        "artifactLocation": {"uri": artifact_uri(span.path), "uriBaseId": SRCROOT},
+        "artifactLocation": {"uri": artifact_uri(prefix + span.path), "uriBaseId": SRCROOT},
         "region": _region(span),
     }
 
 
-def _related_locations(related: Iterable[Related]) -> list[_Json]:
+def _related_locations(related: Iterable[Related], prefix: str) -> list[_Json]:
     return [
         {
             "id": index,
-            "physicalLocation": _physical_location(item.span),
+            "physicalLocation": _physical_location(item.span, prefix),
             "message": {"text": item.message},
         }
         for index, item in enumerate(related, start=1)
     ]
 
 
-def _message_text(d: Diagnostic) -> str:
-    return f"{d.message}\nhelp: {d.help}" if d.help else d.message
-
-
-def _result(d: Diagnostic, rule_index: int, fp: str) -> _Json:
+def _result(d: Diagnostic, rule_index: int, fp: str, prefix: str) -> _Json:
     result: _Json = {
         "ruleId": d.code,
         "ruleIndex": rule_index,
         "level": sarif_level(d.severity),
-        "message": {"text": _message_text(d)},
-        "locations": [{"physicalLocation": _physical_location(d.span)}],
+        "message": {"text": d.message},
+        "locations": [{"physicalLocation": _physical_location(d.span, prefix)}],
     }
     if d.related:
-        result["relatedLocations"] = _related_locations(d.related)
+        result["relatedLocations"] = _related_locations(d.related, prefix)
     result["partialFingerprints"] = {FINGERPRINT_KEY: fp}
     if d.suppressed:
         result["suppressions"] = [{"kind": "inSource", "justification": SUPPRESSION_JUSTIFICATION}]
+    properties: _Json = {}
     if d.service is not None:
-        result["properties"] = {"service": d.service}
+        properties["service"] = d.service
+    if d.help:
+        # the rule's help page explains the fix in general; this is the finding's own advice
+        properties["help"] = d.help
+    if properties:
+        result["properties"] = properties
     return result
 
 
@@ -198,6 +225,45 @@ def _srcroot(root_uri: str | None) -> _Json:
     return base
 
 
+def _driver(tool_version: str, descriptors: list[_Json]) -> _Json:
+    return {
+        "driver": {
+            "name": TOOL_NAME,
+            "version": tool_version,
+            "semanticVersion": tool_version,
+            "informationUri": INFORMATION_URI,
+            "rules": descriptors,
+        }
+    }
+
+
+def _dump(run: _Json) -> str:
+    log: _Json = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_sarif_failure(message: str, tool_version: str, exit_code: int, *, root_uri: str | None = None) -> str:
+    """A SARIF log for a check that could not run (a usage, config or internal error).
+
+    It has no results and one run-level error notification, so an upload step that always
+    runs still has a valid file, and code scanning shows why the check did not run.
+    """
+    run: _Json = {
+        "tool": _driver(tool_version, []),
+        "invocations": [
+            {
+                "executionSuccessful": False,
+                "exitCode": exit_code,
+                "toolExecutionNotifications": [{"level": "error", "message": {"text": message}}],
+            }
+        ],
+        "originalUriBaseIds": {SRCROOT: _srcroot(root_uri)},
+        "columnKind": "unicodeCodePoints",
+        "results": [],
+    }
+    return _dump(run)
+
+
 def render_sarif(
     report: Report,
     rules: Sequence[type[Rule]],
@@ -205,6 +271,8 @@ def render_sarif(
     *,
     line_text: LineText | None = None,
     root_uri: str | None = None,
+    path_prefix: str = "",
+    exit_code: int | None = None,
 ) -> str:
     """Render the report as a SARIF 2.1.0 log (JSON text, LF-terminated).
 
@@ -212,7 +280,9 @@ def render_sarif(
     ``line_text`` is passed to :func:`preflight.report.fingerprint.fingerprints` so the
     partial fingerprints match a baseline written with the same reader. ``root_uri``, an
     absolute ``file:`` URI of the checked root, is recorded as ``%SRCROOT%`` when given
-    (leave it out for reproducible output; GitHub does not need it).
+    (leave it out for reproducible output). ``path_prefix`` is put before every artifact
+    path (the checked folder's place below ``root_uri``); fingerprints do not include it, so
+    they still match a baseline. ``exit_code``, when given, is recorded in the invocation.
     """
     descriptors: list[_Json] = []
     index_of: dict[str, int] = {}
@@ -229,25 +299,32 @@ def render_sarif(
 
     fps = fingerprints(report.diagnostics, line_text) + fingerprints(report.suppressed, line_text)
     ordered = sorted(zip(every, fps, strict=True), key=lambda pair: (pair[0].sort_key(), pair[0].suppressed))
-    results = [_result(d, index_of[d.code], fp) for d, fp in ordered]
-
-    log: _Json = {
-        "$schema": SARIF_SCHEMA_URI,
-        "version": SARIF_VERSION,
-        "runs": [
+    results = [_result(d, index_of[d.code], fp, path_prefix) for d, fp in ordered]
+    invocation: _Json = {"executionSuccessful": True}
+    if exit_code is not None:
+        invocation["exitCode"] = exit_code
+    if report.unused_suppressions:
+        # stale `# preflight: ignore` comments: worth a look, not a finding
+        invocation["toolExecutionNotifications"] = [
             {
-                "tool": {
-                    "driver": {
-                        "name": TOOL_NAME,
-                        "version": tool_version,
-                        "informationUri": INFORMATION_URI,
-                        "rules": descriptors,
+                "level": "warning",
+                "message": {"text": f"`{comment}` suppresses nothing; remove it"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": artifact_uri(path_prefix + rel), "uriBaseId": SRCROOT},
+                            "region": {"startLine": line},
+                        }
                     }
-                },
-                "originalUriBaseIds": {SRCROOT: _srcroot(root_uri)},
-                "columnKind": "unicodeCodePoints",
-                "results": results,
+                ],
             }
-        ],
+            for rel, line, comment in report.unused_suppressions
+        ]
+    run: _Json = {
+        "tool": _driver(tool_version, descriptors),
+        "invocations": [invocation],
+        "originalUriBaseIds": {SRCROOT: _srcroot(root_uri)},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return _dump(run)

@@ -21,6 +21,12 @@ class Rule:
     id: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity]
+    tags: ClassVar[tuple[str, ...]] = ()
+    """Extra SARIF tags; the family (the rule's subpackage: ``compose``, ``env``...) is always one."""
+    precision: ClassVar[str] = "high"
+    """How often a finding is right, as code scanning ranks it: very-high, high, medium or low."""
+    security_severity: ClassVar[float | None] = None
+    """CVSS-like 0.0-10.0 for rules that find security problems (code scanning's security alerts)."""
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Yield this rule's findings for the project."""
@@ -30,6 +36,12 @@ class Rule:
     def doc(cls) -> str:
         """The rule's documentation (its docstring, dedented)."""
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def family(cls) -> str | None:
+        """The rule's family: its subpackage under ``preflight.rules`` (``compose``, ``env``...)."""
+        parts = cls.__module__.split(".")
+        return parts[2] if len(parts) > 3 and parts[:2] == ["preflight", "rules"] else None
 
     @classmethod
     def summary(cls) -> str:

@@ -80,6 +80,7 @@ def _expected_error(result: Interpolation) -> str:
     )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(templates, min_size=20, max_size=40), environments)
 def test_interpolation_matches_compose(tmpls: list[str], env: dict[str, str]) -> None:
@@ -190,6 +191,7 @@ def _run_project(dotenv: str, files: dict[str, str], env: dict[str, str]) -> tup
         return run_config(root, env), str(root.resolve())
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(_env_file(KEYS), _env_file(KEYS + ODD_KEYS), _raw_file(), environments)
 def test_env_files_match_compose(dotenv: str, env_file: str, raw: str, env: dict[str, str]) -> None:

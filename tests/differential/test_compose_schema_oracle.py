@@ -399,6 +399,7 @@ def _cases() -> list[tuple[str, bool, Doc]]:
     return cases
 
 
+@pytest.mark.slow
 @needs_compose
 def test_snippets_agree_with_compose(tmp_path: Path) -> None:
     cases = _cases()
@@ -678,6 +679,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, Doc, int]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 @given(st.lists(mutated(), min_size=8, max_size=8))
+@pytest.mark.slow
 def test_mutations_agree_with_compose(batch: list[tuple[str, Doc, int]]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         projects = [BASES[index][1] or Path(scratch) for _, _, index in batch]

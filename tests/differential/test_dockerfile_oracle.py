@@ -310,6 +310,7 @@ def dockerfiles(draw: st.DrawFn) -> str:
     return nl.join(lines) + (nl if draw(st.booleans()) else "")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dockerfiles())
 def test_generated(text: str) -> None:

@@ -55,7 +55,7 @@ def _codes(out: str) -> list[str]:
 def test_clean_project_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", str(FIXED))
     assert code == 0
-    assert out.startswith("All checks passed")
+    assert out == "All checks passed (14 files read).\n"
     assert err == ""
 
 
@@ -303,7 +303,7 @@ def test_repository_without_compose_file(capsys: pytest.CaptureFixture[str], tmp
     (tmp_path / "app.py").write_text("print('hi')\n", encoding="utf-8")
     code, out, err = run(capsys, "check", str(tmp_path))
     assert code == 0
-    assert out.startswith("All checks passed")
+    assert out.startswith("Nothing to check: no compose file or Dockerfile found")
     assert err == ""
 
 

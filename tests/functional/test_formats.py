@@ -14,6 +14,7 @@ import pytest
 
 from preflight import __version__
 from preflight.cli import main
+from preflight.rules import ALL_RULES
 
 REPO = Path(__file__).resolve().parents[2]
 INCIDENT = REPO / "examples" / "incident"
@@ -54,8 +55,15 @@ def check_json(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tu
 def test_json_has_exactly_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code, doc, _ = check_json(capsys, INCIDENT)
     assert code == 1
-    assert list(doc) == ["version", "tool", "diagnostics", "summary"]
+    assert list(doc) == ["version", "tool", "diagnostics", "summary", "services", "checked", "stack"]
+    assert doc["checked"] == ["docker-compose.yml"]
     assert doc["version"] == 1
+    for service in doc["services"]:
+        assert list(service) == ["name", "project", "build", "start", "healthy", "up"]
+        for step in ("build", "start", "healthy"):
+            assert list(service[step]) == ["outcome", "findings", "blocked_by"]
+            assert service[step]["outcome"] in ("ok", "fail", "blocked", "not_applicable")
+    assert list(doc["stack"]) == ["summary", "services", "not_starting", "not_healthy", "refused_by"]
     assert doc["tool"] == {"name": "preflight", "version": __version__}
     keys = ["code", "name", "severity", "message", "help", "path", "line", "column", "end_line", "end_column"]
     for d in doc["diagnostics"]:
@@ -104,6 +112,53 @@ def _sarif_validator() -> Any:
     return jsonschema.Draft4Validator(json.loads(text))
 
 
+PRECISIONS = {"very-high", "high", "medium", "low"}
+PROBLEM_SEVERITIES = {"error", "warning", "recommendation"}
+
+
+def github_ingestion_problems(log: dict[str, Any]) -> list[str]:
+    """What GitHub code scanning would reject or misread, beyond the schema (checked by hand)."""
+    problems: list[str] = []
+    for run_ in log["runs"]:
+        driver = run_["tool"]["driver"]
+        ids = [rule["id"] for rule in driver["rules"]]
+        if len(set(ids)) != len(ids):
+            problems.append("duplicate rule ids")
+        for rule in driver["rules"]:
+            where = f"rule {rule['id']}"
+            if not rule.get("helpUri", "").startswith("https://"):
+                problems.append(f"{where}: no helpUri")
+            if not rule.get("help", {}).get("text") or not rule.get("shortDescription", {}).get("text"):
+                problems.append(f"{where}: no help or short description")
+            props = rule.get("properties", {})
+            if not 1 <= len(props.get("tags", [])) <= 10:
+                problems.append(f"{where}: tags")
+            if props.get("precision") not in PRECISIONS:
+                problems.append(f"{where}: precision {props.get('precision')!r}")
+            if "security-severity" in props:
+                value = props["security-severity"]
+                if not isinstance(value, str) or not 0.0 <= float(value) <= 10.0:
+                    problems.append(f"{where}: security-severity {value!r}")
+            elif props.get("problem.severity") not in PROBLEM_SEVERITIES:
+                problems.append(f"{where}: problem.severity")
+        if not run_["originalUriBaseIds"]["%SRCROOT%"].get("uri", "").endswith("/"):
+            problems.append("%SRCROOT% has no uri ending in /")
+        if not run_.get("invocations"):
+            problems.append("no invocations")
+        for result in run_["results"]:
+            if result["ruleId"] not in ids or ids[result["ruleIndex"]] != result["ruleId"]:
+                problems.append(f"result {result['ruleId']}: ruleIndex does not resolve")
+            if "\nhelp:" in result["message"]["text"]:
+                problems.append(f"result {result['ruleId']}: help pasted into the message")
+            for loc in result["locations"] + result.get("relatedLocations", []):
+                uri = loc["physicalLocation"]["artifactLocation"]["uri"]
+                if uri.startswith(("/", "file:")) or ".." in uri.split("/"):
+                    problems.append(f"result {result['ruleId']}: uri {uri!r} is not repository-relative")
+            if not result.get("partialFingerprints"):
+                problems.append(f"result {result['ruleId']}: no partialFingerprints")
+    return problems
+
+
 @pytest.fixture
 def cross_file(tmp_path: Path) -> Path:
     """PF103 whose related location (the service's definition) is in the override file."""
@@ -119,16 +174,22 @@ def cross_file(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("project", ["incident", "cross_file"])
 def test_sarif_validates_and_matches_the_json(
-    capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest, project: str
+    capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, project: str
 ) -> None:
     root = INCIDENT if project == "incident" else request.getfixturevalue("cross_file")
+    # SARIF paths are relative to the repository (this checkout, or the current folder without .git)
+    monkeypatch.chdir(REPO)
+    prefix = "examples/incident/" if project == "incident" else ""
     validator = _sarif_validator()
     code, out, _ = run(capsys, "check", "--format", "sarif", str(root))
     assert code == 1
     log = json.loads(out)
     errors = sorted(validator.iter_errors(log), key=str)
     assert errors == [], errors[0].message if errors else ""
+    assert github_ingestion_problems(log) == []
     run_ = log["runs"][0]
+    assert run_["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
+    assert {r["id"] for r in run_["tool"]["driver"]["rules"]} == {r.id for r in ALL_RULES}
     assert run_["tool"]["driver"]["name"] == "preflight"
     assert run_["tool"]["driver"]["version"] == __version__
     _, doc, _ = check_json(capsys, root)
@@ -136,13 +197,13 @@ def test_sarif_validates_and_matches_the_json(
     assert len(results) == len(doc["diagnostics"])
     for result, d in zip(results, doc["diagnostics"], strict=True):
         location = result["locations"][0]["physicalLocation"]
-        assert (result["ruleId"], location["artifactLocation"]["uri"]) == (d["code"], d["path"])
+        assert (result["ruleId"], location["artifactLocation"]["uri"]) == (d["code"], prefix + d["path"])
         assert (location["region"]["startLine"], location["region"]["startColumn"]) == (d["line"], d["column"])
         related = [
             (r["physicalLocation"]["artifactLocation"]["uri"], r["physicalLocation"]["region"]["startLine"])
             for r in result.get("relatedLocations", [])
         ]
-        assert related == [(r["path"], r["line"]) for r in d["related"]]
+        assert related == [(prefix + r["path"], r["line"]) for r in d["related"]]
         assert re.fullmatch(r"[0-9a-f]{32}(:\d+)?", result["partialFingerprints"]["preflightFingerprint/v1"])
     if project == "cross_file":
         (pf103,) = results
@@ -193,12 +254,16 @@ def test_github_annotations_are_escaped(capsys: pytest.CaptureFixture[str], tmp_
     assert any(line.startswith("::error ") and "PF201" in line and "UNSET_Y" in line for line in lines)
 
 
-def test_github_on_the_incident(capsys: pytest.CaptureFixture[str]) -> None:
+def test_github_on_the_incident(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # annotation paths are relative to the repository root
     code, out, _ = run(capsys, "check", "--format", "github", str(INCIDENT))
     assert code == 1
-    assert all(re.match(r"^::(error|warning|notice) file=[^,]+,line=\d+", line) for line in out.splitlines())
+    assert all(
+        re.match(r"^::(error|warning|notice) file=examples/incident/[^,]+,line=\d+", line) for line in out.splitlines()
+    )
     assert (
-        "::error file=docker-compose.yml,line=35,col=25,endLine=35,endColumn=44,title=PF201 unset-variable::"
+        "::error file=examples/incident/docker-compose.yml,line=35,col=25,endLine=35,endColumn=44,"
+        "title=PF201 unset-variable::"
         "variable `AIRTABLE_BASE_ID` is not set; compose substitutes an empty string%0Ahelp: looked in .env;"
     ) in out
 
@@ -339,3 +404,27 @@ def test_no_secret_value_in_any_format(capsys: pytest.CaptureFixture[str], outpu
     assert code == 1
     for value in secret_values(INCIDENT):
         assert value not in out + err
+
+
+def test_ingestion_check_is_effective(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "check", "--format", "sarif", str(INCIDENT))
+    log = json.loads(out)
+    run_ = log["runs"][0]
+    del run_["tool"]["driver"]["rules"][0]["helpUri"]
+    run_["tool"]["driver"]["rules"][1]["properties"]["precision"] = "certain"
+    run_["results"][0]["message"]["text"] += "\nhelp: do this"
+    run_["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "/abs/compose.yaml"
+    assert len(github_ingestion_problems(log)) == 4
+
+
+def test_sarif_usage_error_log_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    validator = _sarif_validator()
+    target = tmp_path / "out.sarif"
+    code, _, err = run(capsys, "check", str(INCIDENT), "--sarif-output", str(target), "--select", "PF9")
+    assert code == 2
+    assert "unknown rule selector" in err
+    log = json.loads(target.read_text(encoding="utf-8"))
+    assert sorted(validator.iter_errors(log), key=str) == []
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert "PF9" in invocation["toolExecutionNotifications"][0]["message"]["text"]

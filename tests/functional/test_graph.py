@@ -409,3 +409,24 @@ def test_dependency_outside_the_selected_profiles(tmp_path: Path) -> None:
     nodes, edges = parse_dot(render_dot(graph))
     assert "dashed" in nodes[inactive.id]["style"]
     assert [(h, a["label"]) for _, h, a in edges] == [(inactive.id, "service_started")]
+
+
+def test_colours_follow_the_service_verdicts() -> None:
+    graph = graph_of(INCIDENT)
+    verdicts = {n.name: n.verdict for n in graph.nodes if n.kind == "service"}
+    assert verdicts == {
+        "airtable-gateway": "would not start",
+        "api-gateway": "would not start",
+        "llm-orchestrator": "would not start",
+        "llm-worker": "would not start",
+        "mcp-server": "would not start",
+        "postgres": "up",
+        "redis": "would not become healthy",
+    }
+    nodes, _ = parse_dot(render_dot(graph))
+    by_name = {n.name: n.id for n in graph.nodes}
+    assert nodes[by_name["redis"]]["color"] == ORANGE  # starts, never healthy: its PF203 is an error
+    assert nodes[by_name["llm-worker"]]["color"] == RED
+    assert "would not become healthy" in nodes[by_name["redis"]]["label"]
+    assert nodes[by_name["postgres"]]["color"] == OK_COLOR
+    assert all(n.verdict == "up" for n in graph_of(FIXED).nodes if n.kind == "service")

@@ -139,6 +139,7 @@ def _checked_repo(base: Path, example: str) -> Path:
     return target
 
 
+@pytest.mark.slow
 @needs_git
 def test_try_repo_fails_on_the_broken_stack_and_passes_on_the_fixed_one(hook_repo: Path, tmp_path: Path) -> None:
     pytest.importorskip("pre_commit")

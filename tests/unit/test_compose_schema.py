@@ -892,6 +892,7 @@ _VALUES = st.recursive(
         {"services": st.dictionaries(st.sampled_from(["web", "db"]), st.dictionaries(_KEYS, _VALUES))}
     )
 )
+@pytest.mark.slow
 def test_never_crashes_and_never_leaks_values(doc: dict[str, object]) -> None:
     for problem in validate_compose(doc):
         assert isinstance(problem, SchemaProblem)

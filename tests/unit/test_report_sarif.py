@@ -182,6 +182,7 @@ def test_top_level_and_driver() -> None:
     assert log["version"] == "2.1.0"
     run = _run(log)
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"description": {"text": "The root of the checked repository."}}}
+    assert run["invocations"] == [{"executionSuccessful": True}]
     driver = run["tool"]["driver"]
     assert driver["name"] == "preflight"
     assert driver["version"] == "1.2.3"
@@ -200,15 +201,17 @@ def test_rule_descriptors() -> None:
             "text": "Checks that every `os.environ[...]` read has a value in the service's environment."
         },
         "defaultConfiguration": {"level": "error"},
+        "helpUri": "https://github.com/preflight-dev/preflight/blob/main/docs/rules/PF201.md",
         "help": {"text": UndefinedEnvVar.doc(), "markdown": UndefinedEnvVar.doc()},
-        "properties": {"tags": ["correctness", "env"]},
+        "properties": {"tags": ["correctness", "env"], "precision": "high", "problem.severity": "error"},
     }
     # A docstring that opens with a heading: the short description comes from the section.
     assert latest["shortDescription"] == {"text": "Flags images pinned to `latest`."}
     assert latest["fullDescription"] == {"text": "Flags images pinned to `latest`."}
     assert latest["defaultConfiguration"] == {"level": "note"}
     assert latest["help"]["markdown"].startswith("## What it does\n")
-    assert "properties" not in latest
+    # a rule outside preflight.rules has no family tag
+    assert latest["properties"] == {"precision": "high", "problem.severity": "recommendation"}
 
 
 def test_results_exact() -> None:
@@ -224,10 +227,7 @@ def test_results_exact() -> None:
         "ruleId": "PF201",
         "ruleIndex": 1,
         "level": "error",
-        "message": {
-            "text": "`DATABASE_URL` is read but not defined for service `web`\n"
-            "help: add `DATABASE_URL` to `services.web.environment`"
-        },
+        "message": {"text": "`DATABASE_URL` is read but not defined for service `web`"},
         "locations": [
             {
                 "physicalLocation": {
@@ -256,7 +256,7 @@ def test_results_exact() -> None:
             },
         ],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(_env_finding())},
-        "properties": {"service": "web"},
+        "properties": {"service": "web", "help": "add `DATABASE_URL` to `services.web.environment`"},
     }
     assert latest["ruleIndex"] == 0
     assert latest["level"] == "warning"
