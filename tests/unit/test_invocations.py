@@ -71,8 +71,8 @@ def test_file_options_after_the_sub_command_belong_to_the_container(tmp_path: Pa
         tmp_path,
         {
             "compose.yml": "services: {}\n",
-            "docs/mkdocs.yml": "site_name: x\n",
-            "Makefile": "docs:\n\tdocker compose -p site --env-file .env run --rm blog mkdocs build -f docs/mkdocs.yml\n"
+            "docs/m.yml": "site_name: x\n",
+            "Makefile": "docs:\n\tdocker compose -p site --env-file .env run --rm blog mkdocs build -f docs/m.yml\n"
             "up:\n\tdocker compose -p site -f compose.yml up\n",
         },
     )
