@@ -32,6 +32,7 @@ def compose_time_expansions(
         and u.evaluated
         and not u.has_fallback
         and not u.required
+        and _through_shell(service, u)
     ]
     if not uses:
         return
@@ -39,3 +40,28 @@ def compose_time_expansions(
     for use in uses:
         if use.name in env:
             yield use, env[use.name]
+
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash"})
+
+
+def _through_shell(service: Service, use: VarUse) -> bool:
+    """Whether a shell in the container would expand `$$VAR` (so the `$$` advice is right): `sh -c`,
+    `CMD-SHELL` or a string health check; not an exec form, where compose-time expansion is the only one."""
+    from preflight.parse.yaml import YMap, YScalar, YSeq
+
+    attr = use.path[2]
+    node = service.get(str(attr))
+    if attr == "healthcheck":
+        node = node.get("test") if isinstance(node, YMap) else None
+        if isinstance(node, YSeq):
+            first = node.items[0] if node.items else None
+            return isinstance(first, YScalar) and first.text() == "CMD-SHELL"
+        return isinstance(node, YScalar)
+    if isinstance(node, YSeq):
+        words = [i.text() for i in node.items[:3] if isinstance(i, YScalar)]
+    elif isinstance(node, YScalar) and node.value is not None:
+        words = node.text().split()[:3]
+    else:
+        return False
+    return bool(words) and words[0] in _SHELLS and "-c" in words[1:3]
