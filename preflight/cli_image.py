@@ -82,28 +82,5 @@ def image_command(
     runtimes = [r for r in project.runtimes() if r.model is model and (service is None or r.service.name == service)]
     extra = [line for r in runtimes for line in runtime_lines(r)]
     text = render_image(model, analyze_image(project.tree, model), extra)
-    click.echo(_redact(text, _secret_values(project)), nl=False)
+    click.echo(text, nl=False)
     return 0
-
-
-def _secret_values(project: object) -> list[str]:
-    """Values from env files and compose `environment:` blocks (build args and ARG substitution
-    can carry them into what the image model shows)."""
-    from preflight.model.container_env import container_env
-    from preflight.model.project import Project
-
-    assert isinstance(project, Project)  # noqa: S101 - typed by the caller
-    values: set[str] = set()
-    for compose in project.compose:
-        values.update(v.value for v in compose.env.values.values() if isinstance(v.value, str))
-        for service in compose.services.values():
-            values.update(v.value for v in container_env(project.tree, compose, service).values() if v.value)
-    # short or trivial values (ports, flags) would redact ordinary words
-    return sorted((v for v in values if len(v) >= 6 and not v.isdigit()), key=len, reverse=True)
-
-
-def _redact(text: str, secrets: list[str]) -> str:
-    """Replace every secret value in the text."""
-    for secret in secrets:
-        text = text.replace(secret, "<redacted>")
-    return text

@@ -27,7 +27,7 @@ from preflight.model.compose import (
 from preflight.model.compose_paths import rebase_service
 from preflight.model.merge import clean, enforce_unicity, is_null, merge_maps
 from preflight.model.yamlpath import locate, locate_key
-from preflight.parse.interpolate import Interpolation, interpolate
+from preflight.parse.interpolate import INVALID_REFERENCE, Interpolation, interpolate
 from preflight.parse.yaml import RESET, YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
 
 if TYPE_CHECKING:
@@ -138,7 +138,8 @@ class Loader:
             )
             loaded.issues.append(ComposeIssue("PF202", span, result.required_error.message, service=service))
         if result.error is not None:
-            loaded.issues.append(ComposeIssue("PF101", node.span, f"{_dotted(path)}: {result.error}", service=service))
+            message = f"{_dotted(path)}: invalid interpolation: {INVALID_REFERENCE}"
+            loaded.issues.append(ComposeIssue("PF101", node.span, message, service=service))
 
     def _validate(self, loaded: LoadedFile, base: YMap | None) -> None:
         from preflight.model.compose_schema import validate_compose

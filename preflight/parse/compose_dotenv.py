@@ -9,6 +9,12 @@ caller's ``lookup`` (the process/project environment), then among the keys defin
 file.  ``raw=True`` is ``env_file: {format: raw}``: docker's ``--env-file`` reader, no quotes, no
 interpolation.  Compose stops at the first problem; this parser records it first and then resumes
 on the next line so that a linter (:mod:`preflight.parse.dotenv_lint`) can see the rest of the file.
+
+Problem messages are our own and never quote the file: a line of an env file is a secret as often
+as not.  Compose's wording (which may quote a whole line) is kept apart, in ``compose_messages``,
+for the differential tests only.  The lines of an unquoted value that spans several lines (a PEM
+key, a JSON document, a ``\\``-continued line) are folded into that value: Compose would read them
+as keys, and reporting them as keys would print the secret.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 from preflight.diagnostics import ParseProblem
-from preflight.parse.interpolate import UNKNOWN, Unknown, go_quote, interpolate
+from preflight.parse.interpolate import INVALID_REFERENCE, UNKNOWN, Unknown, go_quote, interpolate
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -84,6 +90,8 @@ class DotenvFile:
     problems: tuple[ParseProblem, ...] = ()
     values: Mapping[str, str | Unknown | None] = field(default_factory=lambda: MappingProxyType({}))
     unset: tuple[str, ...] = ()
+    compose_messages: tuple[str, ...] = ()
+    """Compose's text for each of ``problems`` (it may quote values: compare it, never report it)."""
 
 
 # Go's unicode.IsSpace, and the parser's isSpace (no line break).
@@ -100,11 +108,25 @@ _Value: TypeAlias = "tuple[str | Unknown | None, str, int, int, _Dollars, bool]"
 
 
 class _Stop(Exception):
-    """A problem after which compose's reader gives up; ``resume`` is where we go on, or -1."""
+    """A problem after which compose's reader gives up; ``resume`` is where we go on, or -1.
 
-    def __init__(self, message: str, start: int, end: int, resume: int) -> None:
+    ``message`` is ours (it never quotes the file); ``compose`` is compose's wording.
+    """
+
+    def __init__(self, message: str, start: int, end: int, resume: int, compose: str) -> None:
         super().__init__(message)
-        self.message, self.start, self.end, self.resume = message, start, end, resume
+        self.message, self.start, self.end, self.resume, self.compose = message, start, end, resume, compose
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedProblem:
+    """A problem, the key of the statement it was met in, and compose's text for it."""
+
+    problem: ParseProblem
+    key: str
+    compose: str
+    folded: bool = False
+    """It stands for the broken lines of an unquoted multi-line value."""
 
 
 @dataclass(slots=True)
@@ -116,10 +138,11 @@ class DotenvParser:
     go_line: int = 1
     starts: list[int] = field(default_factory=list)
     entries: list[DotenvEntry] = field(default_factory=list)
-    problems: list[ParseProblem] = field(default_factory=list)
+    recorded: list[RecordedProblem] = field(default_factory=list)
     values: dict[str, str | Unknown | None] = field(default_factory=dict)
     unset: list[str] = field(default_factory=list)
-    problem_keys: list[str] = field(default_factory=list)
+    continued: dict[int, int] = field(default_factory=dict)
+    """Line of an unquoted multi-line value -> its last continuation line."""
     key: str = ""  # the statement being read, for lint messages
 
     def __post_init__(self) -> None:
@@ -130,12 +153,20 @@ class DotenvParser:
         line = bisect.bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 
-    def problem(self, message: str, start: int, end: int) -> None:
-        """Record a problem at text offsets ``start``..``end``, naming the current key."""
-        self.problem_keys.append(self.key)
+    @property
+    def problems(self) -> list[ParseProblem]:
+        """The problems found, in file order."""
+        return [r.problem for r in self.recorded]
+
+    def problem(self, message: str, start: int, end: int, compose: str | None = None) -> None:
+        """Record a problem at text offsets ``start``..``end``, naming the current key.
+
+        ``message`` must not quote the file; ``compose`` is compose's own text when it differs.
+        """
         line, col = self.where(start)
         end_line, end_col = self.where(max(end, start))
-        self.problems.append(ParseProblem(message, line, col, end_line, end_col))
+        problem = ParseProblem(message, line, col, end_line, end_col)
+        self.recorded.append(RecordedProblem(problem, self.key, message if compose is None else compose))
 
     def line_end(self, pos: int) -> int:
         end = self.text.find("\n", pos)
@@ -151,16 +182,17 @@ class DotenvParser:
         while True:
             pos = self.statement_start(pos)
             if pos < 0:
-                return
+                break
             try:
                 self.key = ""
                 pos = self.statement(pos)
             except _Stop as stop:
-                self.problem(stop.message, stop.start, stop.end)
+                self.problem(stop.message, stop.start, stop.end, stop.compose)
                 if stop.resume < 0:
-                    return
+                    break
                 pos = stop.resume
                 self.go_line = self.where(pos)[0]
+        _fold_continuations(self)
 
     def statement_start(self, pos: int) -> int:
         """getStatementStart: skip blanks and comment lines, counting newlines like compose."""
@@ -196,10 +228,11 @@ class DotenvParser:
             if ch in "_.-[]" or unicodedata.category(ch)[0] in "LN":
                 continue
             first = text[key_start : self.line_end(key_start)]
-            msg = f"line {self.go_line}: unexpected character {go_quote(ch)} in variable name {go_quote(first)}"
-            raise _Stop(msg, i, i + 1, self.line_end(i) + 1)
+            compose = f"line {self.go_line}: unexpected character {go_quote(ch)} in variable name {go_quote(first)}"
+            msg = f"{_show_char(ch)} is not allowed in a variable name"
+            raise _Stop(msg, i, i + 1, self.line_end(i) + 1, compose)
         if key_start >= len(text):
-            raise _Stop("zero length string", start, key_start, -1)
+            raise _Stop("`export` without a variable name", start, key_start, -1, "zero length string")
         inherited = sep == "\n"
         raw_key = text[key_start:key_end] if key_end >= 0 else ""
         if inherited and " " not in raw_key:
@@ -209,8 +242,9 @@ class DotenvParser:
         after = key_end + 1 if key_end >= 0 else key_start
         value_pos = self.skip_inline_space(after)
         if " " in key:
-            msg = f"line {self.go_line}: key cannot contain a space"
-            raise _Stop(msg, key_start, key_start + len(key), self.line_end(key_start) + 1)
+            compose = f"line {self.go_line}: key cannot contain a space"
+            msg = "a variable name cannot contain a space"
+            raise _Stop(msg, key_start, key_start + len(key), self.line_end(key_start) + 1, compose)
         line, col = self.where(key_start)
         self.key = key
         if inherited:
@@ -287,7 +321,9 @@ class DotenvParser:
             value, dollars = self.expand(expanded, [*exp_offsets, i])
             return value, raw, i + 1, i, dollars, comment
         first = text[pos : self.line_end(pos)]
-        raise _Stop(f"line {self.go_line}: unterminated quoted value {first}", pos, pos + len(first), -1)
+        compose = f"line {self.go_line}: unterminated quoted value {first}"
+        of = f" of {self.key}" if self.key else ""
+        raise _Stop(f"the quoted value{of} is never closed", pos, pos + len(first), -1, compose)
 
     def expand(self, template: str, offsets: list[int]) -> tuple[str | Unknown | None, _Dollars]:
         """Interpolate a value; ``offsets[i]`` is the text offset of template character i."""
@@ -303,11 +339,89 @@ class DotenvParser:
             return None, tuple(dollars)
         if result.error is not None:
             at = offsets[result.error_start or 0]
-            self.problem(result.error, at, at + 2)
+            of = f" of {self.key}" if self.key else ""
+            self.problem(f"the value{of} has {INVALID_REFERENCE}", at, at + 2, result.error)
             return None, tuple(dollars)
         if result.value is None:
             return UNKNOWN, tuple(dollars)
         return result.value, tuple(dollars)
+
+
+def _show_char(ch: str) -> str:
+    """A character of a variable name, quoted; a blank or control character by its code point."""
+    return go_quote(ch) if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
+
+
+_BEGIN: Final = "-----BEGIN"
+_END: Final = "-----END"
+_OPEN: Final = {"{": "}", "[": "]"}
+# `KEY=value` (a base64 line padded with `=` is not one)
+_ASSIGNMENT: Final = re.compile(r"[\t ]*(?:export[\t ]+)?[A-Za-z_][\w.-]*[\t ]*[=:](?![=\s]*$)")
+
+
+def _continuation_end(lines: list[str], first: int, raw: str) -> int:
+    """The last line (0-based) of an unquoted value starting on line ``first``, or ``first``.
+
+    A PEM block runs to its ``-----END`` line and a JSON document to its closing bracket, each
+    stopping early at a blank line or at what reads as the next assignment; a line ending with
+    ``\\`` continues on the next line.
+    """
+    last = len(lines) - 1
+    i = first
+    if raw.startswith(_BEGIN) or raw[:1] in _OPEN:
+        depth = raw.count(raw[0]) - raw.count(_OPEN[raw[0]]) if raw[:1] in _OPEN else 1
+        while depth > 0 and i < last:
+            following = lines[i + 1]
+            if not following.strip() or _ASSIGNMENT.match(following):
+                break
+            i += 1
+            if raw[0] in _OPEN:
+                depth += following.count(raw[0]) - following.count(_OPEN[raw[0]])
+            elif _END in following:
+                depth = 0
+        return i
+    while lines[i].rstrip().endswith("\\") and i < last and not _ASSIGNMENT.match(lines[i + 1]):
+        i += 1
+    return i
+
+
+def _fold_continuations(p: DotenvParser) -> None:
+    """Fold the lines of unquoted multi-line values into their value (see the module doc)."""
+    lines = p.text.split("\n")
+    folded: dict[int, tuple[int, DotenvEntry]] = {}  # continuation line -> (value line, entry)
+    for entry in p.entries:
+        if entry.quote is not Quote.NONE or entry.inherited or not entry.raw_value or entry.line in folded:
+            continue
+        end = _continuation_end(lines, entry.value_line - 1, entry.raw_value) + 1
+        if end > entry.value_line:
+            p.continued[entry.line] = end
+            for line in range(entry.value_line + 1, end + 1):
+                folded[line] = (entry.line, entry)
+    if not folded:
+        return
+    kept = [e for e in p.entries if e.line not in folded]
+    for dropped in p.entries:
+        if dropped.line in folded and all(e.key != dropped.key for e in kept):
+            p.values.pop(dropped.key, None)
+    p.entries[:] = kept
+    recorded: list[RecordedProblem] = []
+    merged: set[int] = set()
+    for r in p.recorded:
+        owner = folded.get(r.problem.line)
+        if owner is None:
+            recorded.append(r)
+            continue
+        if owner[0] in merged:
+            continue
+        merged.add(owner[0])
+        entry = owner[1]
+        message = (
+            f"the unquoted value of {entry.key} continues on the next lines, which Compose reads as "
+            "variable names and cannot parse; quote the value"
+        )
+        span = ParseProblem(message, entry.value_line, entry.value_col, entry.value_line, entry.value_col + 1)
+        recorded.append(RecordedProblem(span, entry.key, r.compose, folded=True))
+    p.recorded[:] = sorted(recorded, key=lambda r: (r.problem.line, r.problem.col))
 
 
 def _bare(key: str, found: str | Unknown | None, line: int, col: int, export: bool) -> DotenvEntry:
@@ -374,10 +488,12 @@ def _parse_raw(p: DotenvParser) -> None:
             continue
         key, eq, value = stripped.partition("=")
         if not key:
-            p.problem(f"no variable name on line '{stripped}'", lead, lead + len(stripped))
+            compose = f"no variable name on line '{stripped}'"
+            p.problem("no variable name on this line", lead, lead + len(stripped), compose)
             continue
         if " " in key or "\t" in key:
-            p.problem(f"variable '{key}' contains whitespaces", lead, lead + len(key))
+            compose = f"variable '{key}' contains whitespaces"
+            p.problem("a variable name cannot contain a space", lead, lead + len(key), compose)
             continue
         col = lead - start + 1
         if eq:
@@ -409,4 +525,5 @@ def parse_compose_dotenv(text: str, path: str, lookup: Lookup | None = None, raw
         tuple(parser.problems),
         MappingProxyType(dict(parser.values)),
         tuple(parser.unset),
+        tuple(r.compose for r in parser.recorded),
     )

@@ -75,22 +75,26 @@ def lint_dotenv(text: str, path: str) -> tuple[DotenvIssue, ...]:
     parser = DotenvParser(text.removeprefix("\ufeff"), lambda _name: UNKNOWN)
     parser.run()
     out: list[DotenvIssue] = []
-    for problem, key in zip(parser.problems, parser.problem_keys, strict=True):
-        wording = next((m for k, m in _PROBLEM_MESSAGES.items() if k in problem.message), "")
+    for recorded in parser.recorded:
+        if recorded.folded:
+            continue  # the multi-line value is reported once, as UNQUOTED_MULTILINE
+        problem, key = recorded.problem, recorded.key
+        wording = next((m for k, m in _PROBLEM_MESSAGES.items() if k in recorded.compose), "")
         message = wording.format(of=f" of {key}" if key else "") or problem.message
         end_col = problem.end_col if problem.end_line == problem.line else problem.col + 1
         out.append(DotenvIssue(_Kind.INVALID_LINE, message, problem.line, problem.col, end_col, key or None))
-    bad_lines = {problem.line for problem in parser.problems}
+    bad_lines = {r.problem.line for r in parser.recorded if not r.folded}
+    continued = set(parser.continued)
     first_seen: dict[str, int] = {}
     for e in parser.entries:
-        for kind, what, line, col, end in _entry_findings(e, e.key in first_seen, bad_lines):
+        for kind, what, line, col, end in _entry_findings(e, e.key in first_seen, bad_lines, continued):
             message = _MESSAGES[what].format(key=e.key, first=first_seen.get(e.key))
             out.append(DotenvIssue(kind, message, line, col, end, e.key or None))
         first_seen.setdefault(e.key, e.line)
     return tuple(sorted(out, key=lambda i: (i.line, i.col, i.kind.value)))
 
 
-def _entry_findings(e: DotenvEntry, duplicate: bool, bad_lines: set[int]) -> Iterator[_Finding]:
+def _entry_findings(e: DotenvEntry, duplicate: bool, bad_lines: set[int], continued: set[int]) -> Iterator[_Finding]:
     """The per-statement checks of :func:`lint_dotenv`."""
     key_end = e.col + len(e.key)
     if not e.key:
@@ -109,8 +113,8 @@ def _entry_findings(e: DotenvEntry, duplicate: bool, bad_lines: set[int]) -> Ite
             end,
         )
     raw = e.raw_value
-    continued = raw.endswith("\\") or raw.startswith("-----BEGIN") or e.line + 1 in bad_lines
-    if e.quote is Quote.NONE and raw and continued:
+    multiline = e.line in continued or raw.endswith("\\") or e.line + 1 in bad_lines
+    if e.quote is Quote.NONE and raw and multiline:
         yield (
             _Kind.UNQUOTED_MULTILINE,
             _Kind.UNQUOTED_MULTILINE,

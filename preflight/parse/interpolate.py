@@ -139,6 +139,9 @@ class Interpolation:
         return tuple(dict.fromkeys(self.unset))
 
 
+INVALID_REFERENCE: Final = "a `${` that does not start a valid variable reference (`$$` is a literal `$`)"
+"""What an invalid template is, in words that do not quote it (the template may be a secret)."""
+
 # compose-go's pattern; Go's (?i)[a-z] also folds U+017F (long s) and U+212A (Kelvin sign),
 # but not the dotted/dotless i that Python's IGNORECASE would add.
 _NAME = "[_a-zA-Z\u017f\u212a][_a-zA-Z0-9\u017f\u212a]*"

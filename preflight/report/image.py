@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from preflight.model.image import Command, CopyOp, RunOp, Stage
+from preflight.parse.dockerfile_words import copy_parts, from_parts
+from preflight.report.shown import MASK, Shown, references_only
 
 if TYPE_CHECKING:
     from preflight.model.image_requirements import InstallAnalysis
@@ -20,8 +23,9 @@ def _command(command: Command | None) -> str:
     return "[" + ", ".join(repr(a) for a in command.args) + "]"
 
 
-def _copy_line(op: CopyOp, stages: list[Stage]) -> str:
-    sources = ", ".join(op.sources) if op.sources is not None else "(unknown)"
+def _copy_line(op: CopyOp, stages: list[Stage], workdir: _Workdirs) -> str:
+    raw_sources, raw_dest = copy_parts(op.inst, raw=True)
+    sources = str(Shown.of(", ".join(raw_sources), ", ".join(op.sources) if op.sources is not None else "(unknown)"))
     origin = "context"
     if op.from_stage is not None:
         origin = f"stage {stages[op.from_stage].name or op.from_stage}"
@@ -31,7 +35,7 @@ def _copy_line(op: CopyOp, stages: list[Stage]) -> str:
         origin = f"context {op.from_context}"
     elif op.heredoc:
         origin = "heredoc"
-    dest = op.dest or "(unknown)"
+    dest = str(Shown.of(raw_dest, workdir.show(op.dest) if op.dest else "(unknown)"))
     return f"{op.inst.keyword} {sources} ({origin}) -> {dest}{'/' if op.dest_is_dir and dest != '/' else ''}"
 
 
@@ -52,9 +56,10 @@ def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list
     if model.spec.target:
         lines.append(f"  target: {model.spec.target}")
     needed = {s.index for s in image.needed_stages()}
+    workdir = _Workdirs.of(image.stages)
     for stage in image.stages:
         marker = " (final)" if stage is image.final else ("" if stage.index in needed else " (not built)")
-        base = stage.base or "(unknown)"
+        base = str(Shown.of(from_parts(stage.from_inst, raw=True)[0], stage.base or "(unknown)"))
         lines.append(
             f"  stage {stage.index}{' ' + stage.name if stage.name else ''}{marker}: FROM {base}"
             f"  [{stage.from_inst.span.path}:{stage.from_inst.span.line}]"
@@ -62,21 +67,24 @@ def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list
         for op in stage.ops:
             where = f"  [line {op.inst.span.line}]"
             if isinstance(op, CopyOp):
-                lines.append(f"    {_copy_line(op, image.stages)}{where}")
+                lines.append(f"    {_copy_line(op, image.stages, workdir)}{where}")
             elif isinstance(op, RunOp):
                 text = " ".join(op.command.split())
-                lines.append(f"    RUN {text[:100]}{'...' if len(text) > 100 else ''}  (in {op.workdir}){where}")
+                cwd = workdir.show(op.workdir)
+                lines.append(f"    RUN {text[:100]}{'...' if len(text) > 100 else ''}  (in {cwd}){where}")
     final = image.final
     if final is not None:
         from preflight.knowledge import python_version_of
 
         lines.append("  final image:")
+        base = str(Shown.of(from_parts(final.from_inst, raw=True)[0], final.base or "(unknown)"))
         lines.append(
-            f"    base: {final.base or '(unknown)'}"
+            f"    base: {base}"
             + (f" (Python {python_version_of(final.base)})" if final.base and python_version_of(final.base) else "")
         )
-        lines.append(f"    workdir: {final.workdir}")
-        lines.append(f"    user: {final.user or '(root)'}")
+        lines.append(f"    workdir: {workdir.show(final.workdir)}")
+        user = next((i.raw_args.strip() for i in reversed(final.instructions) if i.keyword == "USER"), "")
+        lines.append(f"    user: {Shown.of(user, final.user) if final.user else '(root)'}")
         lines.append(f"    entrypoint: {_command(final.entrypoint)}")
         lines.append(f"    cmd: {_command(final.cmd)}")
         lines.append("    env: " + (", ".join(sorted(final.env)) or "(none)"))
@@ -84,14 +92,15 @@ def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list
         lines.append("  installs:")
         for analysis in installs:
             install = analysis.install
-            lines.append(f"    {install.tool} (line {install.run.inst.span.line}, in {install.cwd}):")
+            lines.append(f"    {install.tool} (line {install.run.inst.span.line}, in {workdir.show(install.cwd)}):")
             for req_file in analysis.files:
                 kind = "constraints" if req_file.constraint else "requirements"
                 count = len(req_file.parsed.requirements)
-                lines.append(f"      {kind} {req_file.image_path} <- {req_file.rel} ({count} requirements)")
+                shown = workdir.show(req_file.image_path)
+                lines.append(f"      {kind} {shown} <- {req_file.rel} ({count} requirements)")
             for path, found in analysis.local_targets:
                 lines.append(
-                    f"      local project {path}: {found.presence.value}"
+                    f"      local project {workdir.show(path)}: {found.presence.value}"
                     + (f" <- {found.context_path}" if found.context_path else "")
                 )
     for line in extra or []:
@@ -99,35 +108,86 @@ def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True, slots=True)
+class _Workdirs:
+    """Shows image paths under a WORKDIR that a substitution produced as that WORKDIR's references."""
+
+    substituted: tuple[tuple[str, str], ...]
+    """(evaluated WORKDIR, its references) for each WORKDIR written with a variable."""
+
+    @classmethod
+    def of(cls, stages: list[Stage]) -> _Workdirs:
+        found: list[tuple[str, str]] = []
+        for stage in stages:
+            for inst in stage.instructions:
+                if inst.keyword == "WORKDIR" and "$" in inst.raw_args:
+                    found.append((stage.workdir, references_only(inst.raw_args.strip())))
+        return cls(tuple(found))
+
+    def show(self, path: str) -> str:
+        """``path``, its substituted WORKDIR prefix (if any) shown by its references."""
+        if not self.substituted:
+            return path
+        for value, refs in self.substituted:
+            if path == value or path.startswith(value.rstrip("/") + "/"):
+                return refs + path[len(value) :]
+        return MASK if any(path in v for v, _ in self.substituted) else path
+
+
 def _written(runtime: ServiceRuntime, attr: str) -> str | None:
-    """A compose command/entrypoint as written (interpolated values are never shown)."""
+    """A compose command/entrypoint as written, variables as names (their values never shown)."""
     from preflight.parse.yaml import YScalar, YSeq
 
     node = runtime.service.get(attr)
     if isinstance(node, YSeq):
-        return "[" + ", ".join(repr(i.as_written()) for i in node.items if isinstance(i, YScalar)) + "] (compose)"
+        words = ", ".join(repr(references_only(i.as_written())) for i in node.items if isinstance(i, YScalar))
+        return f"[{words}] (compose)"
     if isinstance(node, YScalar) and node.value is not None:
-        return f"{node.as_written()!r} (compose)"
+        return f"{references_only(node.as_written())!r} (compose)"
     return None
+
+
+def _compose_text(runtime: ServiceRuntime) -> str:
+    """Everything written in the service's command, entrypoint and working_dir."""
+    from preflight.parse.yaml import YScalar, YSeq
+
+    parts: list[str] = []
+    for attr in ("command", "entrypoint", "working_dir"):
+        node = runtime.service.get(attr)
+        items = node.items if isinstance(node, YSeq) else [node]
+        parts.extend(i.as_written() for i in items if isinstance(i, YScalar))
+    return "\n".join(parts)
 
 
 def runtime_lines(runtime: ServiceRuntime) -> list[str]:
     """What the container of one service runs: command, entry points, sys.path, environment names."""
+    from preflight.parse.yaml import YScalar
+
     lines = [f"  container of service {runtime.service.name}:"]
     final = runtime.stage
     for attr, image_value in (("entrypoint", final.entrypoint), ("command", final.cmd)):
         lines.append(f"    {attr}: {_written(runtime, attr) or _command(image_value)}")
-    lines.append(f"    working dir: {runtime.workdir}")
+    written = _compose_text(runtime)
+    substituted = "$" in written
+    workdir_node = runtime.service.get("working_dir")
+    image = runtime.model.image
+    paths = _Workdirs.of(image.stages) if image is not None else _Workdirs(())
+    if isinstance(workdir_node, YScalar) and "$" in workdir_node.as_written():
+        own = (runtime.workdir, references_only(workdir_node.as_written()))
+        paths = _Workdirs((own, *paths.substituted))
+    lines.append(f"    working dir: {paths.show(runtime.workdir)}")
     lines.append(f"    python: {runtime.python or '(unknown)'}")
     for entry in runtime.entries:
         target = entry.path or ":".join(p for p in (entry.module, entry.attribute) if p) or "(discovered)"
+        if substituted and entry.path is None and (entry.module or "") not in written:
+            target = MASK  # the module came from a variable
         lines.append(f"    entry point: {entry.kind.value} {target} (via {entry.launcher}, {entry.role.value})")
     if runtime.analysis is not None:
         for reason in runtime.analysis.unknown:
             lines.append(f"    not understood: {reason}")
     if runtime.guessed:
         lines.append("    (no entry point known: imports and environment reads are not checked)")
-    lines.append("    sys.path: " + (", ".join(runtime.sys_path) or "(none)") + ", site-packages")
+    lines.append("    sys.path: " + (", ".join(map(paths.show, runtime.sys_path)) or "(none)") + ", site-packages")
     provided = runtime.provided
     dists = ", ".join(sorted(provided.distributions)) or "(none)"
     lines.append(

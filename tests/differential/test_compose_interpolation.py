@@ -206,7 +206,7 @@ def test_env_files_match_compose(dotenv: str, env_file: str, raw: str, env: dict
              if not parsed.problems}  # fmt: skip
     run, root = _run_project(dotenv, clean, env)
     if project.problems:
-        _check_problem(run, [f"failed to read {root}/.env: {project.problems[0].message}"])
+        _check_problem(run, [f"failed to read {root}/.env: {project.compose_messages[0]}"])
         return
     assert run.returncode == 0, run.stderr
     assert run.environment("s1") == {f"R{k}": project_env.get(k, "") for k in KEYS}
@@ -217,6 +217,6 @@ def test_env_files_match_compose(dotenv: str, env_file: str, raw: str, env: dict
     if len(clean) < len(files):
         # Compose stops at the first broken file (services in map order): check it is one of ours.
         run, root = _run_project(dotenv, {n: t for n, t in files.items() if n not in clean}, env)
-        candidates = [f"failed to read {root}/f2.env: {p.message}" for p in second.problems[:1]]
-        candidates += [f"failed to parse env_file {root}/f3.env: {p.message}" for p in third.problems[:1]]
+        candidates = [f"failed to read {root}/f2.env: {m}" for m in second.compose_messages[:1]]
+        candidates += [f"failed to parse env_file {root}/f3.env: {m}" for m in third.compose_messages[:1]]
         _check_problem(run, candidates)

@@ -231,7 +231,7 @@ def test_github_annotations_are_escaped(capsys: pytest.CaptureFixture[str], tmp_
     folder = tmp_path / "we,ird:dir%"
     folder.mkdir()
     (folder / "compose.yaml").write_text(
-        "services:\n  web:\n    image: nginx:1.27\n    environment:\n      X: ${UNSET_100%}\n      Y: ${UNSET_Y}\n",
+        "services:\n  web:\n    image: nginx:1.27\n    env_file: 100%.env\n    environment:\n      Y: ${UNSET_Y}\n",
         encoding="utf-8",
     )
     code, out, _ = run(capsys, "check", "--format", "github", str(tmp_path))
