@@ -203,7 +203,7 @@ def _run(path: Path, config: Config) -> Report:
 
 def _write(target: Path, text: str) -> None:
     try:
-        target.write_text(text, encoding="utf-8")
+        target.write_text(text, encoding="utf-8", errors="backslashreplace")
     except OSError as err:
         raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from err
 
@@ -320,7 +320,7 @@ def _apply_baseline(report: Report, root: Path, accepted: Baseline, source: Path
         f"preflight: baseline {source}: {result.matched} matched, {result.fixed} fixed{hint}, {len(result.new)} new",
         err=True,
     )
-    return Report(result.new, report.suppressed, report.files_checked, report.services)
+    return Report(result.new, report.suppressed, report.files_checked, report.services, notes=report.notes)
 
 
 def _use_color(no_color: bool, output_file: Path | None) -> bool:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Severity
+from preflight.diagnostics import ParseProblem, Severity
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -40,6 +39,9 @@ class Config:
     respect_gitignore: bool = True
     """Skip folders that `.gitignore` files ignore (never `.env` or compose files: compose reads them)."""
     source: str | None = None
+    unread: UnreadConfig | None = None
+    """Set when the root pyproject.toml could not be read: its `[tool.preflight]` (if any) is
+    unknown, the defaults apply and the check reports the file (PF001/PF002)."""
 
     def severity_for(self, code: str, default: Severity) -> Severity:
         """The severity configured for a rule, or its default."""
@@ -73,17 +75,35 @@ def _schema() -> type[BaseModel]:
     return FileConfig
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadConfig:
+    """A config file that could not be read: not valid TOML (``syntax``) or not readable."""
+
+    path: str
+    problem: ParseProblem
+    syntax: bool
+
+
+class _Unreadable(ConfigError):
+    """A config file that cannot be read (for a root pyproject.toml, only reported)."""
+
+    def __init__(self, path: Path, problem: ParseProblem, syntax: bool) -> None:
+        what = "invalid TOML" if syntax else "cannot read config"
+        super().__init__(f"{path}:{problem.line}:{problem.col}: {what}: {problem.message}")
+        self.problem, self.syntax = problem, syntax
+
+
 def _load_toml(path: Path) -> dict[str, object]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read config: {err}") from err
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: invalid TOML: {err}") from err
+    from preflight.files import FileProblem, read_source
+    from preflight.parse.toml import parse_toml
+
+    source = read_source(path, str(path))
+    if isinstance(source, FileProblem):
+        raise _Unreadable(path, ParseProblem(source.message, source.line, source.col), syntax=False)
+    parsed = parse_toml(source.text)
+    if isinstance(parsed, ParseProblem):
+        raise _Unreadable(path, parsed, syntax=True)
+    return parsed
 
 
 def _preflight_table(data: dict[str, object]) -> dict[str, object]:
@@ -101,7 +121,7 @@ def _config_in(folder: Path) -> tuple[Path, dict[str, object]] | None:
         return own, _preflight_table(_load_toml(own))
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
-        data = _load_toml(pyproject)
+        data = _load_toml(pyproject)  # an invalid one is reported by load_config's caller
         tool = data.get("tool")
         if isinstance(tool, dict) and isinstance(tool.get("preflight"), dict):
             return pyproject, tool["preflight"]
@@ -134,7 +154,12 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
             raise ConfigError(f"{explicit}: config file not found")
         found: tuple[Path, dict[str, object]] | None = (explicit, _preflight_table(_load_toml(explicit)))
     else:
-        found = find_config_file(root)
+        try:
+            found = find_config_file(root)
+        except _Unreadable as err:
+            if (root / "preflight.toml").is_file():
+                raise
+            return Config(unread=UnreadConfig("pyproject.toml", err.problem, err.syntax))
     if found is None:
         return Config()
     path, table = found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -90,6 +91,41 @@ class Diagnostic:
         return (self.span.path, self.span.line, self.span.col, self.code, self.message)
 
 
+def printable(text: str) -> str:
+    """``text`` as valid Unicode: a file name that is not UTF-8 (held with surrogate escapes)
+    shows its odd bytes as ``\\xff``, so every output format can encode it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def printable_diagnostic(diag: Diagnostic) -> Diagnostic:
+    """The diagnostic with every text field :func:`printable` (itself when nothing changes)."""
+    fields = [
+        diag.message,
+        diag.help or "",
+        diag.span.path,
+        *(t for r in diag.related for t in (r.message, r.span.path)),
+    ]
+    if all(printable(f) is f for f in fields):
+        return diag
+    return dataclasses.replace(
+        diag,
+        message=printable(diag.message),
+        help=None if diag.help is None else printable(diag.help),
+        span=dataclasses.replace(diag.span, path=printable(diag.span.path)),
+        related=tuple(
+            Related(dataclasses.replace(r.span, path=printable(r.span.path)), printable(r.message))
+            for r in diag.related
+        ),
+    )
+
+
 @dataclass(slots=True)
 class Report:
     """Everything one check produced, ready for a renderer."""
@@ -106,6 +142,8 @@ class Report:
     """Every file the check read, root-relative (`--show-files`)."""
     unused_suppressions: tuple[tuple[str, int, str], ...] = ()
     """(path, line, comment) of suppression comments that matched no finding of the rules that ran."""
+    notes: tuple[str, ...] = ()
+    """What the summary must add (e.g. settings that could not be read)."""
 
     def count(self, severity: Severity) -> int:
         """How many unsuppressed findings have this severity."""

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Diagnostic, Report
+from preflight.diagnostics import Diagnostic, Report, printable_diagnostic
 from preflight.errors import InternalError
 from preflight.files import SourceText, SourceTree, files_read, read_paths
 from preflight.rules import ALL_RULES
@@ -89,6 +89,8 @@ def finish(found: list[Diagnostic], config: Config, tree: SourceTree) -> Report:
     report = Report(files_checked=files_read(tree))
     comments = _suppressions(tree)
     used: set[Suppression] = set()
+    if config.unread is not None:
+        report.notes = (f"[tool.preflight] in {config.unread.path} could not be read: the defaults applied",)
     seen: set[tuple[object, ...]] = set()
     for diag in sorted(found, key=Diagnostic.sort_key):
         key = (diag.code, diag.span, diag.message)
@@ -98,7 +100,9 @@ def finish(found: list[Diagnostic], config: Config, tree: SourceTree) -> Report:
         diag = dataclasses.replace(diag, severity=config.severity_for(diag.code, diag.severity))
         covering = [c for c in comments.get(diag.span.path, ()) if c.covers(diag)]
         used.update(covering)
-        if _path_ignored(diag, config) or covering:
+        suppressed = _path_ignored(diag, config) or bool(covering)
+        diag = printable_diagnostic(diag)  # after reading the file by its real name
+        if suppressed:
             report.suppressed.append(dataclasses.replace(diag, suppressed=True))
         else:
             report.diagnostics.append(diag)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -91,25 +92,13 @@ class SourceTree:
         problem = self._check_link(path, rel)
         if problem is not None:
             return problem
-        try:
-            size = path.stat().st_size
-            if not path.is_file():
-                return FileProblem(rel, "not a regular file")
-            if size > self.max_bytes:
-                return FileProblem(rel, f"file is too large ({size} bytes; the limit is {self.max_bytes})")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return FileProblem(rel, "file not found")
-        except OSError as err:
-            return FileProblem(rel, f"cannot read file: {err.strerror or err}")
-        try:
-            text = decode(data)
-        except UnicodeDecodeError as err:
-            line, col = _first_bad_byte(data, err)
-            return FileProblem(rel, "file is not valid UTF-8 text", line, col)
-        if "\x00" in text:
-            return FileProblem(rel, "file looks binary (contains NUL bytes)")
-        return SourceText(rel, text)
+        return read_source(path, rel, self.max_bytes)
+
+    def problems(self) -> list[FileProblem]:
+        """Every file that exists but could not be read, in path order (missing files are left
+        to the rules that know whether they are required)."""
+        found = [p for p in self._cache.values() if isinstance(p, FileProblem) and p.message != NOT_FOUND]
+        return sorted(found, key=lambda p: p.path)
 
     def _check_link(self, path: Path, rel: str) -> FileProblem | None:
         """Refuse symlink loops and links that resolve outside the root."""
@@ -135,6 +124,52 @@ class SourceTree:
         return None
 
 
+NOT_FOUND = "file not found"
+
+
+def read_source(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> SourceText | FileProblem:
+    """Read and decode one file under the reading policy every input shares.
+
+    Only regular files are read, and never more than ``max_bytes``: the size is checked on the
+    open file before reading (a FIFO, a device or a sparse 1 GB file is refused, not read), and
+    the read itself is bounded in case the file grows. NUL bytes mean binary data.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return FileProblem(rel, NOT_FOUND)
+    except IsADirectoryError:
+        return FileProblem(rel, "not a regular file")
+    except OSError as err:
+        return FileProblem(rel, f"cannot read file: {err.strerror or err}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return FileProblem(rel, "not a regular file")
+        if info.st_size > max_bytes:
+            return FileProblem(rel, f"file is too large ({info.st_size} bytes; the limit is {max_bytes})")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as err:
+        return FileProblem(rel, f"cannot read file: {err.strerror or err}")
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        return FileProblem(rel, f"file is too large (more than {max_bytes} bytes)")
+    try:
+        text = decode(data)
+    except UnicodeDecodeError as err:
+        line, col = _first_bad_byte(data, err)
+        return FileProblem(rel, "file is not valid UTF-8 text", line, col)
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        return FileProblem(
+            rel, "file looks binary (contains NUL bytes)", line, nul - (text.rfind("\n", 0, nul) + 1) + 1
+        )
+    return SourceText(rel, text)
+
+
 def files_read(tree: SourceTree) -> int:
     """How many distinct files the check read (or tried to read)."""
     return len(tree._cache)
@@ -146,13 +181,6 @@ def read_paths(tree: SourceTree) -> tuple[str, ...]:
 
 
 def read_small_text(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
-    """A regular file's text (undecodable bytes replaced), or None: for reads outside SourceTree.
-
-    A path may be a link to a device or to something huge; only small regular files are read.
-    """
-    try:
-        if not path.is_file() or path.stat().st_size > limit:
-            return None
-        return path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return None
+    """A file's text under the reading policy, or None: for reads outside SourceTree."""
+    source = read_source(path, path.name, limit)
+    return source.text if isinstance(source, SourceText) else None

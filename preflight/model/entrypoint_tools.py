@@ -20,18 +20,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from preflight.model.entrypoint_cli import Launch, Style, call_syntax, parse_cli, spec
 from preflight.model.entrypoint_servers import daphne, granian, gunicorn, hypercorn, uvicorn
 from preflight.model.entrypoint_types import EntryKind, EntryRole, Field, Where
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from preflight.parse.toml import parse_toml
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -202,10 +197,10 @@ def _fastapi_pyproject(launch: Launch) -> Field | None:
     text = None if file is None else launch.read(file)
     if text is None:
         return None
-    try:
-        value = tomllib.loads(text).get("tool", {}).get("fastapi", {}).get("entrypoint")
-    except (tomllib.TOMLDecodeError, AttributeError):
-        return None
+    data = parse_toml(text)
+    tool = data.get("tool") if isinstance(data, dict) else None
+    fastapi = tool.get("fastapi") if isinstance(tool, dict) else None
+    value = fastapi.get("entrypoint") if isinstance(fastapi, dict) else None
     if not isinstance(value, str):
         return None
     return Field(value, Where(launch.head.where.arg_index, script=file), raw=value)

@@ -89,6 +89,8 @@ def _add_local(
     if local is None:
         provided.closure_known = False
         return
+    if local.problems:
+        provided.unknown = True  # a file of the project could not be read: its metadata is not known
     selection = selection or Selection()
     label = local.name or project_dir.name
     for module, _path in local.package_roots:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import configparser
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,18 +29,12 @@ from preflight.parse.pyproject_packages import (
     string_list,
     sub_table,
 )
+from preflight.parse.toml import parse_toml
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 __all__ = ["BackendKind", "LocalProject", "read_local_project"]
-
-_TOML_POS_RE = re.compile(r" \(at line (\d+), column (\d+)\)$")
 
 
 _BACKENDS = (
@@ -120,6 +113,7 @@ def read_local_project(root: Path) -> LocalProject | None:
     if backend is not None:
         kind = next((k for prefix, k in _BACKENDS if backend.startswith(prefix)), BackendKind.OTHER)
     roots, errors = package_roots(kind, tree, found.name, found.setuptools, tool)
+    found.problems.extend(tree.problems)
     return LocalProject(
         root=root,
         name=found.name,
@@ -172,19 +166,14 @@ def _dynamic_files(tool: dict[str, object]) -> object:
 
 
 def _read_toml(tree: Tree, found: _Found) -> dict[str, object]:
-    text = tree.read_text("pyproject.toml") or ""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc).splitlines()[0] if str(exc) else "invalid TOML"
-        where = _TOML_POS_RE.search(message)
-        if where is not None:
-            problem = ParseProblem(message[: where.start()], int(where[1]), int(where[2]))
-        else:
-            lines = text.splitlines() or [""]
-            problem = ParseProblem(message.replace(" (at end of document)", ""), len(lines), len(lines[-1]) + 1)
-        found.problems.append(("pyproject.toml", problem))
+    text = tree.read_text("pyproject.toml")
+    if text is None:
+        return {}  # unreadable: the reason is in tree.problems
+    parsed = parse_toml(text)
+    if isinstance(parsed, ParseProblem):
+        found.problems.append(("pyproject.toml", parsed))
         return {}
+    return parsed
 
 
 def _read_pep621(project: dict[str, object], found: _Found) -> None:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
+from preflight.diagnostics import ParseProblem
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
@@ -63,6 +65,8 @@ class Tree:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self.problems: list[tuple[str, ParseProblem]] = []
+        """Files that exist but could not be read, and why."""
 
     def _real(self, rel: str) -> Path | None:
         try:
@@ -90,13 +94,18 @@ class Tree:
         return [name for name in names if self._real(_join(rel, name)) is not None]
 
     def read_text(self, rel: str) -> str | None:
+        """A file's text under the shared reading policy, or None (the reason is in ``problems``)."""
+        from preflight.files import NOT_FOUND, SourceText, read_source
+
         real = self._real(rel)
-        try:
-            if real is None or not real.is_file() or real.stat().st_size > _MAX_BYTES:
-                return None
-            return real.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        if real is None:
             return None
+        source = read_source(real, rel, _MAX_BYTES)
+        if isinstance(source, SourceText):
+            return source.text
+        if source.message != NOT_FOUND:
+            self.problems.append((rel, ParseProblem(source.message, source.line, source.col)))
+        return None
 
 
 def _join(*parts: str) -> str:

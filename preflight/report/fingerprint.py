@@ -75,7 +75,7 @@ def fingerprint(d: Diagnostic, context: str | None = None) -> str:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:_HASH_CHARS]
+    return hashlib.sha256(payload.encode("utf-8", "backslashreplace")).hexdigest()[:_HASH_CHARS]
 
 
 def _context_for(span: Span, line_text: LineText | None) -> str | None:

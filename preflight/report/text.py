@@ -25,12 +25,13 @@ def summary_line(report: Report) -> str:
     if infos:
         parts.append(_plural(infos, "info"))
     suppressed = f" ({len(report.suppressed)} suppressed)" if report.suppressed else ""
+    notes = "".join(f"\n{note}." for note in report.notes)
     if not report.diagnostics and report.targets == ():
         # an empty folder, or the wrong one: say so rather than "All checks passed"
         return f"Nothing to check: no compose file or Dockerfile found ({_plural(report.files_checked, 'file')} read)."
     if not report.diagnostics:
-        return f"All checks passed{suppressed} ({_plural(report.files_checked, 'file')} read)."
-    return f"Found {', '.join(parts)}{suppressed} in {_plural(report.files_checked, 'file')}."
+        return f"All checks passed{suppressed} ({_plural(report.files_checked, 'file')} read).{notes}"
+    return f"Found {', '.join(parts)}{suppressed} in {_plural(report.files_checked, 'file')}.{notes}"
 
 
 def render_text(report: Report, color: bool = False, quiet: bool = False, summary: bool = True) -> str:

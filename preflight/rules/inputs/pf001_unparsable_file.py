@@ -44,6 +44,14 @@ class UnparsableFile(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Syntax errors collected while loading."""
+        unread = project.config.unread
+        if unread is not None and unread.syntax:
+            problem = unread.problem
+            yield self.at(
+                Span(unread.path, problem.line, problem.col),
+                f"invalid TOML: {problem.message}",
+                help="its [tool.preflight] settings (if any) could not be read: the defaults apply",
+            )
         for issue in compose_issues(project, self.id):
             yield self.at(issue.span, issue.message, service=issue.service)
         for compose in project.compose:

@@ -39,7 +39,10 @@ class UnreadableFile(Rule):
     severity = Severity.ERROR
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        """Read problems collected while loading."""
+        """Read problems collected while loading, and every file the model could not read."""
+        unread = project.config.unread
+        if unread is not None and not unread.syntax:
+            yield self.at(Span(unread.path, unread.problem.line, unread.problem.col), unread.problem.message)
         for issue in compose_issues(project, self.id):
             yield self.at(issue.span, issue.message, service=issue.service)
         for compose in project.compose:
