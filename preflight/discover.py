@@ -7,10 +7,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from preflight.files import read_small_text
 from preflight.model.compose import DEFAULT_COMPOSE_FILES
 from preflight.parse.gitignore import MAX_GITIGNORE_BYTES, Gitignore, GitignoreRule, parse_gitignore
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SKIPPED_DIRS = frozenset(
     {
@@ -78,7 +82,12 @@ class Folder:
     files: tuple[str, ...]
 
 
-def walk_repository(root: Path, exclude: tuple[str, ...] = (), gitignore: bool = False) -> list[Folder]:
+def walk_repository(
+    root: Path,
+    exclude: tuple[str, ...] = (),
+    gitignore: bool = False,
+    on_error: Callable[[OSError], None] | None = None,
+) -> list[Folder]:
     """Every folder under `root` once (build output, VCS, virtualenvs, links and `exclude` skipped).
 
     The one walk of a check: compose discovery, lone Dockerfiles, requirements files and the
@@ -88,7 +97,7 @@ def walk_repository(root: Path, exclude: tuple[str, ...] = (), gitignore: bool =
     """
     ignore, prefix = _gitignore_above(root) if gitignore else (None, "")
     folders: list[Folder] = []
-    for current, dirs, filenames in os.walk(root):
+    for current, dirs, filenames in os.walk(root, onerror=on_error):
         here = Path(current)
         rel_here = here.relative_to(root).as_posix()
         rel_here = "" if rel_here == "." else rel_here

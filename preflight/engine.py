@@ -69,7 +69,7 @@ def check(root: Path, config: Config, cwd: Path | None = None) -> Report:
     except Exception as err:
         raise InternalError("loading the project model", err) from err
     found: list[Diagnostic] = []
-    for rule_class in select_rules(config):
+    for rule_class in sorted(select_rules(config), key=lambda r: r.runs_last):
         rule = rule_class()
         try:
             found.extend(rule.check(project))

@@ -7,10 +7,15 @@ itself: it returns a `FileProblem` that rules report as PF002.
 from __future__ import annotations
 
 import codecs
+import enum
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Files larger than this are not read (a compose or requirements file is never this big)."""
@@ -89,10 +94,25 @@ class SourceTree:
         return cached
 
     def _read(self, path: Path, rel: str) -> SourceText | FileProblem:
-        problem = self._check_link(path, rel)
+        try:
+            problem = self._check_link(path, rel)
+        except OSError as err:  # a folder on the way cannot be searched
+            return FileProblem(rel, f"cannot read file: {err.strerror or err}")
         if problem is not None:
             return problem
         return read_source(path, rel, self.max_bytes)
+
+    def note(self, problem: FileProblem) -> None:
+        """Record a problem met outside :meth:`read_text` (a folder that cannot be listed, a
+        Python file parsed elsewhere) so that it is reported like any other."""
+        self._cache.setdefault(problem.path, problem)
+
+    def folder_error(self, err: OSError) -> None:
+        """`os.walk`'s onerror: a folder of the repository that cannot be listed is reported."""
+        if err.filename is not None and not isinstance(err, (FileNotFoundError, NotADirectoryError)):
+            self.note(
+                FileProblem(self.rel(Path(os.fsdecode(err.filename))), f"cannot read folder: {err.strerror or err}")
+            )
 
     def problems(self) -> list[FileProblem]:
         """Every file that exists but could not be read, in path order (missing files are left
@@ -127,7 +147,46 @@ class SourceTree:
 NOT_FOUND = "file not found"
 
 
-def read_source(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> SourceText | FileProblem:
+class PathKind(enum.Enum):
+    """What a path is on disk, without ever raising: UNKNOWN when it cannot be looked at."""
+
+    MISSING = "missing"
+    FILE = "file"
+    DIR = "dir"
+    OTHER = "other"
+    """A FIFO, socket or device: never read."""
+    UNKNOWN = "unknown"
+    """Its folder cannot be searched (permissions), or a link loops."""
+
+
+def probe(path: Path) -> PathKind:
+    """Classify ``path`` (links followed); a permission problem is UNKNOWN, never MISSING."""
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return PathKind.OTHER if os.path.lexists(path) else PathKind.MISSING  # a broken link: read, reported
+    except (OSError, ValueError):
+        return PathKind.UNKNOWN
+    if stat.S_ISREG(info.st_mode):
+        return PathKind.FILE
+    return PathKind.DIR if stat.S_ISDIR(info.st_mode) else PathKind.OTHER
+
+
+def decode_python(data: bytes) -> str:
+    """Decode a Python source as Python does: UTF-8, or the PEP 263 coding cookie's encoding."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding).lstrip("\ufeff")
+    except (SyntaxError, LookupError):
+        return decode(data)
+
+
+def read_source(
+    path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES, decoder: Callable[[bytes], str] = decode
+) -> SourceText | FileProblem:
     """Read and decode one file under the reading policy every input shares.
 
     Only regular files are read, and never more than ``max_bytes``: the size is checked on the
@@ -157,7 +216,7 @@ def read_source(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> Source
     if len(data) > max_bytes:
         return FileProblem(rel, f"file is too large (more than {max_bytes} bytes)")
     try:
-        text = decode(data)
+        text = decoder(data)
     except UnicodeDecodeError as err:
         line, col = _first_bad_byte(data, err)
         return FileProblem(rel, "file is not valid UTF-8 text", line, col)
@@ -168,6 +227,10 @@ def read_source(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> Source
             rel, "file looks binary (contains NUL bytes)", line, nul - (text.rfind("\n", 0, nul) + 1) + 1
         )
     return SourceText(rel, text)
+
+
+def _lenient(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
 
 
 def files_read(tree: SourceTree) -> int:
@@ -181,6 +244,7 @@ def read_paths(tree: SourceTree) -> tuple[str, ...]:
 
 
 def read_small_text(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
-    """A file's text under the reading policy, or None: for reads outside SourceTree."""
-    source = read_source(path, path.name, limit)
+    """A file's text under the reading policy (undecodable bytes replaced), or None: for
+    reads outside SourceTree, whose failure the caller records as unknown."""
+    source = read_source(path, path.name, limit, _lenient)
     return source.text if isinstance(source, SourceText) else None

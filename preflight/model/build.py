@@ -28,7 +28,8 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
     """Discover and load every compose project under `root`."""
     root = root.resolve()
     tree = SourceTree(root)
-    project = Project(root, tree, config, folders=walk_repository(root, config.exclude, config.respect_gitignore))
+    folders = walk_repository(root, config.exclude, config.respect_gitignore, tree.folder_error)
+    project = Project(root, tree, config, folders=folders)
     targets: list[ComposeTarget]
     invocations = Invocations()
     if config.compose_files:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Span
-from preflight.files import FileProblem, SourceTree
+from preflight.files import FileProblem, PathKind, SourceTree, probe
 from preflight.parse.compose_dotenv import parse_compose_dotenv
 from preflight.parse.interpolate import Unknown
 from preflight.parse.yaml import YMap, YScalar, YSeq
@@ -71,15 +71,23 @@ def env_file_refs(service: Service) -> list[EnvFileRef]:
     return refs
 
 
+def container_env_known(tree: SourceTree, service: Service) -> bool:
+    """False when an env_file the service has could not be read: its variables are unknown."""
+    return not any(
+        probe(ref.path) is not PathKind.MISSING and isinstance(tree.read_text(ref.path), FileProblem)
+        for ref in env_file_refs(service)
+    )
+
+
 def container_env(tree: SourceTree, project: ComposeProject, service: Service) -> dict[str, ContainerVar]:
     """Variables compose passes to the container (env_file first, `environment` wins)."""
     result: dict[str, ContainerVar] = {}
     for ref in env_file_refs(service):
-        if not ref.path.is_file():
+        if probe(ref.path) is PathKind.MISSING:
             continue
         source = tree.read_text(ref.path)
         if isinstance(source, FileProblem):
-            continue
+            continue  # PF002; container_env_known() says the environment is not fully known
         parsed = parse_compose_dotenv(source.text, source.path, project.env.lookup, raw=ref.raw_format)
         for entry in parsed.entries:
             file_value = parsed.values.get(entry.key)

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from preflight.files import FileProblem, SourceTree
+from preflight.files import FileProblem, PathKind, SourceTree, probe
 from preflight.parse.compose_dotenv import DotenvFile, parse_compose_dotenv
 from preflight.parse.interpolate import UNKNOWN, Unknown
 
@@ -72,6 +72,8 @@ class InterpolationEnv:
             return found.value
         if any(fnmatch.fnmatchcase(name, pattern) for pattern in self.provided) or name in SHELL_VARIABLES:
             return UNKNOWN
+        if self.file_problems:
+            return UNKNOWN  # an env file that could not be read (PF002) may set it
         return None
 
     def describe_sources(self) -> str:
@@ -98,7 +100,7 @@ def build_env(
     paths = [project_dir / f for f in env_files] if env_files else [project_dir / ".env"]
     read: list[str] = []
     for path in paths:
-        if not env_files and not path.is_file() and not path.is_symlink():
+        if not env_files and probe(path) is PathKind.MISSING:
             continue
         source = tree.read_text(path)
         if isinstance(source, FileProblem):
@@ -133,7 +135,7 @@ def _add_template(tree: SourceTree, project_dir: Path, env: InterpolationEnv) ->
     """With no .env, a template's keys count as supplied by the operator (values unknown)."""
     for name in TEMPLATE_NAMES:
         path = project_dir / name
-        if not path.is_file():
+        if probe(path) is PathKind.MISSING:
             continue
         source = tree.read_text(path)
         if isinstance(source, FileProblem):

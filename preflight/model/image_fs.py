@@ -10,15 +10,18 @@ from __future__ import annotations
 import enum
 import os
 import posixpath
+import stat
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from preflight.files import FileProblem
 from preflight.model.image import CopyOp, Image, RunOp, Stage
 from preflight.parse.gomatch import BadPattern, glob_in_tree, go_match, has_glob
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from preflight.files import SourceTree
     from preflight.model.mounts import Mounts
     from preflight.parse.dockerignore import DockerIgnore, IgnorePattern
 
@@ -50,8 +53,39 @@ class ContextFS:
     ignore: DockerIgnore | None
     known: bool = True
     """False when the build context is a guess (a Dockerfile nobody is seen building)."""
+    tree: SourceTree | None = None
+    """Where a folder that cannot be read is recorded (and then reported as PF002)."""
     _kinds: dict[str, str | None] = field(default_factory=dict)
     _dirs: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+    """Context folders that cannot be listed or searched: what they hold is unknown."""
+
+    def is_unknown(self, rel: str) -> bool:
+        """Whether `rel` lies in (or is) a context folder that cannot be read."""
+        rel = _clean(rel)
+        return any(rel == u or u == "." or rel.startswith(u + "/") for u in self.unreadable)
+
+    def walk_error(self, err: OSError) -> None:
+        """`os.walk`'s onerror: a folder of the context that cannot be listed."""
+        if err.filename is not None and not isinstance(err, (FileNotFoundError, NotADirectoryError)):
+            rel = os.path.relpath(err.filename, self.root).replace(os.sep, "/")
+            self._cannot_read(_clean(rel), err)
+
+    def _cannot_read(self, rel: str, err: OSError) -> None:
+        """Record the outermost folder that cannot be read (a path below it cannot even be
+        looked at, so the problem is reported once, at that folder)."""
+        while rel != ".":
+            try:
+                (self.root / rel).stat()
+                break
+            except OSError:
+                rel = posixpath.dirname(rel) or "."
+        if self.is_unknown(rel):
+            return
+        self.unreadable.add(rel)
+        if self.tree is not None:
+            path = self.root / rel if rel != "." else self.root
+            self.tree.note(FileProblem(self.tree.rel(path), f"cannot read folder: {err.strerror or err}"))
 
     def kind(self, rel: str) -> str | None:
         """'file', 'dir' or None for a context-relative POSIX path (links are not followed out)."""
@@ -60,11 +94,12 @@ class ContextFS:
             path = self.root / rel if rel != "." else self.root
             kind: str | None = None
             try:
-                if path.is_dir():
-                    kind = "dir"
-                elif path.exists():
-                    kind = "file"
-            except OSError:
+                mode = path.stat().st_mode
+                kind = "dir" if stat.S_ISDIR(mode) else "file"
+            except (FileNotFoundError, NotADirectoryError):
+                kind = None
+            except OSError as err:  # its folder cannot be searched: unknown, not absent
+                self._cannot_read(posixpath.dirname(rel) or ".", err)
                 kind = None
             self._kinds[rel] = kind
         return self._kinds[rel]
@@ -83,7 +118,10 @@ class ContextFS:
             path = self.root / rel if rel != "." else self.root
             try:
                 entries = sorted((e.name, e.is_dir()) for e in os.scandir(path))
-            except OSError:
+            except (FileNotFoundError, NotADirectoryError):
+                entries = []
+            except OSError as err:
+                self._cannot_read(rel, err)
                 entries = []
             self._dirs[rel] = entries
         return self._dirs[rel]
@@ -235,6 +273,8 @@ class ImageFS:
         if not self.context.known:
             return Found(Presence.UNKNOWN, op=op, reason="the build context is not known")
         matches = self.context.glob(source) if has_glob(source) else [_clean(source)]
+        if not matches and self.context.unreadable:
+            return Found(Presence.UNKNOWN, None, op, None, "a build context folder cannot be read")
         missed: Found | None = None
         for match in matches:
             kind = self.context.kind(match)
@@ -252,6 +292,8 @@ class ImageFS:
                 candidate = match
             if any(_excluded_by_flag(p, candidate) for p in op.excludes):
                 continue
+            if self.context.kind(candidate) is None and self.context.is_unknown(candidate):
+                return Found(Presence.UNKNOWN, candidate, op, None, "in a build context folder that cannot be read")
             if self.context.kind(candidate) is None:
                 missed = missed or Found(Presence.ABSENT, candidate, op, None, "not in the build context")
                 continue

@@ -62,8 +62,8 @@ def build_python_index(fs: ImageFS, stage: Stage) -> PythonIndex | object:
     if stage.base_stage is not None or fs.locate(stage, "/nonexistent-probe").presence is not Presence.ABSENT:
         return _INEXACT
     files = dict(image_python_files(fs, stage))
-    if len(files) > MAX_IMAGE_FILES:
-        return _INEXACT
+    if len(files) > MAX_IMAGE_FILES or fs.context.unreadable:
+        return _INEXACT  # too many, or a folder of the context could not be listed
     dirs: dict[str, str] = {}
     for image_path, context_path in files.items():
         folder, context_folder = posixpath.dirname(image_path), posixpath.dirname(context_path)
@@ -186,7 +186,7 @@ def _python_files(fs: ImageFS, stage: Stage) -> list[tuple[str, str]]:
 def _walk_py(fs: ImageFS, folder: str) -> list[str]:
     root = fs.context.root / folder if folder != "." else fs.context.root
     found = []
-    for current, dirs, names in os.walk(root):
+    for current, dirs, names in os.walk(root, onerror=fs.context.walk_error):
         rel_dir = os.path.relpath(current, root).replace(os.sep, "/")
         ctx_dir = posixpath.normpath(posixpath.join(folder, rel_dir))
         dirs[:] = sorted(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import ParseProblem, Span
-from preflight.files import SourceText, SourceTree
+from preflight.files import PathKind, SourceText, SourceTree, probe
 from preflight.invocations import Invocations
 from preflight.model.build_paths import build_paths
 from preflight.model.image import BuildSpec, Env, Image, evaluate
@@ -61,7 +61,7 @@ def _build_args(project: ComposeProject, build: YMap) -> Env:
 
 def _spec_for(service: Service, project: ComposeProject) -> BuildSpec | None:
     paths = build_paths(service)
-    if paths is None or not paths.context.is_dir():
+    if paths is None or probe(paths.context) is not PathKind.DIR:
         return None
     build = service.get("build")
     args: Env = {}
@@ -86,7 +86,7 @@ def build_image(tree: SourceTree, spec: BuildSpec) -> ImageModel | None:
         dockerfile_rel = f"{context_rel}/<dockerfile_inline>"
         text = spec.dockerfile_text
     else:
-        if spec.dockerfile_path is None or not spec.dockerfile_path.is_file():
+        if spec.dockerfile_path is None or probe(spec.dockerfile_path) is PathKind.MISSING:
             return None
         source = tree.read_text(spec.dockerfile_path)
         if not isinstance(source, SourceText):
@@ -98,7 +98,7 @@ def build_image(tree: SourceTree, spec: BuildSpec) -> ImageModel | None:
     ignore = _dockerignore(tree, spec, model)
     image = evaluate(dockerfile, spec)
     model.image = image
-    model.fs = ImageFS(image, ContextFS(spec.context, ignore, spec.invoked))
+    model.fs = ImageFS(image, ContextFS(spec.context, ignore, spec.invoked, tree))
     return model
 
 

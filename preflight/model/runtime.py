@@ -332,7 +332,7 @@ def _prefetch(project: Project, sources: PythonSources) -> None:
 def project_runtimes(project: Project) -> list[ServiceRuntime]:
     """The runtime model of every active service that is built from a Dockerfile."""
     runtimes = []
-    sources = PythonSources()
+    sources = PythonSources(project.tree)
     _prefetch(project, sources)
     for compose, service in project.services():
         model = project.image_of(service)

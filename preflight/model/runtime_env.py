@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.model.container_env import Origin, container_env
+from preflight.model.container_env import Origin, container_env, container_env_known
 
 if TYPE_CHECKING:
     from preflight.diagnostics import Span
@@ -78,6 +78,8 @@ def runtime_env(project: Project, compose: ComposeProject, service: Service, sta
         else:
             for name, value in info.default_env.items():
                 found[name] = RuntimeVar(name, value or None, RuntimeOrigin.BASE_IMAGE, None)
+    if not container_env_known(project.tree, service):
+        complete = False
     for name, var in container_env(project.tree, compose, service).items():
         origin = RuntimeOrigin.ENVIRONMENT if var.origin is Origin.ENVIRONMENT else RuntimeOrigin.ENV_FILE
         found[name] = RuntimeVar(name, var.value, origin, var.span)

@@ -27,6 +27,8 @@ class Rule:
     """How often a finding is right, as code scanning ranks it: very-high, high, medium or low."""
     security_severity: ClassVar[float | None] = None
     """CVSS-like 0.0-10.0 for rules that find security problems (code scanning's security alerts)."""
+    runs_last: ClassVar[bool] = False
+    """It reports what the other rules met while reading files, so it runs after them."""
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Yield this rule's findings for the project."""

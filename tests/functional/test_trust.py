@@ -110,3 +110,78 @@ def test_file_names_that_are_not_utf8(capsys: pytest.CaptureFixture[str], tmp_pa
     baseline = tmp_path / "baseline.json"
     assert run(capsys, "check", "--write-baseline", str(baseline), str(tmp_path))[0] == 0
     assert run(capsys, "check", "--baseline", str(baseline), str(tmp_path))[0] == 0
+
+
+# --- one reading policy -------------------------------------------------------------------------
+
+_DOCKERFILE = 'FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY app.py .\nCMD ["python", "app.py"]\n'  # noqa: E501
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_every_input_is_read_under_one_policy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Not regular, linked out, too large, binary: PF002 at the path, and nothing that file would
+    have provided is reported missing."""
+    services = {"big": "big.env", "fifo": "fifo.env", "linked": None, "pipe": None, "nul": None, "huge": None}
+    lines = ["services:"]
+    for name, env_file in services.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(_DOCKERFILE, encoding="utf-8")
+        (tmp_path / name / "requirements.txt").write_text("flask\n", encoding="utf-8")
+        reads = "import os\nos.environ['NEEDED']\n" if env_file else ""  # what the env_file would give
+        (tmp_path / name / "app.py").write_text("import flask\n" + reads, encoding="utf-8")
+        lines += [f"  {name}:", f"    build: ./{name}", "    environment:", "      A: ${FROM_DOTENV}"]
+        lines += [f"    env_file: {env_file}"] if env_file else []
+    (tmp_path / "compose.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.mkfifo(tmp_path / ".env")
+    os.mkfifo(tmp_path / "fifo.env")
+    (tmp_path / "big.env").write_text("NEEDED=1\n" + "#" * 6_000_000 + "\n", encoding="utf-8")
+    (tmp_path / "big" / "requirements.txt").write_text("flask\n" + "x" * 6_000_000 + "\n", encoding="utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("flask\n", encoding="utf-8")
+    (tmp_path / "linked" / "requirements.txt").unlink()
+    (tmp_path / "linked" / "requirements.txt").symlink_to(outside)
+    (tmp_path / "pipe" / "requirements.txt").unlink()
+    os.mkfifo(tmp_path / "pipe" / "requirements.txt")
+    (tmp_path / "nul" / "app.py").write_bytes(b"import flask\x00\n")
+    with (tmp_path / "huge" / "Dockerfile").open("wb") as stream:
+        stream.truncate(1 << 30)
+    _, found = findings(capsys, tmp_path)
+    unreadable = {d["path"]: d["message"] for d in found if d["code"] == "PF002"}
+    assert unreadable == {
+        ".env": "not a regular file",
+        "fifo.env": "not a regular file",
+        "big.env": "file is too large (6000010 bytes; the limit is 5242880)",
+        "big/requirements.txt": "file is too large (6000007 bytes; the limit is 5242880)",
+        "linked/requirements.txt": "symlink points outside the checked root",
+        "pipe/requirements.txt": "not a regular file",
+        "nul/app.py": "file looks binary (contains NUL bytes)",
+        "huge/Dockerfile": "file is too large (1073741824 bytes; the limit is 5242880)",
+    }
+    assert [d for d in found if d["code"] != "PF002"] == []  # no follow-on finding
+
+
+def test_a_build_context_folder_that_cannot_be_read(
+    capsys: pytest.CaptureFixture[str], incident: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission denied on a folder: PF002 once, at the folder; what it holds is unknown."""
+    blocked = incident / "api-gateway" / "src"
+    real_stat, real_scandir = Path.stat, os.scandir
+
+    def stat(self: Path, *args: Any, **kwargs: Any) -> os.stat_result:
+        if blocked in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == blocked or blocked in Path(path).parents:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    monkeypatch.setattr(os, "scandir", scandir)  # os.walk lists folders with it too
+    _, found = findings(capsys, incident)
+    assert [(d["code"], d["message"]) for d in found if d["path"] == "api-gateway/src"] == [
+        ("PF002", "cannot read folder: Permission denied")
+    ]
+    api = [d for d in found if d["service"] == "api-gateway" or d["path"].startswith("api-gateway/")]
+    assert not [d for d in api if d["code"] in ("PF401", "PF402", "PF404")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
+from preflight.files import PathKind, probe
 from preflight.model.build_paths import build_paths
 from preflight.rules.base import Rule
 
@@ -45,9 +46,10 @@ class BuildContextMissing(Rule):
         """Build contexts that are not folders."""
         for _compose, service in project.services():
             paths = build_paths(service)
-            if paths is None or paths.context.is_dir():
-                continue
-            what = "is not a folder" if paths.context.exists() else "does not exist"
+            kind = probe(paths.context) if paths is not None else PathKind.DIR
+            if paths is None or kind in (PathKind.DIR, PathKind.UNKNOWN):
+                continue  # a folder that cannot be looked at is reported as unreadable (PF002)
+            what = "does not exist" if kind is PathKind.MISSING else "is not a folder"
             yield self.at(
                 paths.context_span,
                 f'build context `{paths.context_shown}` of service "{service.name}" {what}',

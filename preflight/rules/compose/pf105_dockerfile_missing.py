@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
+from preflight.files import PathKind, probe
 from preflight.model.build_paths import build_paths
 from preflight.rules.base import Rule
 
@@ -46,10 +47,10 @@ class DockerfileMissing(Rule):
         """Dockerfiles that are not files (when the context itself exists)."""
         for _compose, service in project.services():
             paths = build_paths(service)
-            if paths is None or paths.dockerfile is None or not paths.context.is_dir():
+            if paths is None or paths.dockerfile is None or probe(paths.context) is not PathKind.DIR:
                 continue
-            if paths.dockerfile.is_file():
-                continue
+            if probe(paths.dockerfile) is not PathKind.MISSING:
+                continue  # a Dockerfile that is there but cannot be read is PF002
             yield self.at(
                 paths.dockerfile_span,
                 f"Dockerfile `{paths.dockerfile_shown}` (in context `{paths.context_shown}`) "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
+from preflight.files import PathKind, probe
 from preflight.model.container_env import env_file_refs
 from preflight.rules.base import Rule
 from preflight.rules.issues import service_list, services_by_span
@@ -51,7 +52,7 @@ class EnvFileMissing(Rule):
         by_file: dict[tuple[str, str], list[tuple[Span, str, str]]] = {}
         for compose, service in project.services():
             for ref in env_file_refs(service):
-                if ref.required and not ref.path.exists():
+                if ref.required and probe(ref.path) is PathKind.MISSING:
                     by_file.setdefault((str(compose.directory), str(ref.path)), []).append(
                         (ref.span, service.name, ref.shown)
                     )

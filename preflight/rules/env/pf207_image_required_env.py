@@ -6,7 +6,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
-from preflight.model.container_env import container_env
+from preflight.model.container_env import container_env, container_env_known
 from preflight.parse.yaml import YScalar, YSeq
 from preflight.rules.base import Rule
 
@@ -71,8 +71,8 @@ class ImageRequiredEnv(Rule):
             if image is None or image.unknown or service.get("build") is not None:
                 continue
             info = image_info(image.text())
-            if info is None:
-                continue
+            if info is None or not container_env_known(project.tree, service):
+                continue  # an env_file that cannot be read (PF002) may set what the image needs
             env_vars = container_env(project.tree, compose, service)
             env = {name: var.value for name, var in env_vars.items()}
             for rule in info.env_rules:

@@ -18,9 +18,12 @@ class UnreadableFile(Rule):
     """A file preflight needs cannot be read.
 
     ## What it does
-    Reports files that are missing, unreadable, not UTF-8 text (UTF-16 with a BOM is fine),
-    binary, larger than the size limit, symlink loops, or links pointing outside the checked
-    repository.
+    Reports every file the deployment reads (compose and env files, Dockerfiles, ignore files,
+    requirements, pyproject.toml/setup.cfg/setup.py, Python modules) that is missing, not a
+    regular file (a FIFO, a device), unreadable, not UTF-8 text (UTF-16 with a BOM is fine),
+    binary (NUL bytes), larger than the size limit, a symlink loop, or a link pointing outside
+    the checked repository, and build-context folders that cannot be listed. What such a file
+    would have provided is then unknown: no other rule reports on its absence.
 
     ## Why is this bad?
     Compose, pip or BuildKit will fail on the same file, or read something other than what the
@@ -37,6 +40,7 @@ class UnreadableFile(Rule):
     id = "PF002"
     name = "unreadable-file"
     severity = Severity.ERROR
+    runs_last = True
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Read problems collected while loading, and every file the model could not read."""
@@ -48,3 +52,6 @@ class UnreadableFile(Rule):
         for compose in project.compose:
             for problem in compose.env.file_problems:
                 yield self.at(Span(problem.path, problem.line, problem.col), problem.message)
+        project.runtimes()  # the model reads the rest lazily: complete it before asking what failed
+        for problem in project.tree.problems():
+            yield self.at(Span(problem.path, problem.line, problem.col), problem.message)
