@@ -247,6 +247,12 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from preflight.parse.yaml_depth import COMPOSE_MAX_DEPTH, limit_depth
+
+    text, depth = limit_depth(text)
+    if depth > COMPOSE_MAX_DEPTH:
+        message = f"nested deeper than {COMPOSE_MAX_DEPTH} levels, which Compose refuses"
+        return YamlDocument(None, (ParseProblem(f"invalid YAML: {message}"),))
     loader = YAML(typ="safe", pure=True)
     try:
         nodes = list(loader.compose_all(text))
