@@ -30,6 +30,7 @@ from preflight.model.mounts import service_mounts
 from preflight.model.provided import Provided, provided_modules
 from preflight.model.python_sources import PythonSources
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
+from preflight.parse.interpolate import references_only
 from preflight.parse.python import ImportRef, PythonModule, resolve_relative
 from preflight.parse.yaml import YScalar, YSeq
 
@@ -90,6 +91,25 @@ class ServiceRuntime:
             return False
         major, minor = (int(part) for part in self.python.split(".")[:2])
         return (major, minor) <= sys.version_info[:2]
+
+    def show(self, text: str) -> str:
+        """``text`` (derived from this container's command and working directory) with every
+        value that compose interpolated into them written as its references (`${CMD}`)."""
+        for value, references in self._substituted():
+            if value and value in text:
+                text = text.replace(value, references)
+        return text
+
+    def _substituted(self) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        for attr in ("command", "entrypoint", "working_dir"):
+            node = self.service.get(attr)
+            for scalar in node.items if isinstance(node, YSeq) else [node]:
+                if isinstance(scalar, YScalar) and scalar.raw is not None and "$" in scalar.raw:
+                    references = references_only(scalar.raw)
+                    found.append((scalar.text(), references))
+                    found.extend((word, references) for word in scalar.text().split() if len(word) > 2)
+        return sorted(found, key=lambda pair: len(pair[0]), reverse=True)
 
     def arg_span(self, index: int) -> Span:
         """Where the argv element `index` was written (compose command/entrypoint or CMD)."""

@@ -383,3 +383,46 @@ def go_quote(s: str) -> str:
                 out.append(f"\\U{code:08x}")
     out.append('"')
     return "".join(out)
+
+
+MASK: Final = "***"
+"""What stands for a value whose origin is a variable and whose shape no reference explains."""
+
+
+def references_only(text: str) -> str:
+    """``text`` with each `${NAME...}` reduced to `${NAME}`: defaults and alternatives are values.
+
+    `$NAME` stays as it is, `$$` is a literal dollar; a `${` that is never closed hides the rest.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch != "$" or i + 1 >= len(text) or text[i + 1] != "{":
+            out.append(text[i : i + 2] if text.startswith("$$", i) else ch)
+            i += 2 if text.startswith("$$", i) else 1
+            continue
+        end = _closing_brace(text, i + 2)
+        if end < 0:
+            out.append("${" + MASK + "}")
+            break
+        inner = text[i + 2 : end]
+        name_end = 0
+        while name_end < len(inner) and (inner[name_end].isalnum() or inner[name_end] == "_"):
+            name_end += 1
+        out.append("${" + (inner[:name_end] or MASK) + "}")
+        i = end + 1
+    return "".join(out)
+
+
+def _closing_brace(text: str, start: int) -> int:
+    """Offset of the `}` that closes a `${` whose body starts at ``start`` (nesting allowed)."""
+    depth = 1
+    for i in range(start, len(text)):
+        if text.startswith("${", i):
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1

@@ -36,7 +36,7 @@ def _copy_line(op: CopyOp, stages: list[Stage], workdir: _Workdirs) -> str:
     elif op.heredoc:
         origin = "heredoc"
     dest = str(Shown.of(raw_dest, workdir.show(op.dest) if op.dest else "(unknown)"))
-    return f"{op.inst.keyword} {sources} ({origin}) -> {dest}{'/' if op.dest_is_dir and dest != '/' else ''}"
+    return f"{op.inst.keyword} {sources} ({origin}) -> {dest}{'/' if op.dest_is_dir and not dest.endswith('/') else ''}"
 
 
 def render_image(model: ImageModel, installs: list[InstallAnalysis], extra: list[str] | None = None) -> str:
@@ -147,18 +147,6 @@ def _written(runtime: ServiceRuntime, attr: str) -> str | None:
     return None
 
 
-def _compose_text(runtime: ServiceRuntime) -> str:
-    """Everything written in the service's command, entrypoint and working_dir."""
-    from preflight.parse.yaml import YScalar, YSeq
-
-    parts: list[str] = []
-    for attr in ("command", "entrypoint", "working_dir"):
-        node = runtime.service.get(attr)
-        items = node.items if isinstance(node, YSeq) else [node]
-        parts.extend(i.as_written() for i in items if isinstance(i, YScalar))
-    return "\n".join(parts)
-
-
 def runtime_lines(runtime: ServiceRuntime) -> list[str]:
     """What the container of one service runs: command, entry points, sys.path, environment names."""
     from preflight.parse.yaml import YScalar
@@ -167,27 +155,25 @@ def runtime_lines(runtime: ServiceRuntime) -> list[str]:
     final = runtime.stage
     for attr, image_value in (("entrypoint", final.entrypoint), ("command", final.cmd)):
         lines.append(f"    {attr}: {_written(runtime, attr) or _command(image_value)}")
-    written = _compose_text(runtime)
-    substituted = "$" in written
     workdir_node = runtime.service.get("working_dir")
     image = runtime.model.image
     paths = _Workdirs.of(image.stages) if image is not None else _Workdirs(())
     if isinstance(workdir_node, YScalar) and "$" in workdir_node.as_written():
         own = (runtime.workdir, references_only(workdir_node.as_written()))
         paths = _Workdirs((own, *paths.substituted))
-    lines.append(f"    working dir: {paths.show(runtime.workdir)}")
+    lines.append(f"    working dir: {runtime.show(paths.show(runtime.workdir))}")
     lines.append(f"    python: {runtime.python or '(unknown)'}")
     for entry in runtime.entries:
         target = entry.path or ":".join(p for p in (entry.module, entry.attribute) if p) or "(discovered)"
-        if substituted and entry.path is None and (entry.module or "") not in written:
-            target = MASK  # the module came from a variable
-        lines.append(f"    entry point: {entry.kind.value} {target} (via {entry.launcher}, {entry.role.value})")
+        shown = runtime.show(f"{target} (via {entry.launcher}, {entry.role.value})")
+        lines.append(f"    entry point: {entry.kind.value} {shown}")
     if runtime.analysis is not None:
         for reason in runtime.analysis.unknown:
-            lines.append(f"    not understood: {reason}")
+            lines.append(f"    not understood: {runtime.show(reason)}")
     if runtime.guessed:
         lines.append("    (no entry point known: imports and environment reads are not checked)")
-    lines.append("    sys.path: " + (", ".join(map(paths.show, runtime.sys_path)) or "(none)") + ", site-packages")
+    sys_path = ", ".join(runtime.show(paths.show(p)) for p in runtime.sys_path)
+    lines.append(f"    sys.path: {sys_path or '(none)'}, site-packages")
     provided = runtime.provided
     dists = ", ".join(sorted(provided.distributions)) or "(none)"
     lines.append(

@@ -50,7 +50,7 @@ class EntrypointMissing(Rule):
             for entry, why in runtime.missing_entries:
                 yield self.at(
                     runtime.arg_span(entry.source_arg_index),
-                    f'service "{service}" starts with {entry.launcher}, but {why}',
+                    runtime.show(f'service "{service}" starts with {entry.launcher}, but {why}'),
                     help="COPY it into the image, or fix the module path (it is relative to the working directory)",
                     service=service,
                     related=[Related(runtime.model.spec.span, f"build context `{runtime.model.context_rel}`")],
@@ -58,9 +58,10 @@ class EntrypointMissing(Rule):
             analysis = runtime.analysis
             runs_python = runtime.python is not None or runtime.provided.installs > 0
             if analysis is not None and analysis.unknown and not runtime.entries and runs_python:
+                reasons = "; ".join(analysis.unknown)
                 yield self.at(
                     runtime.arg_span(0),
-                    f'could not tell which Python code service "{service}" runs: {"; ".join(analysis.unknown)}',
+                    runtime.show(f'could not tell which Python code service "{service}" runs: {reasons}'),
                     help="its imports and environment reads are not checked; name the entry point in `command:`",
                     service=service,
                     severity=Severity.INFO,
