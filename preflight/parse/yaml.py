@@ -8,6 +8,7 @@ constructed, and alias expansion bounded (a "billion laughs" file must stay chea
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -255,7 +256,10 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         return YamlDocument(None, (ParseProblem(f"invalid YAML: {message}"),))
     loader = YAML(typ="safe", pure=True)
     try:
-        nodes = list(loader.compose_all(text))
+        with warnings.catch_warnings():
+            # ruamel warns (on stderr, quoting the file) about a reused anchor; go-yaml takes the last
+            warnings.simplefilter("ignore")
+            nodes = list(loader.compose_all(text))
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)

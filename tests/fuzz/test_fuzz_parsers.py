@@ -1,0 +1,95 @@
+"""Every parser on hostile text: a result with problems at real positions, never an exception."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fuzzing import FUZZ, texts
+from hypothesis import given
+
+from preflight.diagnostics import ParseProblem
+from preflight.parse.compose_dotenv import parse_compose_dotenv
+from preflight.parse.dockerfile import parse_dockerfile
+from preflight.parse.dockerignore import parse_dockerignore
+from preflight.parse.dotenv_lint import lint_dotenv
+from preflight.parse.interpolate import UNKNOWN, interpolate, references_only
+from preflight.parse.python import analyze_python
+from preflight.parse.requirements import parse_requirements
+from preflight.parse.toml import parse_toml
+from preflight.parse.yaml import parse_yaml, to_plain
+from preflight.parse.yaml_depth import limit_depth
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+def _positions_are_real(text: str, problems: Iterable[ParseProblem]) -> None:
+    lines = max(text.count("\n") + text.count("\r"), len(text.splitlines())) + 2  # pip splits at \f too
+    for problem in problems:
+        assert 1 <= problem.line <= lines, problem
+        assert problem.col >= 1, problem
+        assert problem.message, problem
+
+
+@FUZZ
+@given(texts("compose.yaml", ".yaml", ".yml"))
+def test_yaml(text: str) -> None:
+    document = parse_yaml(text, "compose.yaml")
+    _positions_are_real(text, document.problems)
+    to_plain(document.root)
+    limited, _ = limit_depth(text)
+    assert limited.count("\n") == text.count("\n")  # positions survive the depth limit
+
+
+@FUZZ
+@given(texts(".env", ".env.example", "web.env"))
+def test_dotenv(text: str) -> None:
+    for raw in (False, True):
+        parsed = parse_compose_dotenv(text, ".env", lambda name: UNKNOWN if name.startswith("U") else None, raw=raw)
+        _positions_are_real(text, parsed.problems)
+        assert len(parsed.compose_messages) == len(parsed.problems)
+    for issue in lint_dotenv(text, ".env"):
+        assert issue.line >= 1
+        assert issue.col >= 1
+
+
+@FUZZ
+@given(texts("compose.yaml", ".env"))
+def test_interpolation(text: str) -> None:
+    result = interpolate(text, lambda name: "v" if name < "M" else None)
+    assert (result.value is None) == (result.error is not None or result.required_error is not None)
+    references_only(text)
+
+
+@FUZZ
+@given(texts("Dockerfile"))
+def test_dockerfile(text: str) -> None:
+    _positions_are_real(text, parse_dockerfile(text, "Dockerfile").problems)
+
+
+@FUZZ
+@given(texts(".dockerignore"))
+def test_dockerignore(text: str) -> None:
+    ignore = parse_dockerignore(text, ".dockerignore")
+    _positions_are_real(text, ignore.problems)
+    ignore.match("app/main.py")
+
+
+@FUZZ
+@given(texts("requirements.txt", "constraints.txt"))
+def test_requirements(text: str) -> None:
+    _positions_are_real(text, parse_requirements(text, "requirements.txt").problems)
+
+
+@FUZZ
+@given(texts("pyproject.toml", "preflight.toml"))
+def test_toml(text: str) -> None:
+    result = parse_toml(text)
+    if isinstance(result, ParseProblem):
+        _positions_are_real(text, [result])
+
+
+@FUZZ
+@given(texts(".py"))
+def test_python(text: str) -> None:
+    _positions_are_real(text, analyze_python(text, "app.py").problems)
