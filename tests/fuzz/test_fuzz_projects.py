@@ -8,13 +8,16 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
 from fuzzing import PROJECT_FUZZ, fixture_projects, mutated
 from hypothesis import given
 from hypothesis import strategies as st
 
 from preflight.cli import main
+
+if TYPE_CHECKING:
+    import pytest
 
 PROJECTS = fixture_projects()
 TIME_BOUND = 30.0
