@@ -283,6 +283,14 @@ class _Sink:
     problems: list[ParseProblem] = field(default_factory=list)
 
 
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s'\"]+@")
+
+
+def hide_credentials(text: str) -> str:
+    """``text`` with the user and password of every URL in it (an index token) as `***`."""
+    return _URL_CREDENTIALS.sub(r"\g<scheme>***@", text)
+
+
 def parse_requirements(text: str, path: str) -> RequirementsFile:
     """Read requirements-file text statically; never raises, never reads other files."""
     sink = _Sink()
@@ -308,7 +316,7 @@ def _handle(ll: LogicalLine, parser: PipOptionParser, sink: _Sink) -> None:
         if _ENV_VAR_RE.search(ll.text) is None:
             line, col = ll.at(start)
             end_line, end_col = ll.at(max(end - 1, start))
-            sink.problems.append(ParseProblem(msg, line, col, end_line, end_col + int(end > start)))
+            sink.problems.append(ParseProblem(hide_credentials(msg), line, col, end_line, end_col + int(end > start)))
 
     try:
         occurrences = scan_options(parser, opt_text)
@@ -353,6 +361,6 @@ def _handle(ll: LogicalLine, parser: PipOptionParser, sink: _Sink) -> None:
             line=line,
             col=col,
             end_col=end_col,
-            text=ll.text,
+            text=hide_credentials(ll.text),
         )
     )

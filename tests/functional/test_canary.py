@@ -38,6 +38,8 @@ CANARIES = {
     "command_default": "cnryCommand16",
     "arg_in_copy": "cnryArgCopy17",
     "build_arg_in_from": "cnryFromTag18",
+    "index_token": "cnryIndexToken19",
+    "url_password": "cnryUrlPass20",
 }
 C = CANARIES
 
@@ -94,7 +96,11 @@ def _plant(root: Path) -> None:
     )
     for name in ("api", "worker"):
         (root / name / "Dockerfile").write_text(dockerfile, encoding="utf-8")
-        (root / name / "requirements.txt").write_text("flask==3.0.0\nflask==2.0.0\n", encoding="utf-8")
+        (root / name / "requirements.txt").write_text(
+            f"--extra-index-url https://__token__:{C['index_token']}@pypi.example.com/simple\n"
+            f"flask==3.0.0\nflask==2.0.0\nlib @ https://user:{C['url_password']}@example.com/lib.whl ===\n",
+            encoding="utf-8",
+        )
         (root / name / "app").mkdir()
         (root / name / "app" / "__main__.py").write_text(
             "import os\nimport missing_module\nos.environ['NOT_GIVEN']\n", encoding="utf-8"
@@ -138,7 +144,7 @@ def test_no_planted_value_reaches_any_output(tmp_path: Path, capsys: pytest.Capt
     _plant(root)
     outputs = _outputs(root, tmp_path, capsys)
     report = json.loads(outputs["check-json"].split("\n}\n", 1)[0] + "\n}")
-    assert {d["code"] for d in report["diagnostics"]} >= {"PF001", "PF101", "PF205", "PF206", "PF304"}
+    assert {d["code"] for d in report["diagnostics"]} >= {"PF001", "PF101", "PF205", "PF206", "PF301", "PF304"}
     leaks = [(where, name) for where, text in outputs.items() for name, value in C.items() if value in text]
     assert leaks == []
     for where, text in outputs.items():  # nothing of the PEM body, not even a fragment as a name

@@ -549,3 +549,15 @@ def test_current_pip_verdicts_on_lines_pip_changed_its_mind_about() -> None:
     # what preflight says, whatever pip is installed: current pip's verdict
     assert not parse("foo>=1,").problems
     assert parse("https://x/y#egg=y[z]").problems
+
+
+def test_url_credentials_never_reach_messages() -> None:
+    """An index token or a URL password in a requirements file is a secret like any other."""
+    parsed = parse_requirements(
+        "flask @ https://user:cnryPass1@example.com/flask.whl\nbad @ https://__token__:cnryTok2@x/y z ===\n",
+        "requirements.txt",
+    )
+    shown = [r.text for r in parsed.requirements] + [p.message for p in parsed.problems]
+    assert shown
+    assert not [s for s in shown if "cnry" in s]
+    assert parsed.requirements[0].text == "flask @ https://***@example.com/flask.whl"
