@@ -304,10 +304,13 @@ def _add_volumes(b: _Builder, ci: int, compose: ComposeProject, ids: dict[str, s
     volume_ids: dict[str, str] = {}
     declared = sorted(compose.declared("volumes"))
     uses = [(s, u) for s in compose.services.values() for u in resource_uses(s) if u.kind == "volumes"]
+    shown = {u.name: u.shown for _, u in uses if u.name not in declared}  # interpolated names as written
     for name in sorted(set(declared) | {u.name for _, u in uses}):
-        volume_ids[name] = b.new_id(ci, "volume", name)
+        volume_ids[name] = b.new_id(ci, "volume", shown.get(name, name))
         detail = () if name in declared else ("not declared under `volumes:`",)
-        b.nodes.append(Node(volume_ids[name], "volume", name, ci, detail, undefined=name not in declared))
+        b.nodes.append(
+            Node(volume_ids[name], "volume", shown.get(name, name), ci, detail, undefined=name not in declared)
+        )
     for service, use in uses:
         findings = b.take(use.span, use.span)
         target = _mount_target(compose, use.span, service.get("volumes"))

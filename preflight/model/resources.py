@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from preflight.parse.interpolate import references_only
 from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
 
 if TYPE_CHECKING:
@@ -21,6 +22,12 @@ class ResourceUse:
     kind: str
     name: str
     span: Span
+    shown: str = ""
+    """The name as written, variables as their references (interpolated values are never shown)."""
+
+    def __post_init__(self) -> None:
+        if not self.shown:
+            object.__setattr__(self, "shown", self.name)
 
 
 def _is_named_volume(source: str) -> bool:
@@ -33,7 +40,7 @@ def _volume_uses(node: YNode | None) -> Iterator[ResourceUse]:
         if isinstance(item, YScalar) and not item.unknown:
             parts = item.text().split(":")
             if len(parts) >= 2 and _is_named_volume(parts[0]):
-                yield ResourceUse("volumes", parts[0], item.span)
+                yield ResourceUse("volumes", parts[0], item.span, _shown(item).split(":")[0])
         elif isinstance(item, YMap):
             kind = item.get("type")
             source = item.get("source")
@@ -44,17 +51,21 @@ def _volume_uses(node: YNode | None) -> Iterator[ResourceUse]:
                 and not source.unknown
                 and source.text()
             ):
-                yield ResourceUse("volumes", source.text(), source.span)
+                yield ResourceUse("volumes", source.text(), source.span, _shown(source))
+
+
+def _shown(node: YScalar) -> str:
+    return node.text() if node.raw is None else references_only(node.raw)
 
 
 def _named_uses(node: YNode | None, kind: str) -> Iterator[ResourceUse]:
     for item in node.items if isinstance(node, YSeq) else ():
         if isinstance(item, YScalar) and not item.unknown:
-            yield ResourceUse(kind, item.text(), item.span)
+            yield ResourceUse(kind, item.text(), item.span, _shown(item))
         elif isinstance(item, YMap):
             source = item.get("source")
             if isinstance(source, YScalar) and not source.unknown:
-                yield ResourceUse(kind, source.text(), source.span)
+                yield ResourceUse(kind, source.text(), source.span, _shown(source))
 
 
 def resource_uses(service: Service) -> Iterator[ResourceUse]:

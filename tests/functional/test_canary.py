@@ -40,6 +40,7 @@ CANARIES = {
     "build_arg_in_from": "cnryFromTag18",
     "index_token": "cnryIndexToken19",
     "url_password": "cnryUrlPass20",
+    "volume_name": "cnryVolume21",
 }
 C = CANARIES
 
@@ -78,6 +79,8 @@ def _plant(root: Path) -> None:
         "    healthcheck:\n"
         f'      test: ["CMD", "curl", "-H", "X-Token: $${{TOKEN:-{C["healthcheck"]}}}", "http://localhost"]\n'
         "    depends_on: [db]\n"
+        "    volumes:\n"
+        "      - ${VOLUME}:/data\n"
         "  worker:\n"
         "    build: ./worker\n"
         "    environment:\n"

@@ -54,7 +54,7 @@ class UndefinedResource(Rule):
                 singular = use.kind.rstrip("s")
                 yield self.at(
                     use.span,
-                    f'service "{service.name}" uses undefined {singular} "{use.name}"',
+                    f'service "{service.name}" uses undefined {singular} "{use.shown}"',
                     help=f"declare it under the top-level `{use.kind}:` key",
                     service=service.name,
                 )
