@@ -49,7 +49,7 @@ def _plant(root: Path) -> None:
     (root / "api").mkdir()
     (root / "worker").mkdir()
     (root / ".env").write_text(
-        f'TOKEN={C["dotenv"]}\nSHORT={C["dotenv_short"]}\nQUOTED="{C["dotenv_quoted"]}"\n'
+        f'TOKEN={C["dotenv"]}\nVOLUME={C["volume_name"]}\nSHORT={C["dotenv_short"]}\nQUOTED="{C["dotenv_quoted"]}"\n'
         f"PEM=-----BEGIN PRIVATE KEY-----\n{PEM_BODY}\nQUJDcnJ5+x==\n-----END PRIVATE KEY-----\n"
         f'JSON={{\n  "private_key": "{C["json"]}"\n}}\n'
         f"BAD+KEY={C['dotenv_badkey']}\nUNCLOSED=a${{{C['dotenv_unclosed']}\n"
@@ -147,7 +147,7 @@ def test_no_planted_value_reaches_any_output(tmp_path: Path, capsys: pytest.Capt
     _plant(root)
     outputs = _outputs(root, tmp_path, capsys)
     report = json.loads(outputs["check-json"].split("\n}\n", 1)[0] + "\n}")
-    assert {d["code"] for d in report["diagnostics"]} >= {"PF001", "PF101", "PF205", "PF206", "PF301", "PF304"}
+    assert {d["code"] for d in report["diagnostics"]} >= {"PF001", "PF101", "PF107", "PF205", "PF206", "PF301", "PF304"}
     leaks = [(where, name) for where, text in outputs.items() for name, value in C.items() if value in text]
     assert leaks == []
     for where, text in outputs.items():  # nothing of the PEM body, not even a fragment as a name
