@@ -20,7 +20,10 @@ class UnparsableFile(Rule):
     ## What it does
     Reports YAML, TOML, `.env`, Dockerfile and `.dockerignore` syntax errors, and syntax errors
     in the Python modules a container loads, at the line and column the parser stopped, for
-    every file the deployment reads (requirements files have their own rule, PF301).
+    every file the deployment reads (requirements files have their own rule, PF301). Nesting
+    deeper than Compose accepts is one of them. A root `pyproject.toml` that is not valid TOML
+    is reported here and the check goes on with the default settings (its `[tool.preflight]`
+    cannot be read). Messages never quote the file: a broken `.env` line may hold a secret.
 
     ## Why is this bad?
     Docker Compose, pip and BuildKit refuse the whole file; nothing else in it is checked by
