@@ -97,7 +97,7 @@ class ContextFS:
                 mode = path.stat().st_mode
                 kind = "dir" if stat.S_ISDIR(mode) else "file"
             except (FileNotFoundError, NotADirectoryError):
-                kind = None
+                kind = "file" if os.path.lexists(path) else None  # a dangling link is copied as a link
             except OSError as err:  # its folder cannot be searched: unknown, not absent
                 self._cannot_read(posixpath.dirname(rel) or ".", err)
                 kind = None
