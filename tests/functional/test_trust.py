@@ -97,9 +97,8 @@ def test_deeply_nested_toml_of_an_installed_project(capsys: pytest.CaptureFixtur
 def test_file_names_that_are_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: Path, output_format: str) -> None:
     folder = os.fsencode(tmp_path) + b"/svc\xff"
     os.mkdir(folder)
-    with open(folder + b"/Dockerfile", "wb") as stream:
-        stream.write(b"FROM python:3.12-slim\nCOPY missing.txt /x\n")
-    (tmp_path / "compose.yaml").write_text("services:\n  a:\n    build: ./svc\udcff\n", errors="surrogateescape")
+    with open(folder + b"/compose.yaml", "wb") as stream:
+        stream.write(b"services:\n  a:\n    image: nginx:1.27\n    environment:\n      X: ${UNSET}\n")
     code, out, err = run(capsys, "check", "--format", output_format, str(tmp_path))
     assert code == 1, err
     out.encode("utf-8")  # valid Unicode on every format
