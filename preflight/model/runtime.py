@@ -9,6 +9,7 @@ model, parsed with `ast`, and their imports followed. Each import is judged: sta
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from preflight.model.mounts import service_mounts
 from preflight.model.provided import Provided, provided_modules
 from preflight.model.python_sources import PythonSources
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
-from preflight.parse.interpolate import references_only
+from preflight.parse.interpolate import interpolate, references_only
 from preflight.parse.python import ImportRef, PythonModule, resolve_relative
 from preflight.parse.yaml import YScalar, YSeq
 
@@ -93,23 +94,36 @@ class ServiceRuntime:
         return (major, minor) <= sys.version_info[:2]
 
     def show(self, text: str) -> str:
-        """``text`` (derived from this container's command and working directory) with every
-        value that compose interpolated into them written as its references (`${CMD}`)."""
-        for value, references in self._substituted():
-            if value and value in text:
-                text = text.replace(value, references)
+        """``text`` (derived from this container's command and working directory) with what
+        each interpolation produced in them written as its reference (`${CMD}`).
+
+        Each reference's own value, and each word of it, is rewritten where it stands as a
+        whole word; the rest of the command is what the compose file says, and may be shown.
+        """
+        for value, reference in self._substituted():
+            text = re.sub(rf"(?<![\w$]){re.escape(value)}(?!\w)", reference.replace("\\", "\\\\"), text)
         return text
 
     def _substituted(self) -> list[tuple[str, str]]:
-        found: list[tuple[str, str]] = []
+        """(value, reference) for what every reference in command, entrypoint and working_dir
+        produced, and for each word of it, longest first."""
+        found: dict[str, str] = {}
+        lookup = self.compose.env.lookup
         for attr in ("command", "entrypoint", "working_dir"):
             node = self.service.get(attr)
             for scalar in node.items if isinstance(node, YSeq) else [node]:
-                if isinstance(scalar, YScalar) and scalar.raw is not None and "$" in scalar.raw:
-                    references = references_only(scalar.raw)
-                    found.append((scalar.text(), references))
-                    found.extend((word, references) for word in scalar.text().split() if len(word) > 2)
-        return sorted(found, key=lambda pair: len(pair[0]), reverse=True)
+                if not isinstance(scalar, YScalar) or scalar.raw is None or "$" not in scalar.raw:
+                    continue
+                for ref in interpolate(scalar.raw, lookup).refs:
+                    segment = scalar.raw[ref.start : ref.end]
+                    value = interpolate(segment, lookup).value
+                    if not value:
+                        continue
+                    reference = references_only(segment)
+                    for part in (value, *value.split()):
+                        if len(part) > 1 and part != reference:
+                            found.setdefault(part, reference)
+        return sorted(found.items(), key=lambda pair: len(pair[0]), reverse=True)
 
     def arg_span(self, index: int) -> Span:
         """Where the argv element `index` was written (compose command/entrypoint or CMD)."""

@@ -41,6 +41,7 @@ CANARIES = {
     "index_token": "cnryIndexToken19",
     "url_password": "cnryUrlPass20",
     "volume_name": "cnryVolume21",
+    "module_from_env": "cnrymod22",
 }
 C = CANARIES
 
@@ -49,7 +50,7 @@ def _plant(root: Path) -> None:
     (root / "api").mkdir()
     (root / "worker").mkdir()
     (root / ".env").write_text(
-        f'TOKEN={C["dotenv"]}\nVOLUME={C["volume_name"]}\nSHORT={C["dotenv_short"]}\nQUOTED="{C["dotenv_quoted"]}"\n'
+        f'TOKEN={C["dotenv"]}\nAPPMOD={C["module_from_env"]}\nVOLUME={C["volume_name"]}\nSHORT={C["dotenv_short"]}\nQUOTED="{C["dotenv_quoted"]}"\n'
         f"PEM=-----BEGIN PRIVATE KEY-----\n{PEM_BODY}\nQUJDcnJ5+x==\n-----END PRIVATE KEY-----\n"
         f'JSON={{\n  "private_key": "{C["json"]}"\n}}\n'
         f"BAD+KEY={C['dotenv_badkey']}\nUNCLOSED=a${{{C['dotenv_unclosed']}\n"
@@ -83,6 +84,7 @@ def _plant(root: Path) -> None:
         "      - ${VOLUME}:/data\n"
         "  worker:\n"
         "    build: ./worker\n"
+        "    command: gunicorn ${APPMOD}.wsgi:app --bind 0.0.0.0:8000\n"
         "    environment:\n"
         "      TOKEN: ${TOKEN}\n"
         "  db:\n"
