@@ -346,7 +346,8 @@ def _read_setup_py(tree: Tree, found: _Found) -> None:
         module = ast.parse(tree.read_text("setup.py") or "", filename="setup.py")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         line, col = getattr(exc, "lineno", None) or 1, getattr(exc, "offset", None) or 1
-        found.problems.append(("setup.py", ParseProblem(getattr(exc, "msg", str(exc)), line, col)))
+        message = getattr(exc, "msg", "") or str(exc) or "source is nested too deeply to parse"
+        found.problems.append(("setup.py", ParseProblem(message, line, col)))
         return
     calls = [n for n in ast.walk(module) if isinstance(n, ast.Call) and _call_name(n.func) == "setup"]
     if not calls:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fuzzing import FUZZ, texts
 from hypothesis import given
+from hypothesis import strategies as st
 
 from preflight.diagnostics import ParseProblem
+from preflight.model.shell_words import ShellSyntaxError, lex_script, split_compose_command
 from preflight.parse.compose_dotenv import parse_compose_dotenv
 from preflight.parse.dockerfile import parse_dockerfile
 from preflight.parse.dockerignore import parse_dockerignore
 from preflight.parse.dotenv_lint import lint_dotenv
+from preflight.parse.gomatch import BadPattern, go_match
 from preflight.parse.interpolate import UNKNOWN, interpolate, references_only
+from preflight.parse.pyproject import read_local_project
 from preflight.parse.python import analyze_python
 from preflight.parse.requirements import parse_requirements
 from preflight.parse.toml import parse_toml
@@ -93,3 +100,31 @@ def test_toml(text: str) -> None:
 @given(texts(".py"))
 def test_python(text: str) -> None:
     _positions_are_real(text, analyze_python(text, "app.py").problems)
+
+
+@FUZZ
+@given(texts("compose.yaml", "Dockerfile", ".sh"))
+def test_shell_words(text: str) -> None:
+    split_compose_command(text)
+    with contextlib.suppress(ShellSyntaxError):  # the one error its callers handle
+        lex_script(text)
+
+
+@FUZZ
+@given(texts(".dockerignore"), st.text(max_size=30))
+def test_go_patterns(pattern: str, name: str) -> None:
+    with contextlib.suppress(BadPattern):  # the one error its callers handle
+        go_match(pattern, name)
+
+
+@FUZZ
+@given(texts("pyproject.toml"), texts("setup.cfg"), texts("setup.py"))
+def test_local_project(pyproject: str, setup_cfg: str, setup_py: str) -> None:
+    """A local project the image installs: metadata or problems, never an exception."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for name, text in (("pyproject.toml", pyproject), ("setup.cfg", setup_cfg), ("setup.py", setup_py)):
+            (root / name).write_bytes(text.encode("utf-8", "surrogateescape"))
+        project = read_local_project(root)
+        assert project is not None
+        _positions_are_real(pyproject + setup_cfg + setup_py, project.problems)
