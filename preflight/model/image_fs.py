@@ -140,7 +140,7 @@ def _clean(path: str) -> str:
     return cleaned or "."
 
 
-def _under(path: str, base: str) -> str | None:
+def path_under(path: str, base: str) -> str | None:
     """`path` relative to `base` ('.' when equal), or None when it is not inside."""
     if path == base:
         return "."
@@ -251,7 +251,7 @@ class ImageFS:
     def _from_copy(self, op: CopyOp, path: str, depth: int) -> Found | None:
         if op.dest is None or op.sources is None:
             return Found(Presence.UNKNOWN, op=op, reason="a COPY with an unknown source or destination")
-        if _under(path, op.dest) is None:
+        if path_under(path, op.dest) is None:
             return None
         if op.heredoc:
             return Found(Presence.UNKNOWN, op=op, reason="heredoc COPY")
@@ -280,7 +280,7 @@ class ImageFS:
             kind = self.context.kind(match)
             if kind == "dir" or match == ".":
                 base = posixpath.join(op.dest or "/", match) if op.parents and match != "." else op.dest or "/"
-                rel = _under(path, posixpath.normpath(base))
+                rel = path_under(path, posixpath.normpath(base))
                 if rel is None:
                     continue
                 candidate = _clean(f"{match}/{rel}")
@@ -309,7 +309,7 @@ class ImageFS:
             return Found(Presence.UNKNOWN, op=op, reason="copied from another stage")
         other = self.image.stages[op.from_stage]
         src = posixpath.normpath(posixpath.join("/", source))
-        rel = _under(path, op.dest or "/")
+        rel = path_under(path, op.dest or "/")
         candidates = []
         if rel is not None:
             candidates.append(posixpath.normpath(posixpath.join(src, rel)))  # source was a directory
@@ -341,7 +341,7 @@ def image_paths_of(fs: ImageFS, stage: Stage, context_rel: str) -> list[str]:
             continue
         for source in op.sources:
             for match in fs.context.glob(source) if has_glob(source) else [_clean(source)]:
-                rel = _under(context_rel, match) if match != "." else context_rel
+                rel = path_under(context_rel, match) if match != "." else context_rel
                 if rel is None:
                     continue
                 if fs.context.kind(match) == "dir" or match == ".":

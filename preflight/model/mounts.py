@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from preflight.model.image_fs import path_under
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:
@@ -41,17 +42,10 @@ class Mounts:
         """The mount that holds `path` (the deepest), with `path` relative to its target."""
         best: tuple[Mount, str] | None = None
         for mount in self.items:
-            rel = _under(path, mount.target)
+            rel = path_under(path, mount.target)
             if rel is not None and (best is None or len(mount.target) > len(best[0].target)):
                 best = (mount, rel)
         return best
-
-
-def _under(path: str, base: str) -> str | None:
-    if path == base:
-        return "."
-    prefix = base.rstrip("/") + "/"
-    return path[len(prefix) :] if path.startswith(prefix) else None
 
 
 def _is_path(source: str) -> bool:
