@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from preflight.cli import main
+from preflight.entry import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -49,6 +49,8 @@ def did_you_mean(word: str) -> str:
 
 
 def _check_selectors(selectors: tuple[str, ...], option: str) -> None:
+    if not selectors:
+        return
     from preflight.rules import ALL_RULES
 
     for selector in selectors:

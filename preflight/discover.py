@@ -10,12 +10,12 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from preflight.files import read_small_text
-from preflight.model.compose import DEFAULT_COMPOSE_FILES
 from preflight.parse.gitignore import MAX_GITIGNORE_BYTES, Gitignore, GitignoreRule, parse_gitignore
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+DEFAULT_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 SKIPPED_DIRS = frozenset(
     {
         ".git",
@@ -151,6 +151,28 @@ def _gitignore_above(root: Path) -> tuple[Gitignore, str]:
         ignore.add(_read_gitignore(folder / ".gitignore", base))
         folder, base = folder / part, _join(base, part)
     return ignore, prefix
+
+
+def dockerfile_names(names: tuple[str, ...] | list[str]) -> list[str]:
+    """The Dockerfiles among a folder's file names (`Dockerfile`, `Dockerfile.dev`, `api.Dockerfile`...)."""
+    return [
+        n
+        for n in names
+        if n == "Dockerfile"
+        or n == "Containerfile"
+        or n.startswith("Dockerfile.")
+        or n.endswith((".Dockerfile", ".dockerfile"))
+    ]
+
+
+_REQUIREMENTS_NAME = re.compile(r"^(requirements|constraints)([-_.\w]*)\.(txt|in)$", re.IGNORECASE)
+
+
+def looks_like_requirements(path: Path) -> bool:
+    """Whether a file is named like a requirements or constraints file (checked wherever it lies)."""
+    return bool(_REQUIREMENTS_NAME.match(path.name)) or (
+        path.parent.name == "requirements" and path.suffix in (".txt", ".in")
+    )
 
 
 def find_compose_projects(folders: list[Folder]) -> list[ComposeTarget]:

@@ -50,12 +50,21 @@ from preflight.knowledge_image_types import (
     Level,
     parse_image_ref,
 )
-from preflight.knowledge_images import _image_table, has_program, image_info, known_images, python_version_of
+from preflight.knowledge_images import (
+    _image_table as _image_table,  # the tests clear these caches
+)
+from preflight.knowledge_images import (
+    _load_image_table,
+    has_program,
+    image_info,
+    known_images,
+    python_version_of,
+)
 from preflight.knowledge_python import (
     _STDLIB_VERSIONS,
-    _import_table,
+    _load_import_table,
+    _load_transitive_table,
     _stdlib,
-    _transitive_table,
     canonicalize_distribution,
     distributions_for_import,
     import_names_for,
@@ -64,6 +73,12 @@ from preflight.knowledge_python import (
     stdlib_versions,
     transitive_distributions,
     transitive_imports,
+)
+from preflight.knowledge_python import (
+    _import_table as _import_table,
+)
+from preflight.knowledge_python import (
+    _transitive_table as _transitive_table,
 )
 from preflight.knowledge_python import knows_dependencies as knows_dependencies
 
@@ -93,9 +108,12 @@ __all__ = [
 
 
 def validate_tables() -> None:
-    """Load and validate every shipped table (raises :class:`KnowledgeError` on a fault)."""
-    _import_table()
-    _transitive_table()
-    _image_table()
+    """Load and validate every shipped table with pydantic (raises :class:`KnowledgeError` on a fault).
+
+    Runs in the test suite; a check trusts the shipped tables and loads them without pydantic.
+    """
+    _load_import_table(validate=True)
+    _load_transitive_table(validate=True)
+    _load_image_table(validate=True)
     for version in _STDLIB_VERSIONS:
         _stdlib(version)

@@ -2,8 +2,8 @@
 
 Package-private: the table loaders of :mod:`preflight.knowledge_images` and
 :mod:`preflight.knowledge_python` read their text through :func:`_read_data` (looked up on this
-module at call time, so tests can serve replacement texts) and validate it with pydantic, which
-is imported only when a table is first loaded.
+module at call time, so tests can serve replacement texts) and validate it with pydantic when
+asked to (:data:`VALIDATE`, :func:`preflight.knowledge.validate_tables`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 
 _DATA_PACKAGE = "preflight"
 _DATA_DIR = "data"
+
+
+VALIDATE = False
+"""Validate tables with pydantic as they load. The shipped tables are validated by the test suite
+(``validate_tables``), so a run trusts them and does not pay for pydantic; tests that serve other
+table texts turn this on."""
 
 
 class KnowledgeError(ValueError):

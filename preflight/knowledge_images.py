@@ -1,6 +1,6 @@
 """The ``images.toml`` knowledge table and the lookups over it (see :mod:`preflight.knowledge`).
 
-The table is validated with pydantic models (imported only when it is first loaded), resolved
+The table is validated with pydantic models by the test suite (a run trusts the shipped file), resolved
 (``inherits`` chains, ``file_env`` pairs, aliases) into tag-scoped entries and cached;
 :func:`image_info` resolves an entry for one reference's tag.
 """
@@ -12,8 +12,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from preflight import knowledge_data
 from preflight.knowledge_data import KnowledgeError, _load_toml, _validate
 from preflight.knowledge_image_types import (
     CommandArgRule,
@@ -26,6 +27,8 @@ from preflight.knowledge_image_types import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+
+    from pydantic import BaseModel
 
 __all__ = ["has_program", "image_info", "known_images", "python_version_of"]
 
@@ -102,6 +105,19 @@ def _lookup_name(reference: str) -> str:
 
 @functools.cache
 def _image_table() -> _ImageTable:
+    return _load_image_table(validate=knowledge_data.VALIDATE)
+
+
+def _load_image_table(validate: bool) -> _ImageTable:
+    """The resolved table; ``validate`` checks it with pydantic first (the test suite does this
+    for the shipped file, so a run trusts it and never imports pydantic for it)."""
+    raw = _load_toml("images.toml")
+    if validate:
+        raw = _validate(_image_schema(), raw, "images.toml").model_dump()
+    return _resolve_table(raw)
+
+
+def _image_schema() -> type[BaseModel]:
     from pydantic import BaseModel, ConfigDict, Field, model_validator
 
     strict = ConfigDict(extra="forbid", frozen=True)
@@ -192,56 +208,70 @@ def _image_table() -> _ImageTable:
         schema_version: Literal[1]
         images: dict[str, ImageModel]
 
-    table = _validate(Table, _load_toml("images.toml"), "images.toml")
+    return Table
 
-    def resolved(key: str, seen: tuple[str, ...] = ()) -> ImageModel:
+
+_INHERITED = (
+    "declares_healthcheck",
+    "file_env",
+    "env_rules",
+    "command_args",
+    "env",
+    "tag_env",
+    "programs",
+    "python_version_regex",
+)
+
+
+def _strs(entry: Mapping[str, Any], key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(entry.get(key, default))
+
+
+def _str_map(entry: Mapping[str, Any], key: str) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({k: tuple(v) for k, v in entry.get(key, {}).items()})
+
+
+def _resolve_table(table: Mapping[str, Any]) -> _ImageTable:
+    """Entries with ``inherits`` chains, ``file_env`` pairs and aliases resolved; the defaults
+    of missing keys are the schema's (a test compares this with the validated table)."""
+    entries: Mapping[str, Mapping[str, Any]] = table["images"]
+
+    def resolved(key: str, seen: tuple[str, ...] = ()) -> Mapping[str, Any]:
         """The entry with inherited fields filled in from its parent chain."""
-        model = table.images[key]
-        if model.inherits is None:
-            return model
-        if model.inherits not in table.images or model.inherits in (*seen, key):
-            raise KnowledgeError(f"images.toml: {key}: bad inherits {model.inherits!r}")
-        parent = resolved(model.inherits, (*seen, key))
-        updates = {
-            name: getattr(parent, name)
-            for name in (
-                "declares_healthcheck",
-                "file_env",
-                "env_rules",
-                "command_args",
-                "env",
-                "tag_env",
-                "programs",
-                "python_version_regex",
-            )
-            if getattr(model, name) is None
-        }
-        return model.model_copy(update=updates)
+        entry = entries[key]
+        parent_key = entry.get("inherits")
+        if parent_key is None:
+            return entry
+        if parent_key not in entries or parent_key in (*seen, key):
+            raise KnowledgeError(f"images.toml: {key}: bad inherits {parent_key!r}")
+        parent = resolved(parent_key, (*seen, key))
+        updates = {name: parent.get(name) for name in _INHERITED if entry.get(name) is None}
+        return {**entry, **updates}
 
     images: dict[str, _Image] = {}
     index: dict[str, str] = {}
-    for key in table.images:
+    for key in entries:
         model = resolved(key)
         rules = [
             _ScopedRule(
-                _Scoped(r.tags, r.not_tags),
+                _Scoped(_strs(r, "tags", ("*",)), _strs(r, "not_tags")),
                 EnvRule(
-                    kind=r.kind,
-                    vars=r.vars,
-                    why=r.why,
-                    docs=r.docs,
-                    values=r.values,
-                    min_length=r.min_length,
-                    when_set=r.when_set,
-                    when_equals=MappingProxyType(dict(r.when_equals)),
-                    unless_equals=MappingProxyType(dict(r.unless_equals)),
-                    ignore_case=r.ignore_case,
-                    level=r.level,
+                    kind=r["kind"],
+                    vars=tuple(r["vars"]),
+                    why=r["why"],
+                    docs=r["docs"],
+                    values=_strs(r, "values"),
+                    min_length=r.get("min_length", 0),
+                    when_set=_strs(r, "when_set"),
+                    when_equals=_str_map(r, "when_equals"),
+                    unless_equals=_str_map(r, "unless_equals"),
+                    ignore_case=r.get("ignore_case", False),
+                    level=r.get("level", "error"),
                 ),
             )
-            for r in model.env_rules or ()
+            for r in model.get("env_rules") or ()
         ]
-        for var in model.file_env or ():
+        for var in model.get("file_env") or ():
             rules.append(
                 _ScopedRule(
                     _Scoped(("*",), ()),
@@ -252,27 +282,36 @@ def _image_table() -> _ImageTable:
                             f"The entrypoint reads {var} from the file named by {var}_FILE and "
                             f"exits with an error when both are set (they are exclusive)."
                         ),
-                        docs=model.docs,
+                        docs=model["docs"],
                     ),
                 )
             )
+        regex = model.get("python_version_regex")
         images[key] = _Image(
             key=key,
-            docs=model.docs,
-            declares_healthcheck=model.declares_healthcheck,
+            docs=model["docs"],
+            declares_healthcheck=model.get("declares_healthcheck"),
             env_rules=tuple(rules),
             command_args=tuple(
-                CommandArgRule(a.flag, a.requires_value, a.why, a.docs) for a in model.command_args or ()
+                CommandArgRule(a["flag"], a["requires_value"], a["why"], a["docs"])
+                for a in model.get("command_args") or ()
             ),
-            env=tuple(_EnvSet(_Scoped(e.tags, e.not_tags), MappingProxyType(dict(e.vars))) for e in model.env or ()),
-            tag_env=tuple(_TagEnv(t.var, re.compile(t.regex)) for t in model.tag_env or ()),
+            env=tuple(
+                _EnvSet(_Scoped(_strs(e, "tags", ("*",)), _strs(e, "not_tags")), MappingProxyType(dict(e["vars"])))
+                for e in model.get("env") or ()
+            ),
+            tag_env=tuple(_TagEnv(t["var"], re.compile(t["regex"])) for t in model.get("tag_env") or ()),
             programs=tuple(
-                _Programs(_Scoped(p.tags, p.not_tags), frozenset(p.present), frozenset(p.absent))
-                for p in model.programs or ()
+                _Programs(
+                    _Scoped(_strs(p, "tags", ("*",)), _strs(p, "not_tags")),
+                    frozenset(p.get("present", ())),
+                    frozenset(p.get("absent", ())),
+                )
+                for p in model.get("programs") or ()
             ),
-            python_version_regex=(re.compile(model.python_version_regex) if model.python_version_regex else None),
+            python_version_regex=re.compile(regex) if regex else None,
         )
-        for name in (key, *model.aliases):
+        for name in (key, *_strs(model, "aliases")):
             lookup = _lookup_name(name)
             if index.get(lookup, key) != key:
                 raise KnowledgeError(f"images.toml: {name!r} names both {index[lookup]} and {key}")

@@ -1,7 +1,7 @@
 """Python knowledge (see :mod:`preflight.knowledge`): import names, transitive requirements, stdlib.
 
-The ``import_names.toml`` and ``transitive.toml`` tables are validated with pydantic models
-(imported only when a table is first loaded) and cached, as are the ``stdlib/3.X.txt`` lists.
+The ``import_names.toml`` and ``transitive.toml`` tables are validated with pydantic models by
+the test suite (a run trusts the shipped files) and cached, as are the ``stdlib/3.X.txt`` lists.
 """
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ import functools
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from preflight import knowledge_data  # _read_data looked up at call time (replaceable in tests)
 from preflight.knowledge_data import KnowledgeError, _load_toml, _validate
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+
+    from pydantic import BaseModel
 
 __all__ = [
     "canonicalize_distribution",
@@ -62,6 +64,25 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 @functools.cache
 def _import_table() -> _ImportTable:
+    return _load_import_table(validate=knowledge_data.VALIDATE)
+
+
+def _load_import_table(validate: bool) -> _ImportTable:
+    raw = _load_toml("import_names.toml")
+    if validate:
+        raw = _validate(_import_schema(), raw, "import_names.toml").model_dump()
+    prefixes_raw: list[dict[str, Any]] = list(raw.get("prefixes", ()))  # type: ignore[call-overload]
+    for p in prefixes_raw:
+        if not p["prefix"].endswith("-") or p["prefix"] != canonicalize_distribution(p["prefix"]):
+            raise KnowledgeError(f"import_names.toml: prefix {p['prefix']!r} must be canonical, ending in '-'")
+        if not all(_IDENTIFIER.match(i) for i in p["imports"]):
+            raise KnowledgeError(f"import_names.toml: prefix {p['prefix']!r} has a bad import name")
+    prefixes = sorted(((p["prefix"], tuple(p["imports"])) for p in prefixes_raw), key=lambda t: -len(t[0]))
+    distributions: dict[str, Any] = raw["distributions"]  # type: ignore[assignment]
+    return _ImportTable(MappingProxyType({k: tuple(v) for k, v in distributions.items()}), tuple(prefixes))
+
+
+def _import_schema() -> type[BaseModel]:
     from pydantic import BaseModel, ConfigDict, Field, field_validator
 
     class Prefix(BaseModel):
@@ -86,14 +107,7 @@ def _import_table() -> _ImportTable:
                     raise ValueError(f"{dist}: import names must be non-empty identifiers")
             return value
 
-    table = _validate(Table, _load_toml("import_names.toml"), "import_names.toml")
-    for p in table.prefixes:
-        if not p.prefix.endswith("-") or p.prefix != canonicalize_distribution(p.prefix):
-            raise KnowledgeError(f"import_names.toml: prefix {p.prefix!r} must be canonical, ending in '-'")
-        if not all(_IDENTIFIER.match(i) for i in p.imports):
-            raise KnowledgeError(f"import_names.toml: prefix {p.prefix!r} has a bad import name")
-    prefixes = sorted(((p.prefix, p.imports) for p in table.prefixes), key=lambda t: -len(t[0]))
-    return _ImportTable(MappingProxyType(dict(table.distributions)), tuple(prefixes))
+    return Table
 
 
 def import_names_for(distribution: str, overrides: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:
@@ -139,6 +153,31 @@ class _Requires:
 
 @functools.cache
 def _transitive_table() -> Mapping[str, _Requires]:
+    return _load_transitive_table(validate=knowledge_data.VALIDATE)
+
+
+def _load_transitive_table(validate: bool) -> Mapping[str, _Requires]:
+    raw = _load_toml("transitive.toml")
+    if validate:
+        raw = _validate(_transitive_schema(), raw, "transitive.toml").model_dump()
+    distributions: dict[str, dict[str, Any]] = raw["distributions"]  # type: ignore[assignment]
+    out: dict[str, _Requires] = {}
+    for dist, entry in distributions.items():
+        requires = tuple(entry.get("requires", ()))
+        extras = {k: tuple(v) for k, v in entry.get("extras", {}).items()}
+        names = [dist, *requires, *extras]
+        for extra_reqs in extras.values():
+            names.extend(extra_reqs)
+        for n in names:
+            if n != canonicalize_distribution(n):
+                raise KnowledgeError(f"transitive.toml: {dist}: {n!r} is not a canonical name")
+        if dist in requires:
+            raise KnowledgeError(f"transitive.toml: {dist} requires itself")
+        out[dist] = _Requires(requires, MappingProxyType(extras))
+    return MappingProxyType(out)
+
+
+def _transitive_schema() -> type[BaseModel]:
     from pydantic import BaseModel, ConfigDict, Field
 
     class Entry(BaseModel):
@@ -151,19 +190,7 @@ def _transitive_table() -> Mapping[str, _Requires]:
         schema_version: Literal[1]
         distributions: dict[str, Entry]
 
-    table = _validate(Table, _load_toml("transitive.toml"), "transitive.toml")
-    out: dict[str, _Requires] = {}
-    for dist, entry in table.distributions.items():
-        names = [dist, *entry.requires, *entry.extras]
-        for extra_reqs in entry.extras.values():
-            names.extend(extra_reqs)
-        for n in names:
-            if n != canonicalize_distribution(n):
-                raise KnowledgeError(f"transitive.toml: {dist}: {n!r} is not a canonical name")
-        if dist in entry.requires:
-            raise KnowledgeError(f"transitive.toml: {dist} requires itself")
-        out[dist] = _Requires(entry.requires, MappingProxyType(dict(entry.extras)))
-    return MappingProxyType(out)
+    return Table
 
 
 def transitive_distributions(distribution: str, extras: Sequence[str] = ()) -> tuple[str, ...]:

@@ -64,3 +64,23 @@ def test_readme_rule_table_matches_registry() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for rule in ALL_RULES:
         assert f"| {rule.id} | `{rule.name}` | {rule.severity.value} |" in readme, rule.id
+
+
+def test_every_rule_is_silent_without_compose_dockerfiles_or_requirements(tmp_path: Path) -> None:
+    """The engine skips the rules when there is nothing they read: this is why it may."""
+    from preflight.config import Config
+    from preflight.engine import _nothing_to_check
+    from preflight.model.build import build_project
+
+    (tmp_path / "app.py").write_text("import missing_module\ndef broken(:\n", encoding="utf-8")
+    (tmp_path / ".env").write_text("BROKEN LINE\nKEY=value\n", encoding="utf-8")
+    (tmp_path / ".env.example").write_text("OTHER=\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[project\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / ".dockerignore").write_text("[\n", encoding="utf-8")
+    project = build_project(tmp_path, Config())
+    assert _nothing_to_check(project)
+    for rule in ALL_RULES:
+        assert list(rule().check(project)) == [], rule.id
+    (tmp_path / "requirements-dev.txt").write_text("not a requirement ===\n", encoding="utf-8")
+    assert not _nothing_to_check(build_project(tmp_path, Config()))

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from preflight.discover import ComposeTarget, explicit_target, find_compose_projects, walk_repository
+from preflight.discover import (
+    ComposeTarget,
+    dockerfile_names,
+    explicit_target,
+    find_compose_projects,
+    walk_repository,
+)
 from preflight.files import SourceTree
 from preflight.invocations import Invocations, find_invocations
-from preflight.model.compose_load import load_project
-from preflight.model.env import build_env
 from preflight.model.project import Project
 
 if TYPE_CHECKING:
@@ -38,6 +42,10 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
         targets = find_compose_projects(project.folders)
         invocations = find_invocations(root, project.folders)
         targets.extend(_invoked_targets(targets, invocations))
+    if targets:
+        # the compose, YAML and env parsers load only when there is a compose project to read
+        from preflight.model.compose_load import load_project
+        from preflight.model.env import build_env
     for target in targets:
         # the shell or CI job that runs a command found in the repository supplies its environment
         provided = config.provided_env if target.seen_in is None else ("*",)
@@ -57,9 +65,10 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
         compose.name = _env_string(dict(env.values), "COMPOSE_PROJECT_NAME") or compose.name
         compose.explicit = target.explicit
         project.compose.append(compose)
-    from preflight.model.images import build_images
+    if project.compose or any(dockerfile_names(folder.files) for folder in project.folders):
+        from preflight.model.images import build_images
 
-    project.images = build_images(tree, project.compose, project.folders, invocations)
+        project.images = build_images(tree, project.compose, project.folders, invocations)
     return project
 
 

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from preflight.discover import DEFAULT_COMPOSE_FILES as DEFAULT_COMPOSE_FILES
 from preflight.model.merge import as_mapping
 from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
 
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
     from preflight.diagnostics import Span
     from preflight.model.env import InterpolationEnv
 
-DEFAULT_COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 RESOURCE_KINDS = ("volumes", "networks", "secrets", "configs")
 
 

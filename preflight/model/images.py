@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import ParseProblem, Span
+from preflight.discover import dockerfile_names
 from preflight.files import PathKind, SourceText, SourceTree, probe
 from preflight.invocations import Invocations
 from preflight.model.build_paths import build_paths
@@ -115,17 +116,6 @@ def _dockerignore(tree: SourceTree, spec: BuildSpec, model: ImageModel) -> Docke
     return ignore
 
 
-def _dockerfile_names(names: list[str]) -> list[str]:
-    return [
-        n
-        for n in names
-        if n == "Dockerfile"
-        or n == "Containerfile"
-        or n.startswith("Dockerfile.")
-        or n.endswith((".Dockerfile", ".dockerfile"))
-    ]
-
-
 def build_images(
     tree: SourceTree, composes: list[ComposeProject], folders: list[Folder], invocations: Invocations | None = None
 ) -> list[ImageModel]:
@@ -165,7 +155,7 @@ def _lone_dockerfiles(
     what the Dockerfile alone decides is checked (syntax, stages, base image references)."""
     found = []
     for folder in folders:
-        for name in _dockerfile_names(list(folder.files)):
+        for name in dockerfile_names(folder.files):
             path = folder.path / name
             if path.resolve() in used:
                 continue

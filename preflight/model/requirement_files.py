@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from preflight.discover import looks_like_requirements
 from preflight.files import SourceText
 from preflight.parse.requirements import RequirementsFile, parse_requirements
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from preflight.model.project import Project
-
-_NAME = re.compile(r"^(requirements|constraints)([-_.\w]*)\.(txt|in)$", re.IGNORECASE)
-
-
-def _looks_like_requirements(path: Path) -> bool:
-    return bool(_NAME.match(path.name)) or (path.parent.name == "requirements" and path.suffix in (".txt", ".in"))
 
 
 def repository_requirement_files(project: Project) -> list[RequirementsFile]:
@@ -29,7 +21,7 @@ def repository_requirement_files(project: Project) -> list[RequirementsFile]:
     for folder in project.folders:
         for name in folder.files:
             path = folder.path / name
-            if not _looks_like_requirements(path) or project.rel(path) in seen:
+            if not looks_like_requirements(path) or project.rel(path) in seen:
                 continue
             source = project.tree.read_text(path)
             if isinstance(source, SourceText):

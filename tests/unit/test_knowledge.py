@@ -54,6 +54,14 @@ def test_every_table_validates() -> None:
     k.validate_tables()
 
 
+def test_a_run_trusts_the_shipped_tables_and_loads_them_as_validated() -> None:
+    """A check loads the tables without pydantic: the result must equal the validated load."""
+    assert not knowledge_data.VALIDATE
+    assert k._load_image_table(validate=False) == k._load_image_table(validate=True)
+    assert k._load_import_table(validate=False) == k._load_import_table(validate=True)
+    assert k._load_transitive_table(validate=False) == k._load_transitive_table(validate=True)
+
+
 def test_every_image_entry_resolves_and_cites_its_source() -> None:
     for key in k.known_images():
         info = image_info(key)
@@ -86,6 +94,7 @@ def patched_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         cache.cache_clear()
     k.image_info.cache_clear()
     monkeypatch.setattr(knowledge_data, "_read_data", fake)
+    monkeypatch.setattr(knowledge_data, "VALIDATE", True)  # replacement texts are not pre-validated
     yield replacements
     monkeypatch.undo()
     for cache in caches:
