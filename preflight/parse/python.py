@@ -25,11 +25,13 @@ the parser) become :class:`~preflight.diagnostics.ParseProblem` entries; nothing
 from __future__ import annotations
 
 import ast
+import bisect
 import enum
 import re
 import sys
 import warnings
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import ParseProblem
 from preflight.parse.python_env import (
@@ -58,6 +60,9 @@ from preflight.parse.python_guards import (
 )
 from preflight.parse.python_settings import SettingsClass, SettingsField, SettingsFlavor, settings_classes
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 __all__ = [
     "BoolCast",
     "EnvKind",
@@ -75,6 +80,15 @@ __all__ = [
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _EXPRESSION_HINTS = re.compile(r"environ|getenv|import_module|__import__|decouple|dotenv")
+# Words without which no statement test can be a TYPE_CHECKING, version or find_spec test, no
+# `with` a suppress(), no block a refusal, no class a settings class: without them the module's
+# symbols are never asked.
+_SYMBOL_HINTS = re.compile(r"TYPE_CHECKING|version_info|suppress|BaseSettings|find_spec|find_loader")
+_IMPORT_WORD = re.compile(r"import\b")
+# Names an environment read, an env-file load, an importlib call or a module probe is reached
+# through (as written, or as the module a local name is bound to).
+_READER_ROOTS = frozenset({"os", "importlib", "__import__", "decouple", "environs", "environ", "dotenv", "pkgutil"})
+_PROBE_WORDS = re.compile(r"find_spec|find_loader|importlib|pkgutil")
 # Nodes without anything to find below them, skipped quickly.
 _LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 _IMPORTERS = frozenset({"importlib.import_module", "importlib.__import__", "__import__"})
@@ -163,8 +177,12 @@ def _absolute(module: str, level: int, package: str) -> str | None:
     return f"{base}.{module}" if module else base
 
 
-def analyze_python(text: str, path: str) -> PythonModule:
-    """Parse and analyse one Python source file; never raises."""
+def analyze_python(text: str, path: str, *, full: bool = False) -> PythonModule:
+    """Parse and analyse one Python source file; never raises.
+
+    Parts of the file that a scan of its text proves hold nothing of interest are not walked;
+    ``full`` walks everything (the reference the differential tests compare with).
+    """
     text = text.removeprefix("\ufeff")
     if (nul := text.find("\0")) >= 0:
         lines = _NEWLINE.split(text[:nul])
@@ -184,10 +202,8 @@ def analyze_python(text: str, path: str) -> PythonModule:
     except ValueError as exc:
         return PythonModule(path, problems=(ParseProblem(f"cannot parse: {exc}"),))
     index = LineIndex(text)
-    symbols = Symbols(tree)
-    # expressions only matter for env reads, bool casts and importlib calls: skip the walk when
-    # the text cannot contain any (statements, and so imports, are always walked)
-    walker = _Walker(symbols, index, _EXPRESSION_HINTS.search(text) is not None)
+    walker = _walker(text, tree, index, full)
+    symbols = walker.symbols
     problems: tuple[ParseProblem, ...] = ()
     settings: tuple[SettingsClass, ...] = ()
     try:
@@ -222,6 +238,79 @@ def _newer_syntax(message: str, line: str) -> bool:
     if sys.version_info >= (3, 14):
         return False
     return message.startswith(_NEWER_MESSAGES) or _NEWER_LINE.match(line) is not None
+
+
+def _walker(text: str, tree: ast.Module, index: LineIndex, full: bool) -> _Walker:
+    """A walker that skips what a scan of the text proves holds nothing to find.
+
+    Statements are walked only when their lines hold the word ``import``, a name a read or a
+    module probe goes through; expressions only when the file names a reader at all. The
+    parser NFKC-normalises identifiers, so only ASCII text is scanned: other text is walked in full.
+    """
+    if full or not text.isascii():
+        return _Walker(Symbols(tree), index)
+    scan_exprs = _EXPRESSION_HINTS.search(text) is not None
+    statement_lines = _lines_matching(text, _IMPORT_WORD)
+    if scan_exprs or "BaseSettings" in text:
+        symbols = Symbols(tree)  # library objects and settings classes may be anywhere
+    elif _SYMBOL_HINTS.search(text) is not None:
+        symbols = Symbols(tree, keep=_touching(statement_lines))  # only imported names are asked for
+    else:
+        symbols = Symbols(ast.Module(body=[], type_ignores=[]))  # nothing asks
+    reader_lines: list[int] | None = None
+    if scan_exprs or _PROBE_WORDS.search(text) is not None:
+        reader_lines = _reader_lines(text, symbols)
+        statement_lines = sorted({*statement_lines, *reader_lines})
+    return _Walker(symbols, index, scan_exprs, reader_lines if scan_exprs else None, statement_lines)
+
+
+def _lines_matching(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """The 1-based numbers of the lines where `pattern` matches as a whole word, sorted (lines
+    end as ast's do). The pattern carries no leading ``\\b``, which would make it slow."""
+    if "\r" in text:
+        text = _NEWLINE.sub("\n", text)
+    lines: list[int] = []
+    line, scanned = 1, 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            continue
+        line += text.count("\n", scanned, start)
+        scanned = start
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
+def _reader_lines(text: str, symbols: Symbols) -> list[int]:
+    """The lines naming something a read, env-file load, importlib call or module probe can go
+    through, sorted.
+
+    ``classify_env``, the importer and loader tests and the probe test only match a call,
+    subscript or comparison whose target starts with one of these names (a root module, a local
+    name bound to one, a library object), so an expression on no such line holds nothing to find.
+    """
+    names = set(_READER_ROOTS) | set(symbols.instances) | {"find_spec", "find_loader"}
+    names.update(local for local, target in symbols.names.items() if target.partition(".")[0] in _READER_ROOTS)
+    return _lines_matching(text, re.compile("(?:" + "|".join(sorted(map(re.escape, names))) + r")\b"))
+
+
+def _touches(lines: list[int], first: int, last: int) -> bool:
+    """Whether a sorted list holds a line number between `first` and `last`."""
+    at = bisect.bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= last
+
+
+def _statement_lines(node: ast.stmt) -> tuple[int, int]:
+    """The first and last line of a statement, decorators included."""
+    first = node.lineno
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        first = min([first, *(d.lineno for d in node.decorator_list)])
+    return first, node.end_lineno or node.lineno
+
+
+def _touching(lines: list[int]) -> Callable[[ast.stmt], bool]:
+    return lambda node: _touches(lines, *_statement_lines(node))
 
 
 def _syntax_problem(exc: SyntaxError) -> ParseProblem:
@@ -270,10 +359,19 @@ def _refuses(body: list[ast.stmt], symbols: Symbols) -> bool:
 class _Walker:
     """Collects imports, environment reads and bool casts of one parsed module."""
 
-    def __init__(self, symbols: Symbols, index: LineIndex, scan_exprs: bool = True) -> None:
+    def __init__(
+        self,
+        symbols: Symbols,
+        index: LineIndex,
+        scan_exprs: bool = True,
+        reader_lines: list[int] | None = None,
+        statement_lines: list[int] | None = None,
+    ) -> None:
         self.symbols = symbols
         self.index = index
         self.scan_exprs = scan_exprs
+        self.reader_lines = reader_lines  # None: any expression may hold a read
+        self.statement_lines = statement_lines  # None: any statement may hold something to find
         self.imports: list[ImportRef] = []
         self.env_reads: list[EnvRead] = []
         self.bool_casts: list[BoolCast] = []
@@ -300,6 +398,8 @@ class _Walker:
                     self.env_reads[index] = replace(self.env_reads[index], required=True)
 
     def stmt(self, node: ast.stmt, ctx: Ctx) -> None:
+        if self.statement_lines is not None and not _touches(self.statement_lines, *_statement_lines(node)):
+            return
         if isinstance(node, ast.Import):
             for alias in node.names:
                 self._add_import(node, alias.name, 0, (), ImportKind.IMPORT, ctx)
@@ -409,6 +509,10 @@ class _Walker:
     def expr(self, root: ast.expr, ctx: Ctx) -> None:
         """Walk an expression iteratively; the flag marks operands of ``or`` with a fallback after them."""
         if not self.scan_exprs:
+            return
+        if self.reader_lines is not None and not _touches(
+            self.reader_lines, root.lineno, root.end_lineno or root.lineno
+        ):
             return
         stack: list[tuple[ast.AST, Ctx, bool]] = [(root, ctx, False)]
         while stack:

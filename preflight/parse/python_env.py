@@ -18,7 +18,10 @@ import ast
 import enum
 import re
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.pop", "os.environ.setdefault"})
@@ -131,7 +134,9 @@ class Symbols:
 
     __slots__ = ("classes", "instances", "names", "schemes")
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, keep: Callable[[ast.stmt], bool] | None = None) -> None:
+        """Collect the bindings of `tree`; `keep` (when given) says which statements may hold one,
+        and the others are skipped with everything inside them."""
         self.names: dict[str, str] = {}
         self.instances: dict[str, EnvLibrary] = {}
         self.schemes: dict[str, frozenset[str]] = {}
@@ -140,10 +145,10 @@ class Symbols:
         stack: list[ast.AST] = [tree]
         while stack:  # statements only, depth first in source order
             node = stack.pop()
-            children = ast.iter_child_nodes(node)
-            stack.extend(
-                reversed([c for c in children if isinstance(c, ast.stmt | ast.excepthandler | ast.match_case)])
-            )
+            nested = _nested_statements(node)
+            if keep is not None:
+                nested = [c for c in nested if not isinstance(c, ast.stmt) or keep(c)]
+            stack.extend(reversed(nested))
             if isinstance(node, ast.ClassDef):
                 self.classes.append(node)
             elif isinstance(node, ast.Import):
@@ -185,6 +190,21 @@ class Symbols:
             if owner in _READY_MADE:
                 return _READY_MADE[owner], method, owner
         return None
+
+
+_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+def _nested_statements(node: ast.AST) -> list[ast.AST]:
+    """The statements, except handlers and match cases directly inside a node, in source order
+    (the nodes of its block fields: what ``ast.iter_child_nodes`` yields of those kinds)."""
+    found: list[ast.AST] = []
+    for name in node._fields:
+        if name in _BLOCK_FIELDS:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                found.extend(value)
+    return found
 
 
 def literal_str(node: ast.expr | None) -> str | None:
