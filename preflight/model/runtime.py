@@ -26,7 +26,7 @@ from preflight.model.entrypoint import (
     entry_points,
 )
 from preflight.model.image_fs import Presence
-from preflight.model.image_modules import ModuleHit, ModuleLocator, image_python_files
+from preflight.model.image_modules import ModuleHit, ModuleLocator
 from preflight.model.mounts import service_mounts
 from preflight.model.provided import Provided, provided_modules
 from preflight.model.python_sources import PythonSources
@@ -36,8 +36,6 @@ from preflight.parse.python import ImportRef, PythonModule, resolve_relative
 from preflight.parse.yaml import YScalar, YSeq
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from preflight.diagnostics import Span
     from preflight.model.compose import ComposeProject, Service
     from preflight.model.image import Command, Stage
@@ -338,36 +336,10 @@ def _installed(runtime: ServiceRuntime, module: str) -> bool:
     return top in stdlib_modules(runtime.python) if runtime.python else is_stdlib_module(top)
 
 
-def _is_test_file(image_path: str) -> bool:
-    parts = image_path.split("/")
-    name = parts[-1]
-    return (
-        "tests" in parts
-        or "test" in parts
-        or name.startswith("test_")
-        or name == "conftest.py"
-        or name.endswith("_test.py")
-    )
-
-
-def _prefetch(project: Project, sources: PythonSources) -> None:
-    """Parse every Python file the images hold (tests aside) up front, in parallel."""
-    files: list[tuple[Path, str]] = []
-    for model in project.images:
-        if model.fs is None or model.image is None or model.image.final is None or not model.services:
-            continue
-        for image_path, context_path in image_python_files(model.fs, model.image.final):
-            if not _is_test_file(image_path):
-                disk = model.fs.context.root / context_path
-                files.append((disk, posixpath.normpath(posixpath.join(model.context_rel, context_path))))
-    sources.prefetch(files)
-
-
 def project_runtimes(project: Project) -> list[ServiceRuntime]:
     """The runtime model of every active service that is built from a Dockerfile."""
     runtimes = []
     sources = PythonSources(project.tree)
-    _prefetch(project, sources)
     for compose, service in project.services():
         model = project.image_of(service)
         if model is None:
