@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import threading
 
     from preflight.baseline import Baseline
+    from preflight.cache import CheckCache
     from preflight.config import Config
     from preflight.diagnostics import Report
 
@@ -196,11 +197,26 @@ class _Progress:
             self.stream.flush()
 
 
-def _run(path: Path, config: Config) -> Report:
+def _run(path: Path, config: Config, cache: CheckCache | None = None) -> Report:
     from preflight.engine import check as run_check
 
     with _Progress(f"preflight: checking {path} ...", sys.stderr):
-        return run_check(path, config, Path.cwd())
+        return run_check(path, config, Path.cwd(), cache)
+
+
+def _run_cached(path: Path, config: Config, cache_dir: Path | None, no_cache: bool) -> Report:
+    """The report of a check, replayed from the cache when nothing it read has changed."""
+    if no_cache:
+        return _run(path, config)
+    from preflight.cache import CheckCache, cache_folder
+
+    root = path.resolve()
+    cache = CheckCache(cache_folder(root, cache_dir), root, config, Path.cwd())
+    report = cache.replay()
+    if report is None:
+        report = _run(path, config, cache)
+        cache.save(report)
+    return report
 
 
 def _write(target: Path, text: str) -> None:
@@ -238,6 +254,13 @@ def _emit(text: str, output_file: Path | None, color: bool = False) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write a SARIF report here (on usage errors too, with the error as a notification).",
 )
+@click.option("--no-cache", is_flag=True, envvar="PREFLIGHT_NO_CACHE", help="Neither read nor write the cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PREFLIGHT_CACHE_DIR",
+    help="Cache folder (default PATH/.preflight_cache; also PREFLIGHT_CACHE_DIR).",
+)
 def check(
     path: Path,
     output_format: str,
@@ -253,6 +276,8 @@ def check(
     sarif_output: Path | None,
     show_settings: bool,
     show_files: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
     **loading: Any,
 ) -> int:
     """Check the repository at PATH (default: the project enclosing the current folder)."""
@@ -264,7 +289,7 @@ def check(
         click.echo(_settings_text(path, config), nl=False)
         return EXIT_CLEAN
     accepted = _read_baseline(baseline) if baseline is not None else None
-    report = _run(path, config)
+    report = _run_cached(path, config, cache_dir, no_cache or show_files)
     if show_files:
         click.echo("".join(f"{name}\n" for name in report.read_files), nl=False)
         return EXIT_CLEAN
@@ -438,6 +463,27 @@ def graph_command(
     return EXIT_CLEAN
 
 
+@click.command("clean")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="PREFLIGHT_CACHE_DIR",
+    help="Cache folder (default PATH/.preflight_cache; also PREFLIGHT_CACHE_DIR).",
+)
+def clean_command(path: Path, cache_dir: Path | None) -> None:
+    """Remove the cache of the check of PATH."""
+    from preflight.cache import cache_folder, clean
+
+    folder = cache_folder(path.resolve(), cache_dir)
+    if not folder.exists():
+        click.echo(f"preflight: no cache at {folder}", err=True)
+    elif clean(folder):
+        click.echo(f"preflight: removed {folder}", err=True)
+    else:
+        raise click.ClickException(f"{folder} is not a preflight cache folder; left alone")
+
+
 @click.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 def rules_command(output_format: str) -> None:
@@ -538,6 +584,7 @@ def _write_failed_sarif(args: Sequence[str], message: str, status: int) -> None:
 # --- Command registry: every `preflight` subcommand is registered here (`--help` sorts them). ---
 # Add new commands with `cli.add_command(...)`, importing their module lazily inside the command.
 cli.add_command(check)
+cli.add_command(clean_command)
 cli.add_command(graph_command)
 cli.add_command(rules_command)
 cli.add_command(rule_command)

@@ -29,6 +29,7 @@ SKIPPED_DIRS = frozenset(
         ".nox",
         ".mypy_cache",
         ".ruff_cache",
+        ".preflight_cache",
         ".pytest_cache",
         "site-packages",
         ".eggs",

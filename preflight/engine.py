@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from preflight.cache import CheckCache
     from preflight.config import Config
     from preflight.model.project import Project
     from preflight.rules.base import Rule
@@ -63,15 +64,35 @@ def select_rules(config: Config, rules: Sequence[type[Rule]] | None = None) -> l
     return [r for r in chosen if not _matches(r.id, config.ignore)]
 
 
-def check(root: Path, config: Config, cwd: Path | None = None) -> Report:
-    """Check the repository at `root` and return the report."""
+def check(root: Path, config: Config, cwd: Path | None = None, cache: CheckCache | None = None) -> Report:
+    """Check the repository at `root` and return the report (Python facts from `cache` when given)."""
     from preflight.model.build import build_project
-    from preflight.verdict import service_facts
 
     try:
         project = build_project(root, config, cwd)
     except Exception as err:
         raise InternalError("loading the project model", err) from err
+    project.python_facts = cache
+    try:
+        return _check(project, config)
+    finally:
+        if cache is not None and _looked_outside_root(project):
+            cache.note_outside_root()
+
+
+def _looked_outside_root(project: Project) -> bool:
+    """Whether the check read files or build contexts outside the root (the cache cannot watch them)."""
+    return (
+        any(rel.startswith("../") or rel == ".." or rel.startswith("/") for rel in project.tree._cache)
+        or any(model.context_rel.startswith("..") for model in project.images)
+        or any(not project.tree.inside_root(compose.directory) for compose in project.compose)
+    )
+
+
+def _check(project: Project, config: Config) -> Report:
+    """Run the selected rules over the model."""
+    from preflight.verdict import service_facts
+
     found: list[Diagnostic] = []
     # with nothing any rule reads, every rule is silent (a test proves it): the rules and the
     # model behind them are not even imported

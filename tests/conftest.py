@@ -15,6 +15,10 @@ settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# No test run may leave a cache in the fixtures, the examples or shared trees, nor replay a report
+# that a monkeypatched run should recompute: the cache is off unless a test turns it on.
+os.environ["PREFLIGHT_NO_CACHE"] = "1"
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 

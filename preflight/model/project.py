@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from preflight.model.compose import ComposeProject, Service
     from preflight.model.image_requirements import InstallAnalysis
     from preflight.model.images import ImageModel
+    from preflight.model.python_sources import FactStore
     from preflight.model.runtime import ServiceRuntime
 
 
@@ -33,6 +34,8 @@ class Project:
     """Every folder of the repository with its file names (the check's one walk)."""
     compose: list[ComposeProject] = field(default_factory=list)
     images: list[ImageModel] = field(default_factory=list)
+    python_facts: FactStore | None = None
+    """Where Python analyses may come from instead of parsing (the persistent cache)."""
     _installs: list[InstallAnalysis] | None = None
     _runtimes: list[ServiceRuntime] | None = None
     _modules: dict[str, list[Path]] | None = None

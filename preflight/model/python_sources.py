@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from preflight.files import FileProblem, SourceText, SourceTree, decode_python, read_source
 from preflight.parse.python import PythonModule, analyze_python
@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 MAX_SOURCE_BYTES = 2_000_000
+
+
+class FactStore(Protocol):
+    """Where analyses may come from instead of parsing (the persistent cache)."""
+
+    def analyze(self, path: Path, display: str) -> PythonModule | FileProblem:
+        """The analysis of a file, as :func:`analyze_file` gives it."""
 
 
 def analyze_file(path: Path, display: str) -> PythonModule | FileProblem:
@@ -46,11 +53,12 @@ class PythonSources:
 
     tree: SourceTree | None = None
     parsed: dict[Path, PythonModule | None] = field(default_factory=dict)
+    store: FactStore | None = None
 
     def get(self, path: Path, display: str) -> PythonModule | None:
-        """The analysis of a file (analysed now on first use)."""
+        """The analysis of a file (analysed now, or taken from the store, on first use)."""
         if path not in self.parsed:
-            self._store(path, analyze_file(path, display))
+            self._store(path, self.store.analyze(path, display) if self.store else analyze_file(path, display))
         return self.parsed[path]
 
     def _store(self, path: Path, result: PythonModule | FileProblem) -> None:

@@ -339,7 +339,7 @@ def _installed(runtime: ServiceRuntime, module: str) -> bool:
 def project_runtimes(project: Project) -> list[ServiceRuntime]:
     """The runtime model of every active service that is built from a Dockerfile."""
     runtimes = []
-    sources = PythonSources(project.tree)
+    sources = PythonSources(project.tree, store=project.python_facts)
     for compose, service in project.services():
         model = project.image_of(service)
         if model is None:
