@@ -27,9 +27,7 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,6 +73,8 @@ def clean(folder: Path) -> bool:
             return False
     except OSError:
         return False
+    import shutil
+
     shutil.rmtree(folder, ignore_errors=True)
     return not folder.exists()
 
@@ -241,6 +241,8 @@ class CheckCache:
         """Write one cache file atomically; any failure (a read-only tree) leaves no trace."""
         if not _writable(self.folder):
             return
+        import tempfile
+
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             for marker, text in (
@@ -252,7 +254,7 @@ class CheckCache:
             fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(body, handle, separators=(",", ":"))
+                    handle.write(json.dumps(body, separators=(",", ":")))  # json.dump would not use the C encoder
                 Path(temporary).replace(self.folder / name)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
