@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
 
 
 def _candidates(specs: Sequence[SpecifierSet]) -> list[Version]:
     """Versions worth trying: every version named, and values just above and below each."""
+    from packaging.version import InvalidVersion, Version
+
     found: set[Version] = {Version("0"), Version("999999")}
     for spec in specs:
         for item in spec:
@@ -33,6 +35,8 @@ def _candidates(specs: Sequence[SpecifierSet]) -> list[Version]:
 
 def satisfiable(specifiers: Sequence[str]) -> bool | None:
     """True if some version satisfies every specifier, False if none can, None if unparsable."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # loaded when pins are compared
+
     try:
         specs = [SpecifierSet(s) for s in specifiers if s]
     except InvalidSpecifier:

@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from packaging.utils import canonicalize_name
-
 from preflight.diagnostics import ParseProblem
 from preflight.parse.pyproject_packages import (
     BackendKind,
@@ -117,7 +115,7 @@ def read_local_project(root: Path) -> LocalProject | None:
     return LocalProject(
         root=root,
         name=found.name,
-        canonical_name=None if found.name is None else str(canonicalize_name(found.name)),
+        canonical_name=None if found.name is None else str(_canonical_name(found.name)),
         build_backend=backend,
         backend_kind=kind,
         dependencies=tuple(found.dependencies or ()),
@@ -234,9 +232,9 @@ def _read_poetry(poetry: dict[str, object], found: _Found) -> None:
         found.dependencies = [d for k, d in converted.items() if d and k not in optional]
     extras = sub_table(poetry, "extras")
     if found.extras is None and extras:
-        lookup = {canonicalize_name(k): d for k, d in converted.items() if d}
+        lookup = {_canonical_name(k): d for k, d in converted.items() if d}
         found.extras = [
-            (extra, tuple(lookup.get(canonicalize_name(n), n) for n in string_list(names) or ()))
+            (extra, tuple(lookup.get(_canonical_name(n), n) for n in string_list(names) or ()))
             for extra, names in extras.items()
         ]
 
@@ -394,3 +392,10 @@ def _read_tool_setuptools(table: dict[str, object], config: SetuptoolsConfig) ->
             config.package_dir.setdefault("", where[0])
     if (modules := string_list(table.get("py-modules"))) is not None:
         config.py_modules = modules
+
+
+def _canonical_name(name: str) -> str:
+    """PEP 503 normalisation (packaging loads only when a pyproject.toml is read)."""
+    from packaging.utils import canonicalize_name
+
+    return str(canonicalize_name(name))

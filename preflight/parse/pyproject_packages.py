@@ -17,8 +17,6 @@ from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
-
 from preflight.diagnostics import ParseProblem
 
 if TYPE_CHECKING:
@@ -279,7 +277,7 @@ def _hatch_roots(tree: Tree, name: str | None, build: dict[str, object]) -> _Roo
         return [root for root in found if root is not None], []
     if not name:
         return [], []
-    names = list(dict.fromkeys(re.sub(r"[^\w\d.]+", "_", n) for n in (name, str(canonicalize_name(name)))))
+    names = list(dict.fromkeys(re.sub(r"[^\w\d.]+", "_", n) for n in (name, str(_canonical_name(name)))))
     for n in names:
         if tree.is_file(f"{n}/__init__.py"):
             return [(n, n)], []
@@ -319,7 +317,7 @@ def _poetry_roots(tree: Tree, name: str | None, poetry: dict[str, object]) -> _R
         return roots, []
     if not name:
         return [], []
-    module = str(canonicalize_name(name)).replace("-", "_")
+    module = str(_canonical_name(name)).replace("-", "_")
     for base in ("", "src"):
         directory, file = _join(base, module), _join(base, module + ".py")
         if tree.is_dir(directory) and tree.is_file(file):
@@ -362,7 +360,7 @@ def _pdm_roots(tree: Tree, build: dict[str, object]) -> _Roots:
 def _uv_roots(tree: Tree, name: str | None, backend: dict[str, object]) -> _Roots:
     root = backend.get("module-root", "src")
     module_root = root.strip("/") if isinstance(root, str) else "src"
-    default = [str(canonicalize_name(name)).replace("-", "_")] if name else []
+    default = [str(_canonical_name(name)).replace("-", "_")] if name else []
     modules = string_list(backend.get("module-name")) or default
     roots: list[tuple[str, str]] = []
     for module in modules:
@@ -373,3 +371,10 @@ def _uv_roots(tree: Tree, name: str | None, backend: dict[str, object]) -> _Root
             return [], [f"Expected a Python module at: {_join(path, '__init__.py')}"]
         roots.append((module.split(".")[0], _join(module_root, module.split(".")[0])))
     return roots, []
+
+
+def _canonical_name(name: str) -> str:
+    """PEP 503 normalisation (packaging loads only when a pyproject.toml is read)."""
+    from packaging.utils import canonicalize_name
+
+    return str(canonicalize_name(name))
