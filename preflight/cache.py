@@ -158,6 +158,12 @@ class CheckCache:
         """The check read something outside the root, which the fingerprint does not watch."""
         self.replayable = False
 
+    @staticmethod
+    def watches(rel: str) -> bool:
+        """Whether the fingerprint covers a root-relative path (not outside, not in an unwatched folder)."""
+        parts = rel.split("/")
+        return not rel.startswith("/") and ".." not in parts and not any(p in _UNWATCHED for p in parts)
+
     def save(self, report: Report) -> None:
         """Store the report (when replayable) and the Python facts (when they changed)."""
         if self.replayable and self.state is not None and not self.racy:
@@ -176,6 +182,8 @@ class CheckCache:
         from preflight.model.python_sources import MAX_SOURCE_BYTES, analyze_text
         from preflight.parse.python import PythonModule
 
+        if not self.watches(display):
+            self.replayable = False
         facts = self._load_facts()
         entry = facts.get(display)
         try:

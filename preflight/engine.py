@@ -76,16 +76,16 @@ def check(root: Path, config: Config, cwd: Path | None = None, cache: CheckCache
     try:
         return _check(project, config)
     finally:
-        if cache is not None and _looked_outside_root(project):
+        if cache is not None and _looked_beyond(project, cache):
             cache.note_outside_root()
 
 
-def _looked_outside_root(project: Project) -> bool:
-    """Whether the check read files or build contexts outside the root (the cache cannot watch them)."""
+def _looked_beyond(project: Project, cache: CheckCache) -> bool:
+    """Whether the check read files or build contexts the cache's fingerprint does not watch."""
     return (
-        any(rel.startswith("../") or rel == ".." or rel.startswith("/") for rel in project.tree._cache)
-        or any(model.context_rel.startswith("..") for model in project.images)
-        or any(not project.tree.inside_root(compose.directory) for compose in project.compose)
+        not all(cache.watches(rel) for rel in project.tree._cache)
+        or not all(cache.watches(model.context_rel) for model in project.images)
+        or not all(cache.watches(project.tree.rel(compose.directory)) for compose in project.compose)
     )
 
 

@@ -205,3 +205,20 @@ def test_clean_removes_the_cache_and_nothing_else(capsys: pytest.CaptureFixture[
     (not_a_cache / "keep.txt").write_text("x", encoding="utf-8")
     assert main(["clean", str(project), "--cache-dir", str(not_a_cache)]) == 2
     assert (not_a_cache / "keep.txt").is_file()
+
+
+def test_a_check_that_reads_beyond_the_watched_tree_is_not_replayed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    outer = tmp_path / "outer"
+    (outer / "lib").mkdir(parents=True)
+    (outer / "lib" / "Dockerfile").write_text("FROM python:3.12-slim\nCOPY . /app\nCMD python /app/main.py\n", "utf-8")
+    (outer / "lib" / "main.py").write_text("import os\n", encoding="utf-8")
+    (outer / "app").mkdir()
+    (outer / "app" / "compose.yaml").write_text("services:\n  web:\n    build: ../lib\n", encoding="utf-8")
+    project = _aged_copy(outer, tmp_path / "aged") / "app"
+    first = _check(capsys, project)
+    assert not list((project / ".preflight_cache").glob("report-*.json"))  # ../lib is not fingerprinted
+    (project.parent / "lib" / "main.py").write_text("import os\ndef broken(:\n", encoding="utf-8")
+    assert _check(capsys, project) != first
+    assert _check(capsys, project) == _check(capsys, project, "--no-cache")
