@@ -133,6 +133,7 @@ class CheckCache:
         printed = fingerprint(root, folder) if self.replayable else None
         self.state = printed[0] if printed is not None else None
         self.racy = printed is None or printed[1]
+        # display path -> [size, mtime_ns, sha256, JSON text of the analysis (decoded when used)]
         self._facts: dict[str, list[Any]] | None = None
         self._used: dict[str, list[Any]] = {}
         self._facts_changed = False
@@ -168,12 +169,15 @@ class CheckCache:
         """Store the report (when replayable) and the Python facts (when they changed)."""
         if self.replayable and self.state is not None and not self.racy:
             body = {"format": FORMAT, "key": self.report_key, "state": self.state, "report": encode(report)}
-            self._write(f"report-{self.tag}.json", body)
+            self._write(f"report-{self.tag}.json", json.dumps(body, separators=(",", ":")))
         if self._facts_changed:
             kept = dict(self._used)
             if self._facts and len(self._facts) <= 2 * len(kept):  # entries of files not reached this time
                 kept = {**self._facts, **kept}
-            self._write(f"python-{self.tag}.json", {"format": FORMAT, "key": _facts_key(), "files": kept})
+            # one line per file: its metadata, a tab, its analysis (read back only when used)
+            lines = [json.dumps({"format": FORMAT, "key": _facts_key()})]
+            lines.extend(json.dumps([k, *v[:3]]) + "\t" + v[3] for k, v in sorted(kept.items()))
+            self._write(f"python-{self.tag}.jsonl", "\n".join(lines) + "\n")
 
     # -- Python facts ---------------------------------------------------------------------
 
@@ -213,7 +217,7 @@ class CheckCache:
                 self._facts_changed = True
                 return module
         module = analyze_text(text, display)
-        encoded = encode(PythonModule("", *_fields_after_path(module)))
+        encoded = json.dumps(encode(PythonModule("", *_fields_after_path(module))), separators=(",", ":"))
         self._used[display] = [size, mtime, sha, encoded]
         self._facts_changed = True
         return module
@@ -222,7 +226,7 @@ class CheckCache:
         from preflight.parse.python import PythonModule
 
         try:
-            module: PythonModule = decoder(PythonModule)(entry[3])
+            module: PythonModule = decoder(PythonModule)(json.loads(entry[3]))
         except (*_LOAD_ERRORS, CacheFormatError):
             self._facts_changed = True
             return None
@@ -230,22 +234,16 @@ class CheckCache:
 
     def _load_facts(self) -> dict[str, list[Any]]:
         if self._facts is None:
-            self._facts = {}
             try:
-                stored = json.loads((self.folder / f"python-{self.tag}.json").read_text(encoding="utf-8"))
-                if stored["format"] == FORMAT and stored["key"] == _facts_key() and type(stored["files"]) is dict:
-                    self._facts = {
-                        k: v
-                        for k, v in stored["files"].items()
-                        if type(v) is list and len(v) == 4 and type(v[0]) is type(v[1]) is int and type(v[2]) is str
-                    }
+                self._facts = _read_facts(self.folder / f"python-{self.tag}.jsonl")
             except (*_LOAD_ERRORS, CacheFormatError):
+                self._facts = {}
                 self._facts_changed = True  # a damaged file is rewritten
         return self._facts
 
     # -- writing --------------------------------------------------------------------------
 
-    def _write(self, name: str, body: object) -> None:
+    def _write(self, name: str, text: str) -> None:
         """Write one cache file atomically; any failure (a read-only tree) leaves no trace."""
         if not _writable(self.folder):
             return
@@ -253,20 +251,38 @@ class CheckCache:
 
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
-            for marker, text in (
+            for marker, content in (
                 (".gitignore", "# Created by preflight automatically.\n*\n"),
                 ("CACHEDIR.TAG", CACHEDIR_TAG),
             ):
                 if not (self.folder / marker).exists():
-                    (self.folder / marker).write_text(text, encoding="utf-8")
-            fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
+                    (self.folder / marker).write_text(content, encoding="utf-8")
+            fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(json.dumps(body, separators=(",", ":")))  # json.dump would not use the C encoder
+                    handle.write(text)
                 Path(temporary).replace(self.folder / name)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
+
+
+def _read_facts(path: Path) -> dict[str, list[Any]]:
+    """The entries of a facts file (none when it is another version's); raises when damaged."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = json.loads(lines[0])
+    if header["format"] != FORMAT or header["key"] != _facts_key():
+        return {}
+    facts: dict[str, list[Any]] = {}
+    for line in lines[1:]:
+        if not line:
+            continue
+        head, tab, body = line.partition("\t")
+        meta = json.loads(head)
+        if not tab or type(meta) is not list or len(meta) != 4 or [type(m) for m in meta] != [str, int, int, str]:
+            raise CacheFormatError("not a line of a facts file")
+        facts[meta[0]] = [meta[1], meta[2], meta[3], body]
+    return facts
 
 
 def _writable(folder: Path) -> bool:

@@ -112,14 +112,15 @@ def test_damaged_or_foreign_cache_files_are_ignored_and_rewritten(
     reference = _check(capsys, project, "--no-cache")
     folder = project / ".preflight_cache"
     _check(capsys, project)
-    files = sorted(folder.glob("*.json"))
+    files = sorted(folder.glob("*.json*"))
     assert [f.name.split("-")[0] for f in files] == ["python", "report"]
     damages = [
         b"\x00\xff not json",
         b"{}",
         b"[1, 2, 3]",
         b'{"format": 1, "key": "other", "state": "x", "report": []}',
-        json.dumps({"format": 1, "key": "k", "files": {"x.py": [1, 2, "s", [1, 2]]}}).encode(),
+        b'{"format": 1, "key": "k"}\n["x.py", 1, 2, "s"]\t[1, 2]\n',
+        b'{"format": 1, "key": "k"}\nno tab here\n',
     ]
     for damage in damages:
         for cached in files:
@@ -127,7 +128,7 @@ def test_damaged_or_foreign_cache_files_are_ignored_and_rewritten(
         assert _check(capsys, project) == reference
         assert _check(capsys, project) == reference
         for cached in files:
-            json.loads(cached.read_text(encoding="utf-8"))  # rewritten whole
+            json.loads(cached.read_text(encoding="utf-8").splitlines()[0])  # rewritten
 
 
 def test_wrongly_typed_facts_are_not_trusted(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -135,11 +136,11 @@ def test_wrongly_typed_facts_are_not_trusted(capsys: pytest.CaptureFixture[str],
     reference = _check(capsys, project, "--no-cache")
     folder = project / ".preflight_cache"
     _check(capsys, project)
-    facts_file = next(folder.glob("python-*.json"))
-    stored = json.loads(facts_file.read_text(encoding="utf-8"))
-    for entry in stored["files"].values():
-        entry[3] = ["", "not a tuple of imports"]
-    facts_file.write_text(json.dumps(stored), encoding="utf-8")
+    facts_file = next(folder.glob("python-*.jsonl"))
+    header, *lines = facts_file.read_text(encoding="utf-8").splitlines()
+    assert lines
+    damaged = [line.partition("\t")[0] + '\t["", "not a tuple of imports"]' for line in lines]
+    facts_file.write_text("\n".join([header, *damaged]) + "\n", encoding="utf-8")
     for report in folder.glob("report-*.json"):
         report.unlink()
     assert _check(capsys, project) == reference
