@@ -126,10 +126,13 @@ class CheckCache:
         self.folder = folder
         self.root = root
         self.tag = _digest(root)[:16]
-        self.report_key = _digest(
-            FORMAT, __version__, sys.implementation.cache_tag, root, cwd, repr(config), _report_schema()
-        )
-        self.replayable = not config.use_os_env  # the process environment is not fingerprinted
+        try:
+            schema = _report_schema()
+        except Exception:  # noqa: BLE001 - a report type the codec cannot describe: no replay, never a crash
+            schema = None
+        self.report_key = _digest(FORMAT, __version__, sys.implementation.cache_tag, root, cwd, repr(config), schema)
+        # the process environment is not fingerprinted
+        self.replayable = not config.use_os_env and schema is not None
         printed = fingerprint(root, folder) if self.replayable else None
         self.state = printed[0] if printed is not None else None
         self.racy = printed is None or printed[1]
@@ -168,8 +171,13 @@ class CheckCache:
     def save(self, report: Report) -> None:
         """Store the report (when replayable) and the Python facts (when they changed)."""
         if self.replayable and self.state is not None and not self.racy:
-            body = {"format": FORMAT, "key": self.report_key, "state": self.state, "report": encode(report)}
-            self._write(f"report-{self.tag}.json", json.dumps(body, separators=(",", ":")))
+            try:
+                encoded = encode(report)
+            except TypeError:
+                encoded = None
+            body = {"format": FORMAT, "key": self.report_key, "state": self.state, "report": encoded}
+            if encoded is not None:
+                self._write(f"report-{self.tag}.json", json.dumps(body, separators=(",", ":")))
         if self._facts_changed:
             kept = dict(self._used)
             if self._facts and len(self._facts) <= 2 * len(kept):  # entries of files not reached this time

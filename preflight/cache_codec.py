@@ -58,7 +58,7 @@ def _layout(cls: type) -> tuple[tuple[str, ...], tuple[object, ...]]:
 @functools.cache
 def _encoder_for(cls: type) -> Callable[[Any], list[object]]:
     """Generated encoder of one dataclass (see :class:`_Generator` for why code is generated)."""
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     names, defaults = _layout(cls)
     bound: dict[str, object] = {"_REQUIRED": _REQUIRED, "_defaults": defaults}
     items = []
@@ -106,7 +106,7 @@ def schema_digest(*classes: type) -> str:
             name = f"{tp.__module__}.{tp.__qualname__}"
             if name in seen:
                 return
-            hints = typing.get_type_hints(tp)
+            hints = _hints(tp)
             seen[name] = ",".join(f"{f.name}:{hints[f.name]}" for f in dataclasses.fields(tp))
             for f in dataclasses.fields(tp):
                 visit(hints[f.name])
@@ -117,6 +117,17 @@ def schema_digest(*classes: type) -> str:
         visit(cls)
     text = ";".join(f"{k}={v}" for k, v in sorted(seen.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A class's type hints; names its module imports only for type checking are looked up in
+    the modules that define preflight's report and fact types."""
+    import importlib
+
+    names: dict[str, Any] = {}
+    for module in ("preflight.diagnostics", "preflight.verdict", "preflight.parse.python"):
+        names.update(vars(importlib.import_module(module)))
+    return typing.get_type_hints(cls, localns=names)
 
 
 def _fail(expected: str, value: object) -> CacheFormatError:
@@ -178,6 +189,8 @@ class _Generator:
                 )
                 return f"{make}({var})"
             return f"{make}(map({self.bind(_decoder_for(item))}, {var}))"
+        if origin is tuple and args and Ellipsis not in args:  # fixed length: tuple[str, int]
+            return f"{self.bind(_fixed_tuple([_decoder_for(a) for a in args]))}({var})"
         if origin is dict and len(args) == 2 and args[0] is str:
             return f"{self.bind(_mapping(_decoder_for(args[1])))}({var})"
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
@@ -190,6 +203,15 @@ class _Generator:
         raise TypeError(f"cannot decode {tp}")
 
 
+def _fixed_tuple(items: list[Decoder]) -> Decoder:
+    def decode(value: Any) -> Any:
+        if type(value) is not list or len(value) != len(items):
+            raise _fail(f"a list of {len(items)}", value)
+        return tuple(d(v) for d, v in zip(items, value, strict=True))
+
+    return decode
+
+
 def _mapping(inner: Decoder) -> Decoder:
     def decode(value: Any) -> Any:
         if type(value) is not dict:
@@ -200,7 +222,7 @@ def _mapping(inner: Decoder) -> Decoder:
 
 
 def _dataclass(cls: type) -> Decoder:
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     names, defaults = _layout(cls)
     required = sum(1 for d in defaults if d is _REQUIRED)
     if any(d is _REQUIRED for d in defaults[required:]):

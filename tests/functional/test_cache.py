@@ -94,7 +94,7 @@ def test_any_change_is_seen(capsys: pytest.CaptureFixture[str], tmp_path: Path, 
         main_py = project / "api-gateway" / "src" / "main.py"
         main_py.write_text(main_py.read_text(encoding="utf-8") + "\nimport never_installed_anywhere\n", "utf-8")
     elif change == "add a file":
-        (project / "api-gateway" / "src" / "config.py").write_text("X = 1\n", encoding="utf-8")
+        (project / "requirements-extra.txt").write_text("not a requirement ===\n", encoding="utf-8")
     elif change == "remove a file":
         (project / ".env").unlink()
     elif change == "change the config":
