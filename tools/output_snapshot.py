@@ -69,7 +69,7 @@ def main() -> int:
             elif not stored.is_file() or stored.read_text(encoding="utf-8") != text:
                 differ += 1
                 sys.stdout.write(f"differs: {os.path.relpath(project, ROOT)} ({fmt})\n")
-    sys.stdout.write(f"{checked} outputs {args.mode}ed, {differ} differ\n")
+    sys.stdout.write(f"{checked} outputs {args.mode.rstrip('e')}ed, {differ} differ\n")
     return 1 if differ else 0
 
 
