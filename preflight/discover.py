@@ -48,6 +48,8 @@ class ComposeTarget:
     explicit: bool = False
     seen_in: str | None = None
     """The script, Makefile or workflow whose command uses these files (None: compose's defaults)."""
+    services: tuple[str, ...] | None = None
+    """The services that command starts (with what they depend on); None: every service."""
 
 
 def default_files(directory: Path, names: set[str]) -> tuple[Path, ...]:

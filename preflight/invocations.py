@@ -48,6 +48,8 @@ class ComposeInvocation:
 
     files: tuple[Path, ...]
     seen_in: str
+    services: tuple[str, ...] | None = None
+    """The services the command starts (with what they depend on); None: every service."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,17 @@ class Invocations:
 
     compose: list[ComposeInvocation] = field(default_factory=list)
     builds: list[BuildInvocation] = field(default_factory=list)
+
+    def add_compose(self, invocation: ComposeInvocation) -> None:
+        """Record a use of compose files; uses of the same files start the union of their services."""
+        for index, seen in enumerate(self.compose):
+            if seen.files == invocation.files:
+                if seen.services is not None:
+                    union = None if invocation.services is None else (*seen.services, *invocation.services)
+                    services = None if union is None else tuple(dict.fromkeys(union))
+                    self.compose[index] = ComposeInvocation(seen.files, seen.seen_in, services)
+                return
+        self.compose.append(invocation)
 
     def build_of(self, dockerfile: Path) -> BuildInvocation | None:
         """The first seen build of a Dockerfile."""
@@ -86,8 +99,8 @@ def find_invocations(root: Path, folders: list[Folder]) -> Invocations:
         text = text.replace("\\\n", " ")
         for files in _compose_files(text):
             resolved = _resolve_all(files, bases, root, want_dir=False)
-            if resolved and not any(c.files == resolved for c in found.compose):
-                found.compose.append(ComposeInvocation(resolved, seen_in))
+            if resolved:
+                found.add_compose(ComposeInvocation(resolved, seen_in))
         for dockerfile, context in _builds(text):
             _add_build(found, dockerfile, context, bases, root, seen_in)
     return found
@@ -237,11 +250,21 @@ def _devcontainer(found: Invocations, text: str, folder: Path, root: Path, seen:
     names = [compose] if isinstance(compose, str) else compose if isinstance(compose, list) else []
     files = tuple(n for n in names if isinstance(n, str))
     resolved = _resolve_all(files, [folder], root, want_dir=False) if files else ()
-    if resolved and not any(c.files == resolved for c in found.compose):
-        found.compose.append(ComposeInvocation(resolved, seen))
+    if resolved:
+        found.add_compose(ComposeInvocation(resolved, seen, _run_services(data)))
     build = data.get("build") if isinstance(data.get("build"), dict) else data
     if isinstance(build, dict):
         dockerfile = build.get("dockerfile") or build.get("dockerFile")
         context = build.get("context", ".")
         if isinstance(dockerfile, str) and isinstance(context, str):
             _add_build(found, dockerfile, context, [folder], root, seen)
+
+
+def _run_services(data: dict[str, object]) -> tuple[str, ...] | None:
+    """The services a devcontainer starts: `runServices` and the `service` it attaches to (all when
+    `runServices` is absent or not a list of names)."""
+    listed = data.get("runServices")
+    if not isinstance(listed, list) or not all(isinstance(name, str) for name in listed):
+        return None
+    attached = data.get("service")
+    return tuple(dict.fromkeys([*([attached] if isinstance(attached, str) else []), *listed]))

@@ -64,6 +64,7 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
         compose = load_project(tree, target.directory, files, env, profiles)
         compose.name = _env_string(dict(env.values), "COMPOSE_PROJECT_NAME") or compose.name
         compose.explicit = target.explicit
+        compose.started = target.services
         project.compose.append(compose)
     if project.compose or any(dockerfile_names(folder.files) for folder in project.folders):
         from preflight.model.images import build_images
@@ -80,5 +81,6 @@ def _invoked_targets(defaults: list[ComposeTarget], invocations: Invocations) ->
         files = tuple(os.path.realpath(f) for f in invocation.files)
         if files not in known:
             known.add(files)
-            added.append(ComposeTarget(invocation.files[0].parent, invocation.files, True, invocation.seen_in))
+            directory = invocation.files[0].parent
+            added.append(ComposeTarget(directory, invocation.files, True, invocation.seen_in, invocation.services))
     return added

@@ -68,6 +68,23 @@ class Service:
         """A top-level attribute of the service."""
         return self.node.get(attr)
 
+    def dependencies(self) -> list[str]:
+        """The services compose starts before this one: `depends_on`, `links`, `volumes_from` and
+        `network_mode`/`ipc`/`pid` of the form `service:<name>`."""
+        names = [key.text() for key, _ in self.mapping("depends_on").items]
+        names += [link.split(":", 1)[0] for link in self._strings("links")]
+        names += [v.split(":", 1)[0] for v in self._strings("volumes_from") if not v.startswith("container:")]
+        for attr in ("network_mode", "ipc", "pid"):
+            node = self.scalar(attr)
+            if node is not None and node.text().startswith("service:"):
+                names.append(node.text().removeprefix("service:"))
+        return names
+
+    def _strings(self, attr: str) -> list[str]:
+        value = self.node.get(attr)
+        items = value.items if isinstance(value, YSeq) else ()
+        return [item.text() for item in items if isinstance(item, YScalar)]
+
     def scalar(self, attr: str) -> YScalar | None:
         """A scalar attribute, or None."""
         value = self.node.get(attr)
@@ -86,10 +103,7 @@ class Service:
     @property
     def profiles(self) -> tuple[str, ...]:
         """The profiles the service belongs to."""
-        value = self.node.get("profiles")
-        if isinstance(value, YSeq):
-            return tuple(item.text() for item in value.items if isinstance(item, YScalar))
-        return ()
+        return tuple(self._strings("profiles"))
 
 
 @dataclass(slots=True)
@@ -108,6 +122,9 @@ class ComposeProject:
     name: str | None = None
     explicit: bool = False
     """Loaded from files someone names (`-f`, a command in the repository), not found by name."""
+    started: tuple[str, ...] | None = None
+    """The services the command that uses these files starts (None: every service); compose starts
+    what they depend on too (see `started_services`)."""
     remote: set[str] = field(default_factory=set)
     """What comes from remote `include`/`extends` (git, oci, URLs) and so is not known: the
     services that extend a remote file, and "*" when an include may define any service."""
@@ -115,6 +132,16 @@ class ComposeProject:
     def all_services(self) -> dict[str, Service]:
         """Active and profile-disabled services together."""
         return {**self.inactive, **self.services}
+
+    def started_services(self) -> dict[str, Service]:
+        """The active services that run together: all of them, or those started and their dependencies."""
+        if self.started is None:
+            return self.services
+        wanted: list[str] = [name for name in self.started if name in self.services]
+        for name in wanted:  # grows while it is walked: the dependencies' dependencies too
+            needed = self.services[name].dependencies()
+            wanted.extend(d for d in needed if d in self.services and d not in wanted)
+        return {name: service for name, service in self.services.items() if name in wanted}
 
     def declared(self, kind: str) -> set[str]:
         """Names declared under a top-level `volumes`/`networks`/`secrets`/`configs`."""

@@ -78,3 +78,23 @@ def test_file_options_after_the_sub_command_belong_to_the_container(tmp_path: Pa
     )
     found = find_invocations(tmp_path, walk_repository(tmp_path))
     assert [tuple(f.name for f in c.files) for c in found.compose] == [("compose.yml",)]
+
+
+def test_devcontainer_run_services_restrict_what_starts_unless_another_command_starts_all(tmp_path: Path) -> None:
+    devcontainer = '{"dockerComposeFile": ["../compose.yaml", "dev.yaml"], "service": "app", "runServices": ["db"]}'
+    _tree(
+        tmp_path,
+        {
+            "compose.yaml": "services: {}\n",
+            ".devcontainer/dev.yaml": "services: {}\n",
+            ".devcontainer/devcontainer.json": devcontainer,
+            "other/.devcontainer/devcontainer.json": '{"dockerComposeFile": "../../compose.yaml"}',
+        },
+    )
+    found = find_invocations(tmp_path, walk_repository(tmp_path))
+    by_files = {tuple(f.relative_to(tmp_path).as_posix() for f in c.files): c.services for c in found.compose}
+    assert by_files == {("compose.yaml", ".devcontainer/dev.yaml"): ("app", "db"), ("compose.yaml",): None}
+
+    _tree(tmp_path, {"up.sh": "docker compose -f compose.yaml -f .devcontainer/dev.yaml up\n"})
+    found = find_invocations(tmp_path, walk_repository(tmp_path))
+    assert {c.services for c in found.compose} == {None}  # the script starts every service of the pair

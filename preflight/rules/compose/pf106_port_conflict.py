@@ -19,7 +19,9 @@ class PortConflict(Rule):
 
     ## What it does
     Compares the host ports every service publishes (short and long syntax, ranges, host IPs and
-    protocols) and reports a port published twice on overlapping addresses.
+    protocols) and reports a port published twice on overlapping addresses, among the services that
+    run together: when the only command that uses a combination of files starts some services (a
+    devcontainer's `runServices`), those and what they depend on.
 
     ## Why is this bad?
     The second container fails to start: `Bind for 0.0.0.0:8000 failed: port is already
@@ -46,7 +48,7 @@ class PortConflict(Rule):
         """Host ports published more than once."""
         for compose in project.compose:
             taken: dict[tuple[int, str], list[tuple[str, PublishedPort]]] = {}
-            for service in compose.services.values():
+            for service in compose.started_services().values():
                 for port in published_ports(service):
                     for number in port.host_ports:
                         claims = taken.setdefault((number, port.protocol), [])
