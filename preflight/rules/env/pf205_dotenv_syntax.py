@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
@@ -25,9 +26,20 @@ _SEVERITY = {
 }
 
 
-def _braced(lines: list[str], line: int, col: int) -> bool:
+_NAME = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _deliberate(lines: list[str], line: int, col: int) -> bool:
+    """Whether the `$` at (line, col) is plainly a reference: `${NAME}`, or `$NAME` naming a key
+    an earlier line of the same file defines (compose substitutes that value)."""
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    return text[col - 1 : col + 1] == "${"
+    if text[col - 1 : col + 1] == "${":
+        return True
+    named = _NAME.match(text, col - 1)
+    if named is None:
+        return False
+    defines = re.compile(rf"\s*(?:export\s+)?{named.group(1)}\s*[=:]")
+    return any(defines.match(earlier) for earlier in lines[: line - 1])
 
 
 class DotenvSyntax(Rule):
@@ -37,6 +49,8 @@ class DotenvSyntax(Rule):
     Checks `.env`, env templates and `env_file` files with compose's own `.env` rules: lines
     compose rejects, duplicate keys, spaces around `=`, unquoted multi-line values, and a `$` in
     an unquoted or double-quoted value, which compose interpolates (`PASS=ab$cd` becomes `ab`).
+    A `${NAME}`, or a `$NAME` naming a key defined earlier in the same file, is a deliberate
+    reference and is not reported.
 
     ## Why is this bad?
     A password with a `$` is silently truncated; a duplicated key keeps only its last value.
@@ -65,8 +79,8 @@ class DotenvSyntax(Rule):
                 continue
             lines = source.text.splitlines()
             for issue in lint_dotenv(source.text, source.path):
-                if issue.kind is IssueKind.DOLLAR_INTERPOLATED and _braced(lines, issue.line, issue.col):
-                    continue  # `${NAME}` is an unmistakably deliberate reference
+                if issue.kind is IssueKind.DOLLAR_INTERPOLATED and _deliberate(lines, issue.line, issue.col):
+                    continue
                 yield self.at(
                     Span(source.path, issue.line, issue.col, issue.line, issue.end_col),
                     issue.message,
