@@ -153,9 +153,15 @@ def _simple_commands(command: str) -> list[list[str]]:
     lexer.whitespace_split = True
     lexer.commenters = ""
     commands: list[list[str]] = [[]]
+    depth = 0  # inside a process substitution `<(...)`, whose words are one unknown path
     try:
         for token in lexer:
-            if token and set(token) <= set(";&|()"):
+            if depth:
+                depth += token.count("(") - token.count(")") if set(token) <= set(";&|()") else 0
+            elif token.startswith("(") and commands[-1][-1:] in (["<"], [">"]):
+                commands[-1][-1] = "$(process substitution)"  # a `$` makes the word unknown
+                depth = token.count("(") - token.count(")")
+            elif token and set(token) <= set(";&|()"):
                 commands.append([])
             else:
                 commands[-1].append(token)

@@ -203,6 +203,13 @@ class _Lexer:
             elif c == "#":
                 end = s.find("\n", self.i)
                 self.i = len(s) if end < 0 else end
+            elif s.startswith(("<(", ">("), self.i):
+                # bash process substitution: a word naming a pipe (`/dev/fd/63`) nobody can know
+                start = self.i
+                end = self._close(self.i + 2, "(", ")", 1)
+                inner = Subst(s[start + 2 : end], False, self.base + start + 2)
+                self.i = end + 1
+                out.append(Word((inner,), self.base + start, self.base + self.i, s[start : self.i]))
             elif (op := next((o for o in _OPERATORS if s.startswith(o, self.i)), None)) is not None:
                 out.append(Op(op, self.base + self.i))
                 self.i += len(op)
