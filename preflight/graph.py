@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from preflight.diagnostics import Report
-    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.compose.project import ComposeProject, Service
     from preflight.model.project import Project
     from preflight.parse.yaml import YNode, YScalar
 
@@ -299,7 +299,7 @@ def _add_depends(b: _Builder, ci: int, compose: ComposeProject, service: Service
 
 
 def _add_volumes(b: _Builder, ci: int, compose: ComposeProject, ids: dict[str, str]) -> None:
-    from preflight.model.resources import resource_uses
+    from preflight.model.compose.resources import resource_uses
 
     volume_ids: dict[str, str] = {}
     declared = sorted(compose.declared("volumes"))

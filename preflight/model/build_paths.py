@@ -12,7 +12,7 @@ from preflight.parse.yaml import YMap, YScalar
 
 if TYPE_CHECKING:
     from preflight.diagnostics import Span
-    from preflight.model.compose import Service
+    from preflight.model.compose.project import Service
 
 _REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)|\.git(#.*)?$", re.IGNORECASE)
 

@@ -18,7 +18,7 @@ from preflight.parse.yaml import YMap, YScalar, YSeq
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.compose.project import ComposeProject, Service
 
 
 class Origin(enum.Enum):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Severity, Span
 from preflight.files import read_small_text
-from preflight.model.env import EnvSource
+from preflight.model.compose.env import EnvSource
 from preflight.model.findings import Finding
 from preflight.model.image_fs import Presence
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
@@ -19,7 +19,7 @@ from preflight.parse.yaml import YMap, YScalar, YSeq
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.compose.project import ComposeProject, Service
     from preflight.model.project import Project
     from preflight.model.runtime import ServiceRuntime
     from preflight.parse.python import PythonModule

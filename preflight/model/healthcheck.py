@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:
-    from preflight.model.compose import Service
+    from preflight.model.compose.project import Service
     from preflight.model.project import Project
 
 

@@ -10,9 +10,9 @@ from preflight.discover import dockerfile_names
 from preflight.files import PathKind, SourceText, SourceTree, probe
 from preflight.invocations import Invocations
 from preflight.model.build_paths import build_paths
+from preflight.model.compose.merge import as_mapping
 from preflight.model.image import BuildSpec, Env, Image, evaluate
 from preflight.model.image_fs import ContextFS, ImageFS
-from preflight.model.merge import as_mapping
 from preflight.parse.dockerfile import parse_dockerfile
 from preflight.parse.dockerignore import DockerIgnore, find_dockerignore, parse_dockerignore
 from preflight.parse.interpolate import Unknown
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from preflight.discover import Folder
-    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.compose.project import ComposeProject, Service
 
 
 @dataclass(slots=True)

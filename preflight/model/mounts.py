@@ -17,7 +17,7 @@ from preflight.model.image_fs import path_under
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:
-    from preflight.model.compose import Service
+    from preflight.model.compose.project import Service
 
 
 @dataclass(frozen=True, slots=True)

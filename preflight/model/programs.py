@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from preflight.diagnostics import Span
-    from preflight.model.compose import Service
+    from preflight.model.compose.project import Service
     from preflight.model.image import Stage
     from preflight.model.images import ImageModel
     from preflight.model.project import Project

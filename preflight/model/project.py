@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from preflight.config import Config
     from preflight.discover import Folder
     from preflight.files import SourceTree
-    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.compose.project import ComposeProject, Service
     from preflight.model.image_requirements import InstallAnalysis
     from preflight.model.images import ImageModel
     from preflight.model.python_sources import FactStore

@@ -37,7 +37,7 @@ from preflight.parse.yaml import YScalar, YSeq
 
 if TYPE_CHECKING:
     from preflight.diagnostics import Span
-    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.compose.project import ComposeProject, Service
     from preflight.model.image import Command, Stage
     from preflight.model.image_fs import ImageFS
     from preflight.model.images import ImageModel

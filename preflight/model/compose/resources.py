@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from preflight.diagnostics import Span
-    from preflight.model.compose import Service
+    from preflight.model.compose.project import Service
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:
     from preflight.diagnostics import Span
-    from preflight.model.compose import Service
+    from preflight.model.compose.project import Service
 
 _SHORT = re.compile(
     r"^(?:(?P<ip>\[[^\]]*\]|[^:\[\]]*):)??(?:(?P<host>\d+(?:-\d+)?)?:)?(?P<container>\d+(?:-\d+)?)(?:/(?P<proto>\w+))?$"

@@ -1,10 +1,10 @@
-"""Checks Compose makes outside its JSON schema, for :mod:`preflight.model.compose_schema`.
+"""Checks Compose makes outside its JSON schema, for :mod:`preflight.model.compose.schema`.
 
 The short syntaxes Compose parses itself (port mappings, volumes, IP addresses), as the Go code
 parses them; the checks of one scalar value or one list entry named by
-:class:`~preflight.model.compose_schema_spec.Check`; and the consistency rules between the keys of
+:class:`~preflight.model.compose.schema_spec.Check`; and the consistency rules between the keys of
 one service (:func:`service_consistency`), which compare values as Compose decodes them
-(:mod:`preflight.model.compose_cast`).  Messages never quote a value.
+(:mod:`preflight.model.compose.cast`).  Messages never quote a value.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import re
 import struct
 from collections.abc import Mapping
 
-from preflight.model.compose_cast import go_parse_float, go_parse_int, go_ram_in_bytes
-from preflight.model.compose_schema_spec import Check, Path, ProblemKind, SchemaProblem, render_path
+from preflight.model.compose.cast import go_parse_float, go_parse_int, go_ram_in_bytes
+from preflight.model.compose.schema_spec import Check, Path, ProblemKind, SchemaProblem, render_path
 
 __all__ = [
     "bad_host",

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from preflight.discover import DEFAULT_COMPOSE_FILES as DEFAULT_COMPOSE_FILES
-from preflight.model.merge import as_mapping
+from preflight.model.compose.merge import as_mapping
 from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from preflight.diagnostics import Span
-    from preflight.model.env import InterpolationEnv
+    from preflight.model.compose.env import InterpolationEnv
 
 RESOURCE_KINDS = ("volumes", "networks", "secrets", "configs")
 

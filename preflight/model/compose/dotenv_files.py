@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from preflight.model.compose.env import TEMPLATE_NAMES
 from preflight.model.container_env import env_file_refs
-from preflight.model.env import TEMPLATE_NAMES
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -1,10 +1,10 @@
 """PF101: check one compose file (after interpolation) the way Docker Compose v2 does.
 
 :func:`validate_compose` walks the document along preflight's own description of the Compose
-format (:mod:`preflight.model.compose_schema_spec`) and reports every problem Compose would
+format (:mod:`preflight.model.compose.schema_spec`) and reports every problem Compose would
 stop on: unknown keys (with a "did you mean"), wrong types, bad enum values, missing required
 keys, values Compose cannot convert (durations, sizes, ports, volumes, booleans...) and the
-post-interpolation conversions of :mod:`preflight.model.compose_cast`.  Messages name keys,
+post-interpolation conversions of :mod:`preflight.model.compose.cast`.  Messages name keys,
 paths and types but never repeat a value, which could be a secret.
 """
 
@@ -14,9 +14,9 @@ import datetime
 import difflib
 from collections.abc import Mapping, Sequence
 
-from preflight.model.compose_cast import cast_interpolated, decode_problem
-from preflight.model.compose_schema_checks import bad_host, entry_check, is_int, scalar_check, service_consistency
-from preflight.model.compose_schema_spec import (
+from preflight.model.compose.cast import cast_interpolated, decode_problem
+from preflight.model.compose.schema_checks import bad_host, entry_check, is_int, scalar_check, service_consistency
+from preflight.model.compose.schema_spec import (
     ANY,
     Arr,
     Check,

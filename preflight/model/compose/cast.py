@@ -5,7 +5,7 @@ well-known paths into an int, a float or a boolean (``retries: $RETRIES`` become
 string that cannot be converted makes the load fail (:func:`cast_interpolated`).  Later it
 decodes the merged document into its Go model, parsing durations, sizes, file modes, commands
 (:func:`decode_problem`); the rules between the keys of a service that compare decoded values
-are in :mod:`preflight.model.compose_schema_checks`.  The parsers here accept exactly the syntax
+are in :mod:`preflight.model.compose.schema_checks`.  The parsers here accept exactly the syntax
 Go's ``strconv``, ``go-units``, ``str2duration`` and ``go-shellwords`` accept, so that a value is
 accepted here exactly when Compose accepts it.
 """
@@ -16,7 +16,7 @@ import enum
 import math
 import re
 
-from preflight.model.compose_schema_spec import (
+from preflight.model.compose.schema_spec import (
     Decode,
     Path,
     ProblemKind,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.model.compose import ComposeProject, Service, VarStatus, VarUse
+from preflight.model.compose.project import ComposeProject, Service, VarStatus, VarUse
 from preflight.model.container_env import ContainerVar, container_env
 
 if TYPE_CHECKING:

@@ -2,9 +2,9 @@
 
 Per file: parse, interpolate every value (recording each variable reference), validate against
 the compose specification, add the services of `include`d projects, resolve `extends`; then merge
-the files in order (`preflight.model.merge`). Relative paths resolve from the project folder (the
+the files in order (`preflight.model.compose.merge`). Relative paths resolve from the project folder (the
 first file's); those of extended files and included projects are made absolute first, from their
-own folders (`preflight.model.compose_paths`).
+own folders (`preflight.model.compose.paths`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Span
 from preflight.files import FileProblem, SourceTree
-from preflight.model.compose import (
+from preflight.model.compose.merge import clean, enforce_unicity, is_null, merge_maps
+from preflight.model.compose.paths import rebase_service
+from preflight.model.compose.project import (
     RESOURCE_KINDS,
     ComposeIssue,
     ComposeProject,
@@ -24,14 +26,12 @@ from preflight.model.compose import (
     VarUse,
     is_remote,
 )
-from preflight.model.compose_paths import rebase_service
-from preflight.model.merge import clean, enforce_unicity, is_null, merge_maps
-from preflight.model.yamlpath import locate, locate_key
+from preflight.model.compose.yamlpath import locate, locate_key
 from preflight.parse.interpolate import INVALID_REFERENCE, Interpolation, interpolate
 from preflight.parse.yaml import RESET, YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
 
 if TYPE_CHECKING:
-    from preflight.model.env import InterpolationEnv
+    from preflight.model.compose.env import InterpolationEnv
 
 PathT = tuple[str | int, ...]
 _STATUS = {"SET": VarStatus.SET, "UNSET": VarStatus.UNSET, "UNKNOWN": VarStatus.UNKNOWN}
@@ -142,7 +142,7 @@ class Loader:
             loaded.issues.append(ComposeIssue("PF101", node.span, message, service=service))
 
     def _validate(self, loaded: LoadedFile, base: YMap | None) -> None:
-        from preflight.model.compose_schema import validate_compose
+        from preflight.model.compose.schema import validate_compose
 
         assert loaded.root is not None  # noqa: S101 - only called with a root
         plain = to_plain(loaded.root)
@@ -171,7 +171,7 @@ def _has_value(root: YMap, path: PathT) -> bool:
 
 
 def _cast(path: PathT, value: str) -> str | int | float | bool | None:
-    from preflight.model.compose_cast import cast_interpolated
+    from preflight.model.compose.cast import cast_interpolated
 
     cast = cast_interpolated(path, value)
     return cast if isinstance(cast, str | int | float | bool) or cast is None else value

@@ -2,10 +2,10 @@
 
 The data file describes every key Compose v2 accepts (the Compose Specification as enforced by
 compose-go v2.9) in a compact notation documented at its top.  This module turns it into a tree
-of immutable nodes that :mod:`preflight.model.compose_schema` walks and holds the vocabulary shared
-with :mod:`preflight.model.compose_cast` and :mod:`preflight.model.compose_schema_checks` (paths,
+of immutable nodes that :mod:`preflight.model.compose.schema` walks and holds the vocabulary shared
+with :mod:`preflight.model.compose.cast` and :mod:`preflight.model.compose.schema_checks` (paths,
 problems, checks).  The short syntaxes Compose parses itself (ports, volumes, devices, extra
-hosts...) are checked in :mod:`preflight.model.compose_schema_checks`.
+hosts...) are checked in :mod:`preflight.model.compose.schema_checks`.
 """
 
 from __future__ import annotations
