@@ -251,7 +251,7 @@ def _compose_of(project: Project, path: str) -> int | None:
 
 def _contexts(project: Project, compose: ComposeProject) -> dict[str, list[str]]:
     """Root-relative build context folder -> services built from it."""
-    from preflight.model.build_paths import build_paths
+    from preflight.model.image.build_paths import build_paths
 
     found: dict[str, list[str]] = {}
     for service in compose.services.values():

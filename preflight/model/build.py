@@ -66,7 +66,7 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
         compose.explicit = target.explicit
         project.compose.append(compose)
     if project.compose or any(dockerfile_names(folder.files) for folder in project.folders):
-        from preflight.model.images import build_images
+        from preflight.model.image.build import build_images
 
         project.images = build_images(tree, project.compose, project.folders, invocations)
     return project

@@ -10,7 +10,7 @@ from preflight.diagnostics import Related, Severity, Span
 from preflight.files import read_small_text
 from preflight.model.compose.env import EnvSource
 from preflight.model.findings import Finding
-from preflight.model.image_fs import Presence
+from preflight.model.image.filesystem import Presence
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
 from preflight.parse.compose_dotenv import parse_compose_dotenv
 from preflight.parse.python_env import EnvKind

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Severity, Span
 from preflight.model.findings import Finding
-from preflight.model.image_fs import Presence, image_paths_of
+from preflight.model.image.filesystem import Presence, image_paths_of
 
 if TYPE_CHECKING:
     from preflight.model.project import Project

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from preflight.model.image_fs import path_under
+from preflight.model.image.filesystem import path_under
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
     from preflight.diagnostics import Span
     from preflight.model.compose.project import Service
-    from preflight.model.image import Stage
-    from preflight.model.images import ImageModel
+    from preflight.model.image.build import ImageModel
+    from preflight.model.image.stages import Stage
     from preflight.model.project import Project
     from preflight.parse.dockerfile import Instruction
 
@@ -74,7 +74,7 @@ def _package_provides(package: str, program: str) -> bool | None:
 def _installed_by_run(stages: list[Stage], program: str) -> bool:
     """Whether the image may have `program` from its RUNs: an OS package that (maybe) provides it,
     a COPY of it, or a RUN whose effects are not known (a script, a download)."""
-    from preflight.model.run_effects import may_create
+    from preflight.model.image.run_effects import may_create
 
     for stage in stages:
         for run in stage.runs:

@@ -25,10 +25,10 @@ from preflight.model.entrypoint import (
     effective_argv,
     entry_points,
 )
-from preflight.model.image_fs import Presence
-from preflight.model.image_modules import ModuleHit, ModuleLocator
+from preflight.model.image.filesystem import Presence
+from preflight.model.image.modules import ModuleHit, ModuleLocator
+from preflight.model.image.provided import Provided, provided_modules
 from preflight.model.mounts import service_mounts
-from preflight.model.provided import Provided, provided_modules
 from preflight.model.python_sources import PythonSources
 from preflight.model.runtime_env import RuntimeEnv, runtime_env
 from preflight.parse.interpolate import interpolate, references_only
@@ -38,9 +38,9 @@ from preflight.parse.yaml import YScalar, YSeq
 if TYPE_CHECKING:
     from preflight.diagnostics import Span
     from preflight.model.compose.project import ComposeProject, Service
-    from preflight.model.image import Command, Stage
-    from preflight.model.image_fs import ImageFS
-    from preflight.model.images import ImageModel
+    from preflight.model.image.build import ImageModel
+    from preflight.model.image.filesystem import ImageFS
+    from preflight.model.image.stages import Command, Stage
     from preflight.model.project import Project
 
 

@@ -11,7 +11,7 @@ from preflight.model.container_env import Origin, container_env, container_env_k
 if TYPE_CHECKING:
     from preflight.diagnostics import Span
     from preflight.model.compose.project import ComposeProject, Service
-    from preflight.model.image import Stage
+    from preflight.model.image.stages import Stage
     from preflight.model.project import Project
 
 ALWAYS_SET = frozenset({"HOSTNAME", "HOME", "PATH"})

@@ -40,8 +40,8 @@ from composebin import compose_binary, unescape
 
 from preflight.config import Config
 from preflight.model.build import build_project
-from preflight.model.build_paths import build_paths
 from preflight.model.compose.merge import as_mapping
+from preflight.model.image.build_paths import build_paths
 from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
 
 if TYPE_CHECKING:

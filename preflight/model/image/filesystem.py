@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from preflight.files import FileProblem
-from preflight.model.image import CopyOp, Image, RunOp, Stage
+from preflight.model.image.stages import CopyOp, Image, RunOp, Stage
 from preflight.parse.gomatch import BadPattern, glob_in_tree, go_match, has_glob
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ class ImageFS:
         """Why a RUN may create files (cached per instruction), or None."""
         key = id(run)
         if key not in self._run_effects:
-            from preflight.model.run_effects import may_create
+            from preflight.model.image.run_effects import may_create
 
             self._run_effects[key] = may_create(run)
         return self._run_effects[key]

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from preflight.model.image_fs import Presence
-from preflight.model.image_requirements import lookup_at_run
+from preflight.model.image.filesystem import Presence
+from preflight.model.image.requirements import lookup_at_run
 from preflight.parse.pyproject import read_local_project
 
 if TYPE_CHECKING:
-    from preflight.model.image_requirements import InstallAnalysis
-    from preflight.model.images import ImageModel
-    from preflight.model.installs import PipInstall
+    from preflight.model.image.build import ImageModel
+    from preflight.model.image.installs import PipInstall
+    from preflight.model.image.requirements import InstallAnalysis
     from preflight.model.project import Project
     from preflight.parse.pyproject import LocalProject
 

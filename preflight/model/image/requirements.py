@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Related, Span
 from preflight.files import SourceText, SourceTree, read_small_text
-from preflight.model.image_fs import Found, Presence
-from preflight.model.installs import PipInstall, installs_in
+from preflight.model.image.filesystem import Found, Presence
+from preflight.model.image.installs import PipInstall, installs_in
 from preflight.parse.gomatch import has_glob
 from preflight.parse.requirements import IncludeKind, Requirement, RequirementsFile, parse_requirements
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from preflight.model.image import RunOp, Stage
-    from preflight.model.images import ImageModel
+    from preflight.model.image.build import ImageModel
+    from preflight.model.image.stages import RunOp, Stage
 
 MAX_INCLUDE_DEPTH = 20
 

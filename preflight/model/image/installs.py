@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from preflight.model.image import RunOp
+    from preflight.model.image.stages import RunOp
 
 _VALUE_OPTIONS = {
     "-r",

@@ -7,8 +7,8 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from preflight.model.image import CopyOp, Stage
-from preflight.model.image_fs import Found, ImageFS, Presence
+from preflight.model.image.filesystem import Found, ImageFS, Presence
+from preflight.model.image.stages import CopyOp, Stage
 from preflight.model.python_sources import PythonSources
 
 if TYPE_CHECKING:

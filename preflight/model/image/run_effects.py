@@ -13,10 +13,10 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
-from preflight.model.installs import install_command, shell_commands
+from preflight.model.image.installs import install_command, shell_commands
 
 if TYPE_CHECKING:
-    from preflight.model.image import RunOp
+    from preflight.model.image.stages import RunOp
 
 # commands that write no file a later COPY/import question could be about
 _KNOWN_HARMLESS = frozenset({

@@ -3,7 +3,7 @@
 ARG/ENV substitution follows BuildKit (build args from compose override ARG defaults; an
 unresolvable value is *unknown* and whatever depends on it is not judged). Files are never
 copied: a COPY is kept as a mapping from image paths to context paths, queried lazily by
-`preflight.model.image_fs`.
+`preflight.model.image.filesystem`.
 """
 
 from __future__ import annotations
