@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from preflight.model.image.build import ImageModel
     from preflight.model.image.requirements import InstallAnalysis
     from preflight.model.python_sources import FactStore
-    from preflight.model.runtime import ServiceRuntime
+    from preflight.model.runtime.container import ServiceRuntime
 
 
 @dataclass(slots=True)
@@ -58,7 +58,7 @@ class Project:
     def runtimes(self) -> list[ServiceRuntime]:
         """What every built service's container runs (computed once)."""
         if self._runtimes is None:
-            from preflight.model.runtime import project_runtimes
+            from preflight.model.runtime.container import project_runtimes
 
             self._runtimes = project_runtimes(self)
         return self._runtimes

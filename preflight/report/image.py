@@ -12,7 +12,7 @@ from preflight.report.shown import MASK, Shown, references_only
 if TYPE_CHECKING:
     from preflight.model.image.build import ImageModel
     from preflight.model.image.requirements import InstallAnalysis
-    from preflight.model.runtime import ServiceRuntime
+    from preflight.model.runtime.container import ServiceRuntime
 
 
 def _command(command: Command | None) -> str:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from preflight.files import SourceTree
-    from preflight.model.mounts import Mounts
+    from preflight.model.runtime.mounts import Mounts
     from preflight.parse.dockerignore import DockerIgnore, IgnorePattern
 
 

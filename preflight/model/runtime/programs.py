@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.model.entrypoint import ProgramUse, healthcheck_programs
+from preflight.model.runtime.command.entrypoint import ProgramUse, healthcheck_programs
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:

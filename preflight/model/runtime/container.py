@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from preflight.files import read_small_text
-from preflight.model.entrypoint import (
+from preflight.model.image.filesystem import Presence
+from preflight.model.image.modules import ModuleHit, ModuleLocator
+from preflight.model.image.provided import Provided, provided_modules
+from preflight.model.python_sources import PythonSources
+from preflight.model.runtime.command.entrypoint import (
     ArgSource,
     Argv,
     EntryAnalysis,
@@ -25,12 +29,8 @@ from preflight.model.entrypoint import (
     effective_argv,
     entry_points,
 )
-from preflight.model.image.filesystem import Presence
-from preflight.model.image.modules import ModuleHit, ModuleLocator
-from preflight.model.image.provided import Provided, provided_modules
-from preflight.model.mounts import service_mounts
-from preflight.model.python_sources import PythonSources
-from preflight.model.runtime_env import RuntimeEnv, runtime_env
+from preflight.model.runtime.mounts import service_mounts
+from preflight.model.runtime.runtime_env import RuntimeEnv, runtime_env
 from preflight.parse.interpolate import interpolate, references_only
 from preflight.parse.python import ImportRef, PythonModule, resolve_relative
 from preflight.parse.yaml import YScalar, YSeq

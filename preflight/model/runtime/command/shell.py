@@ -18,12 +18,12 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
-from preflight.model.entrypoint_expand import ShellState, TextOrigin, expand, has_positional_refs, merge
-from preflight.model.entrypoint_parse import Cmd, Mark, MarkKind, split_commands
-from preflight.model.shell_words import Lit, ShellSyntaxError, Subst, Word, lex_script
+from preflight.model.runtime.command.expand import ShellState, TextOrigin, expand, has_positional_refs, merge
+from preflight.parse.shell.commands import Cmd, Mark, MarkKind, split_commands
+from preflight.parse.shell.words import Lit, ShellSyntaxError, Subst, Word, lex_script
 
 if TYPE_CHECKING:
-    from preflight.model.entrypoint_types import Field
+    from preflight.model.runtime.command.vocabulary import Field
 
 BUILTINS = frozenset({
     ".", ":", "[", "[[", "alias", "bg", "break", "cd", "command", "continue", "declare", "echo", "eval", "exec",

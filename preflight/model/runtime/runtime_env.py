@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.model.container_env import Origin, container_env, container_env_known
+from preflight.model.runtime.container_env import Origin, container_env, container_env_known
 
 if TYPE_CHECKING:
     from preflight.diagnostics import Span

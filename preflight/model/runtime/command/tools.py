@@ -23,9 +23,9 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from preflight.model.entrypoint_cli import Launch, Style, call_syntax, parse_cli, spec
-from preflight.model.entrypoint_servers import daphne, granian, gunicorn, hypercorn, uvicorn
-from preflight.model.entrypoint_types import EntryKind, EntryRole, Field, Where
+from preflight.model.runtime.command.cli import Launch, Style, call_syntax, parse_cli, spec
+from preflight.model.runtime.command.servers import daphne, granian, gunicorn, hypercorn, uvicorn
+from preflight.model.runtime.command.vocabulary import EntryKind, EntryRole, Field, Where
 from preflight.parse.toml import parse_toml
 
 if TYPE_CHECKING:

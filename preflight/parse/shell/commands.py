@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from preflight.model.shell_words import REDIRECTS, Op, Word
+from preflight.parse.shell.words import REDIRECTS, Op, Word
 
 
 class MarkKind(enum.Enum):

@@ -1,6 +1,6 @@
 """The vocabulary of the container-command analysis: argv, entry points, programs, positions.
 
-`preflight.model.entrypoint` is the public face (it re-exports everything here); the other
+`preflight.model.runtime.command.entrypoint` is the public face (it re-exports everything here); the other
 ``entrypoint_*`` modules share these types and the internal accumulator `Sink`.
 """
 

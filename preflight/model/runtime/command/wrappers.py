@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.model.entrypoint_cli import CliSpec, Opt, Style, parse_cli, spec
+from preflight.model.runtime.command.cli import CliSpec, Opt, Style, parse_cli, spec
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from preflight.model.entrypoint_types import Field
+    from preflight.model.runtime.command.vocabulary import Field
 
 
 @dataclass(frozen=True, slots=True)

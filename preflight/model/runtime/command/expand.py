@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from preflight.model.entrypoint_types import Field, Where
-from preflight.model.shell_words import Lit, Param, Part, ShellSyntaxError, Subst, Word, lex_script
+from preflight.model.runtime.command.vocabulary import Field, Where
+from preflight.parse.shell.words import Lit, Param, Part, ShellSyntaxError, Subst, Word, lex_script
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -11,7 +11,7 @@ from preflight.files import read_small_text
 from preflight.model.compose.env import EnvSource
 from preflight.model.findings import Finding
 from preflight.model.image.filesystem import Presence
-from preflight.model.runtime_env import RuntimeEnv, runtime_env
+from preflight.model.runtime.runtime_env import RuntimeEnv, runtime_env
 from preflight.parse.compose_dotenv import parse_compose_dotenv
 from preflight.parse.python_env import EnvKind
 from preflight.parse.yaml import YMap, YScalar, YSeq
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from preflight.model.compose.project import ComposeProject, Service
     from preflight.model.project import Project
-    from preflight.model.runtime import ServiceRuntime
+    from preflight.model.runtime.container import ServiceRuntime
     from preflight.parse.python import PythonModule
     from preflight.parse.python_settings import SettingsClass
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.model.entrypoint_expand import ShellState, TextOrigin
-from preflight.model.entrypoint_run import Analyzer
-from preflight.model.entrypoint_shell import BUILTINS, CommandCtx, walk
-from preflight.model.entrypoint_types import (
+from preflight.model.runtime.command.dispatch import Analyzer
+from preflight.model.runtime.command.expand import ShellState, TextOrigin
+from preflight.model.runtime.command.shell import BUILTINS, CommandCtx, walk
+from preflight.model.runtime.command.vocabulary import (
     ArgOrigin,
     ArgSource,
     Argv,
@@ -35,7 +35,7 @@ from preflight.model.entrypoint_types import (
     Sink,
     Where,
 )
-from preflight.model.shell_words import ComposeWords, split_compose_command
+from preflight.parse.shell.words import ComposeWords, split_compose_command
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence

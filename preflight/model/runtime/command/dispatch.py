@@ -14,12 +14,12 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from preflight.model.entrypoint_cli import Launch
-from preflight.model.entrypoint_expand import ShellState, TextOrigin
-from preflight.model.entrypoint_shell import BUILTINS, CommandCtx, script_uses_args, walk
-from preflight.model.entrypoint_tools import LAUNCHERS, PYTHON, django, python
-from preflight.model.entrypoint_types import EntryKind, Field, ProgramUse, Sink, Where
-from preflight.model.entrypoint_wrappers import Unwrapped, unwrap
+from preflight.model.runtime.command.cli import Launch
+from preflight.model.runtime.command.expand import ShellState, TextOrigin
+from preflight.model.runtime.command.shell import BUILTINS, CommandCtx, script_uses_args, walk
+from preflight.model.runtime.command.tools import LAUNCHERS, PYTHON, django, python
+from preflight.model.runtime.command.vocabulary import EntryKind, Field, ProgramUse, Sink, Where
+from preflight.model.runtime.command.wrappers import Unwrapped, unwrap
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence

@@ -23,8 +23,8 @@ import posixpath
 import re
 import shlex
 
-from preflight.model.entrypoint_cli import CliSpec, Launch, Parsed, Style, call_syntax, parse_cli, spec
-from preflight.model.entrypoint_types import EntryKind, EntryRole, Field, Where
+from preflight.model.runtime.command.cli import CliSpec, Launch, Parsed, Style, call_syntax, parse_cli, spec
+from preflight.model.runtime.command.vocabulary import EntryKind, EntryRole, Field, Where
 
 _CLICK_TRUE = frozenset({"1", "true", "t", "yes", "y", "on"})
 

@@ -15,7 +15,7 @@ import posixpath
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from preflight.model.entrypoint_types import EntryKind, EntryPoint, EntryRole, Field, Sink, Where
+from preflight.model.runtime.command.vocabulary import EntryKind, EntryPoint, EntryRole, Field, Sink, Where
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

@@ -16,7 +16,7 @@ from preflight.model.image.filesystem import Presence, image_paths_of
 
 if TYPE_CHECKING:
     from preflight.model.project import Project
-    from preflight.model.runtime import ServiceRuntime
+    from preflight.model.runtime.container import ServiceRuntime
     from preflight.parse.python import ImportRef, PythonModule
 
 _SETUPTOOLS_MODULES = ("setuptools", "pkg_resources", "distutils")
