@@ -31,17 +31,16 @@ that names the exact version (``python:3.12.4-slim`` -> ``PYTHON_VERSION=3.12.4`
 value is the empty string, meaning "set by the image, value not fixed here".  Variables that the
 runtime sets in every container (``HOSTNAME``, ``HOME`` unless the image sets it) are not listed.
 
-The implementation is split over package-private modules: :mod:`preflight.knowledge_data`
-(reading and validating tables), :mod:`preflight.knowledge_image_types` (image references and
-the value types), :mod:`preflight.knowledge_images` (``images.toml``) and
-:mod:`preflight.knowledge_python` (import names, transitive requirements, stdlib lists).  Import
+The implementation is split over package-private modules: :mod:`preflight.knowledge.tables`
+(reading and validating tables), :mod:`preflight.knowledge.image_types` (image references and
+the value types), :mod:`preflight.knowledge.images` (``images.toml``) and
+:mod:`preflight.knowledge.python` (import names, transitive requirements, stdlib lists).  Import
 the public names from here.
 """
 
 from __future__ import annotations
 
-from preflight.knowledge_data import KnowledgeError
-from preflight.knowledge_image_types import (
+from preflight.knowledge.image_types import (
     CommandArgRule,
     EnvRule,
     EnvRuleKind,
@@ -50,17 +49,17 @@ from preflight.knowledge_image_types import (
     Level,
     parse_image_ref,
 )
-from preflight.knowledge_images import (
+from preflight.knowledge.images import (
     _image_table as _image_table,  # the tests clear these caches
 )
-from preflight.knowledge_images import (
+from preflight.knowledge.images import (
     _load_image_table,
     has_program,
     image_info,
     known_images,
     python_version_of,
 )
-from preflight.knowledge_python import (
+from preflight.knowledge.python import (
     _STDLIB_VERSIONS,
     _load_import_table,
     _load_transitive_table,
@@ -74,13 +73,14 @@ from preflight.knowledge_python import (
     transitive_distributions,
     transitive_imports,
 )
-from preflight.knowledge_python import (
+from preflight.knowledge.python import (
     _import_table as _import_table,
 )
-from preflight.knowledge_python import (
+from preflight.knowledge.python import (
     _transitive_table as _transitive_table,
 )
-from preflight.knowledge_python import knows_dependencies as knows_dependencies
+from preflight.knowledge.python import knows_dependencies as knows_dependencies
+from preflight.knowledge.tables import KnowledgeError
 
 __all__ = [
     "CommandArgRule",

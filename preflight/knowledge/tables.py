@@ -1,7 +1,7 @@
 """Reading and validating the knowledge tables shipped under ``preflight/data/`` (see :mod:`preflight.knowledge`).
 
-Package-private: the table loaders of :mod:`preflight.knowledge_images` and
-:mod:`preflight.knowledge_python` read their text through :func:`_read_data` (looked up on this
+Package-private: the table loaders of :mod:`preflight.knowledge.images` and
+:mod:`preflight.knowledge.python` read their text through :func:`_read_data` (looked up on this
 module at call time, so tests can serve replacement texts) and validate it with pydantic when
 asked to (:data:`VALIDATE`, :func:`preflight.knowledge.validate_tables`).
 """

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-from preflight import knowledge_data
-from preflight.knowledge_data import KnowledgeError, _load_toml, _validate
-from preflight.knowledge_image_types import (
+from preflight.knowledge import tables
+from preflight.knowledge.image_types import (
     CommandArgRule,
     EnvRule,
     EnvRuleKind,
@@ -24,6 +23,7 @@ from preflight.knowledge_image_types import (
     Level,
     parse_image_ref,
 )
+from preflight.knowledge.tables import KnowledgeError, _load_toml, _validate
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -105,7 +105,7 @@ def _lookup_name(reference: str) -> str:
 
 @functools.cache
 def _image_table() -> _ImageTable:
-    return _load_image_table(validate=knowledge_data.VALIDATE)
+    return _load_image_table(validate=tables.VALIDATE)
 
 
 def _load_image_table(validate: bool) -> _ImageTable:

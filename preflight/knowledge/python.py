@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-from preflight import knowledge_data  # _read_data looked up at call time (replaceable in tests)
-from preflight.knowledge_data import KnowledgeError, _load_toml, _validate
+from preflight.knowledge import tables  # _read_data looked up at call time (replaceable in tests)
+from preflight.knowledge.tables import KnowledgeError, _load_toml, _validate
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -64,7 +64,7 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 @functools.cache
 def _import_table() -> _ImportTable:
-    return _load_import_table(validate=knowledge_data.VALIDATE)
+    return _load_import_table(validate=tables.VALIDATE)
 
 
 def _load_import_table(validate: bool) -> _ImportTable:
@@ -153,7 +153,7 @@ class _Requires:
 
 @functools.cache
 def _transitive_table() -> Mapping[str, _Requires]:
-    return _load_transitive_table(validate=knowledge_data.VALIDATE)
+    return _load_transitive_table(validate=tables.VALIDATE)
 
 
 def _load_transitive_table(validate: bool) -> Mapping[str, _Requires]:
@@ -265,7 +265,7 @@ def _nearest_stdlib_version(python_version: str) -> str:
 
 @functools.cache
 def _stdlib(version: str) -> frozenset[str]:
-    text = knowledge_data._read_data("stdlib", f"{version}.txt")
+    text = tables._read_data("stdlib", f"{version}.txt")
     names = frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
     bad = sorted(n for n in names if not _IDENTIFIER.match(n))
     if bad or not names:
