@@ -11,7 +11,7 @@ from preflight.files import read_small_text
 from preflight.model.compose.env import EnvSource
 from preflight.model.findings import Finding
 from preflight.model.image.filesystem import Presence
-from preflight.model.runtime.runtime_env import RuntimeEnv, runtime_env
+from preflight.model.runtime.environment import RuntimeEnv, runtime_env
 from preflight.parse.compose_dotenv import parse_compose_dotenv
 from preflight.parse.python_env import EnvKind
 from preflight.parse.yaml import YMap, YScalar, YSeq

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.model.compose.project import ComposeProject, Service, VarStatus, VarUse
-from preflight.model.runtime.container_env import ContainerVar, container_env
+from preflight.model.runtime.environment import ContainerVar, container_env
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

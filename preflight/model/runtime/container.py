@@ -29,8 +29,8 @@ from preflight.model.runtime.command.entrypoint import (
     effective_argv,
     entry_points,
 )
+from preflight.model.runtime.environment import RuntimeEnv, runtime_env
 from preflight.model.runtime.mounts import service_mounts
-from preflight.model.runtime.runtime_env import RuntimeEnv, runtime_env
 from preflight.parse.interpolate import interpolate, references_only
 from preflight.parse.python import ImportRef, PythonModule, resolve_relative
 from preflight.parse.yaml import YScalar, YSeq

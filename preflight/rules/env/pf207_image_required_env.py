@@ -6,7 +6,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
-from preflight.model.runtime.container_env import container_env, container_env_known
+from preflight.model.runtime.environment import container_env, container_env_known
 from preflight.parse.yaml import YScalar, YSeq
 from preflight.rules.base import Rule
 

@@ -1,4 +1,5 @@
-"""The environment a service's container receives from compose: `environment` and `env_file`.
+"""The environment a container gets: image ENV (base image included), then compose's `env_file`
+and `environment` (:func:`runtime_env`); compose's part alone is :func:`container_env`.
 
 (`.env` is NOT container environment: it only feeds interpolation, unless listed in env_file.)
 """
@@ -19,13 +20,21 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from preflight.model.compose.project import ComposeProject, Service
+    from preflight.model.image.stages import Stage
+    from preflight.model.project import Project
+
+ALWAYS_SET = frozenset({"HOSTNAME", "HOME", "PATH"})
+"""Variables Docker sets in every container."""
 
 
-class Origin(enum.Enum):
-    """Where a container variable is set."""
+class EnvOrigin(enum.Enum):
+    """Where a container variable comes from."""
 
-    ENVIRONMENT = "environment"
+    DOCKER = "set by Docker"
+    BASE_IMAGE = "the base image"
+    DOCKERFILE = "Dockerfile ENV"
     ENV_FILE = "env_file"
+    ENVIRONMENT = "environment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +43,7 @@ class ContainerVar:
 
     name: str
     value: str | None
-    origin: Origin
+    origin: EnvOrigin
     span: Span
 
 
@@ -95,7 +104,7 @@ def container_env(tree: SourceTree, project: ComposeProject, service: Service) -
                 continue
             known = None if isinstance(file_value, Unknown) else file_value
             result[entry.key] = ContainerVar(
-                entry.key, known, Origin.ENV_FILE, Span(source.path, entry.line, entry.col)
+                entry.key, known, EnvOrigin.ENV_FILE, Span(source.path, entry.line, entry.col)
             )
     for key, value in service.mapping("environment").items:
         name = key.text()
@@ -110,5 +119,77 @@ def container_env(tree: SourceTree, project: ComposeProject, service: Service) -
             known = None if isinstance(passed, Unknown) else passed
         else:
             known = None if value.unknown else value.text()
-        result[name] = ContainerVar(name, known, Origin.ENVIRONMENT, key.span)
+        result[name] = ContainerVar(name, known, EnvOrigin.ENVIRONMENT, key.span)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeVar:
+    """A variable the container has; `value` None when it cannot be known (never printed)."""
+
+    name: str
+    value: str | None
+    origin: EnvOrigin
+    span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeEnv:
+    """A service's container environment; `complete` False when the image may add unknown names."""
+
+    vars: dict[str, RuntimeVar]
+    complete: bool
+
+    def has(self, name: str, case_sensitive: bool = True) -> bool:
+        """Whether the container has `name` (possibly with an unknown value)."""
+        if name in self.vars:
+            return True
+        return not case_sensitive and name.upper() in {n.upper() for n in self.vars}
+
+    def values(self) -> dict[str, str | None]:
+        """Name -> value (None unknown), the convention the entry-point analysis uses."""
+        return {n: v.value for n, v in self.vars.items()}
+
+
+def runtime_env(project: Project, compose: ComposeProject, service: Service, stage: Stage | None) -> RuntimeEnv:
+    """Container environment of a service; `stage` is its final build stage (None for `image:`)."""
+    found: dict[str, RuntimeVar] = {n: RuntimeVar(n, None, EnvOrigin.DOCKER, None) for n in ALWAYS_SET}
+    complete = True
+    if stage is not None:
+        for name, value in stage.env.items():
+            span = stage.env_spans.get(name)
+            origin = EnvOrigin.DOCKERFILE if span is not None else EnvOrigin.BASE_IMAGE
+            found[name] = RuntimeVar(name, value, origin, span)
+        complete = _base_known(project, stage)
+    else:
+        image = service.scalar("image")
+        info = None
+        if image is not None and not image.unknown:
+            from preflight.knowledge import image_info
+
+            info = image_info(image.text())
+        if info is None:
+            complete = False
+        else:
+            for name, value in info.default_env.items():
+                found[name] = RuntimeVar(name, value or None, EnvOrigin.BASE_IMAGE, None)
+    if not container_env_known(project.tree, service):
+        complete = False
+    for name, var in container_env(project.tree, compose, service).items():
+        found[name] = RuntimeVar(name, var.value, var.origin, var.span)
+    return RuntimeEnv(found, complete)
+
+
+def _base_known(project: Project, stage: Stage) -> bool:
+    """Whether the external base image of a stage chain is one whose ENV we know."""
+    model = next((m for m in project.images if m.image is not None and stage in m.image.stages), None)
+    if model is None or model.image is None:
+        return False
+    root = model.image.chain(stage)[-1]
+    if root.base is None:
+        return False
+    if root.base == "scratch":
+        return True
+    from preflight.knowledge import image_info
+
+    return image_info(root.base) is not None
