@@ -446,9 +446,9 @@ def graph_command(
     Mermaid (default; pastes into Markdown) or Graphviz DOT (`| dot -Tsvg > stack.svg`).
     """
     from preflight.errors import InternalError
-    from preflight.graph import build_graph
     from preflight.model.build import build_project
     from preflight.report.graph import render_dot, render_mermaid
+    from preflight.report.stack_graph import build_graph
 
     path = _project_root(path)
     config = _load_config(path, config_path, None, **loading)

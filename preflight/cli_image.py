@@ -36,7 +36,7 @@ def image_command(
 
     from preflight.config import ConfigError, load_config
     from preflight.model.build import build_project
-    from preflight.model.image_requirements import analyze_image
+    from preflight.model.image.requirements import analyze_image
     from preflight.report.image import render_image, runtime_lines
 
     if (service is None) == (dockerfile is None):

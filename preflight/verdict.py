@@ -59,7 +59,7 @@ class ServiceFacts:
 
 def service_facts(project: Project) -> tuple[ServiceFacts, ...]:
     """The facts of every active service, in the model's order."""
-    from preflight.model.healthcheck import has_healthcheck
+    from preflight.model.runtime.healthcheck import has_healthcheck
     from preflight.parse.yaml import YMap, YScalar
 
     facts: list[ServiceFacts] = []

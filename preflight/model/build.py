@@ -44,8 +44,8 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
         targets.extend(_invoked_targets(targets, invocations))
     if targets:
         # the compose, YAML and env parsers load only when there is a compose project to read
-        from preflight.model.compose_load import load_project
-        from preflight.model.env import build_env
+        from preflight.model.compose.env import build_env
+        from preflight.model.compose.load import load_project
     for target in targets:
         # the shell or CI job that runs a command found in the repository supplies its environment
         provided = config.provided_env if target.seen_in is None else ("*",)
@@ -67,7 +67,7 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
         compose.started = target.services
         project.compose.append(compose)
     if project.compose or any(dockerfile_names(folder.files) for folder in project.folders):
-        from preflight.model.images import build_images
+        from preflight.model.image.build import build_images
 
         project.images = build_images(tree, project.compose, project.folders, invocations)
     return project

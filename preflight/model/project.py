@@ -16,11 +16,11 @@ if TYPE_CHECKING:
     from preflight.config import Config
     from preflight.discover import Folder
     from preflight.files import SourceTree
-    from preflight.model.compose import ComposeProject, Service
-    from preflight.model.image_requirements import InstallAnalysis
-    from preflight.model.images import ImageModel
+    from preflight.model.compose.project import ComposeProject, Service
+    from preflight.model.image.build import ImageModel
+    from preflight.model.image.requirements import InstallAnalysis
     from preflight.model.python_sources import FactStore
-    from preflight.model.runtime import ServiceRuntime
+    from preflight.model.runtime.container import ServiceRuntime
 
 
 @dataclass(slots=True)
@@ -58,7 +58,7 @@ class Project:
     def runtimes(self) -> list[ServiceRuntime]:
         """What every built service's container runs (computed once)."""
         if self._runtimes is None:
-            from preflight.model.runtime import project_runtimes
+            from preflight.model.runtime.container import project_runtimes
 
             self._runtimes = project_runtimes(self)
         return self._runtimes
@@ -66,7 +66,7 @@ class Project:
     def installs(self) -> list[InstallAnalysis]:
         """Every package install of every image, resolved (computed once)."""
         if self._installs is None:
-            from preflight.model.image_requirements import analyze_image
+            from preflight.model.image.requirements import analyze_image
 
             self._installs = [a for model in self.images for a in analyze_image(self.tree, model)]
         return self._installs

@@ -294,7 +294,7 @@ def _merge_documents(roots: list[YNode]) -> YNode | None:
         return None
     if len(roots) == 1 or not all(isinstance(r, YMap) for r in roots):
         return roots[0]
-    from preflight.model.merge import merge_maps
+    from preflight.model.compose.merge import merge_maps
 
     maps = [root for root in roots if isinstance(root, YMap)]
     result = maps[0]

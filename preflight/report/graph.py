@@ -1,4 +1,4 @@
-"""Draw a :class:`preflight.graph.StackGraph` as Graphviz DOT or a Mermaid flowchart.
+"""Draw a :class:`preflight.report.stack_graph.StackGraph` as Graphviz DOT or a Mermaid flowchart.
 
 Both renderers are pure and deterministic. Services are boxes labelled with their name, build
 context or image and published ports, then one line per finding (``PF201 variable ...``);
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from preflight.diagnostics import Severity
 
 if TYPE_CHECKING:
-    from preflight.graph import Edge, Node, StackGraph
+    from preflight.report.stack_graph import Edge, Node, StackGraph
 
 __all__ = [
     "BROKEN_COLOR",

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.model.image import Command, CopyOp, RunOp, Stage
+from preflight.model.image.stages import Command, CopyOp, RunOp, Stage
 from preflight.parse.dockerfile_words import copy_parts, from_parts
 from preflight.report.shown import MASK, Shown, references_only
 
 if TYPE_CHECKING:
-    from preflight.model.image_requirements import InstallAnalysis
-    from preflight.model.images import ImageModel
-    from preflight.model.runtime import ServiceRuntime
+    from preflight.model.image.build import ImageModel
+    from preflight.model.image.requirements import InstallAnalysis
+    from preflight.model.runtime.container import ServiceRuntime
 
 
 def _command(command: Command | None) -> str:

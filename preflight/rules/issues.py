@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from preflight.diagnostics import Span
-    from preflight.model.compose import ComposeIssue
+    from preflight.model.compose.project import ComposeIssue
     from preflight.model.project import Project
 
 

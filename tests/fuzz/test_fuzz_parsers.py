@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from preflight.diagnostics import ParseProblem
-from preflight.model.shell_words import ShellSyntaxError, lex_script, split_compose_command
 from preflight.parse.compose_dotenv import parse_compose_dotenv
 from preflight.parse.dockerfile import parse_dockerfile
 from preflight.parse.dockerignore import parse_dockerignore
@@ -22,6 +21,7 @@ from preflight.parse.interpolate import UNKNOWN, interpolate, references_only
 from preflight.parse.pyproject import read_local_project
 from preflight.parse.python import analyze_python
 from preflight.parse.requirements import parse_requirements
+from preflight.parse.shell.words import ShellSyntaxError, lex_script, split_compose_command
 from preflight.parse.toml import parse_toml
 from preflight.parse.yaml import parse_yaml, to_plain
 from preflight.parse.yaml_depth import limit_depth

@@ -1,4 +1,4 @@
-"""Unit tests for PF101's compose-file checking (preflight.model.compose_schema and helpers)."""
+"""Unit tests for PF101's compose-file checking (preflight.model.compose.schema and helpers)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from preflight.model.compose_cast import (
+from preflight.model.compose.cast import (
     CastKind,
     cast_interpolated,
     cast_kind_for,
@@ -19,9 +19,9 @@ from preflight.model.compose_cast import (
     go_ram_in_bytes,
     shell_command_error,
 )
-from preflight.model.compose_schema import ProblemKind, SchemaProblem, suggest, validate_compose
-from preflight.model.compose_schema_checks import port_spec_error, volume_spec_error
-from preflight.model.compose_schema_spec import Obj, load_spec, path_matches, render_path
+from preflight.model.compose.schema import ProblemKind, SchemaProblem, suggest, validate_compose
+from preflight.model.compose.schema_checks import port_spec_error, volume_spec_error
+from preflight.model.compose.schema_spec import Obj, load_spec, path_matches, render_path
 
 _YAML = YAML(typ="safe", pure=True)
 UNKNOWN = ProblemKind.UNKNOWN_KEY

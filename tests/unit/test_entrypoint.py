@@ -1,4 +1,4 @@
-"""Unit tests for preflight.model.entrypoint: effective argv, entry points, programs, health checks."""
+"""Unit tests for preflight.model.runtime.command.entrypoint: effective argv, entry points, programs, health checks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from preflight.model.entrypoint import (
+from preflight.model.runtime.command.entrypoint import (
     ArgOrigin,
     ArgSource,
     Argv,
@@ -20,7 +20,7 @@ from preflight.model.entrypoint import (
     healthcheck_programs,
     split_compose_command,
 )
-from preflight.model.shell_words import Lit, Op, Param, ShellSyntaxError, Subst, Word, lex_script
+from preflight.parse.shell.words import Lit, Op, Param, ShellSyntaxError, Subst, Word, lex_script
 
 IE, IC = ArgSource.IMAGE_ENTRYPOINT, ArgSource.IMAGE_CMD
 CE, CC = ArgSource.COMPOSE_ENTRYPOINT, ArgSource.COMPOSE_COMMAND

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 from preflight import knowledge as k
-from preflight import knowledge_data
 from preflight.knowledge import (
     EnvRule,
     ImageRef,
@@ -21,6 +20,7 @@ from preflight.knowledge import (
     parse_image_ref,
     python_version_of,
     stdlib_modules,
+    tables,
     transitive_imports,
 )
 
@@ -56,7 +56,7 @@ def test_every_table_validates() -> None:
 
 def test_a_run_trusts_the_shipped_tables_and_loads_them_as_validated() -> None:
     """A check loads the tables without pydantic: the result must equal the validated load."""
-    assert not knowledge_data.VALIDATE
+    assert not tables.VALIDATE
     assert k._load_image_table(validate=False) == k._load_image_table(validate=True)
     assert k._load_import_table(validate=False) == k._load_import_table(validate=True)
     assert k._load_transitive_table(validate=False) == k._load_transitive_table(validate=True)
@@ -83,7 +83,7 @@ def test_import_table_has_at_least_150_entries() -> None:
 def patched_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """Serve replacement table texts by file name; clears the table caches around the test."""
     replacements: dict[str, str] = {}
-    real = knowledge_data._read_data
+    real = tables._read_data
 
     def fake(*parts: str) -> str:
         name = "/".join(parts)
@@ -93,8 +93,8 @@ def patched_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     for cache in caches:
         cache.cache_clear()
     k.image_info.cache_clear()
-    monkeypatch.setattr(knowledge_data, "_read_data", fake)
-    monkeypatch.setattr(knowledge_data, "VALIDATE", True)  # replacement texts are not pre-validated
+    monkeypatch.setattr(tables, "_read_data", fake)
+    monkeypatch.setattr(tables, "VALIDATE", True)  # replacement texts are not pre-validated
     yield replacements
     monkeypatch.undo()
     for cache in caches:

@@ -11,7 +11,7 @@ from preflight.rules.issues import compose_issues
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from preflight.model.compose import ComposeProject
+    from preflight.model.compose.project import ComposeProject
     from preflight.model.project import Project
 
 

@@ -12,7 +12,7 @@ from preflight.rules.issues import compose_issues
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from preflight.model.compose import Service
+    from preflight.model.compose.project import Service
     from preflight.model.project import Project
 
 

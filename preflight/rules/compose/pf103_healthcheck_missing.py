@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
-from preflight.model.healthcheck import has_healthcheck
+from preflight.model.runtime.healthcheck import has_healthcheck
 from preflight.parse.yaml import YMap, YScalar
 from preflight.rules.base import Rule
 

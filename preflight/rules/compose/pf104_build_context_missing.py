@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
 from preflight.files import PathKind, probe
-from preflight.model.build_paths import build_paths
+from preflight.model.image.build_paths import build_paths
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:

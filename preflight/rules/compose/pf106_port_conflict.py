@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
-from preflight.model.ports import PublishedPort, published_ports
+from preflight.model.compose.ports import PublishedPort, published_ports
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
-from preflight.model.resources import resource_uses
+from preflight.model.compose.resources import resource_uses
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ from preflight.diagnostics import Related
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from preflight.model.image import Stage
-    from preflight.model.images import ImageModel
+    from preflight.model.image.build import ImageModel
+    from preflight.model.image.stages import Stage
     from preflight.model.project import Project
 
 

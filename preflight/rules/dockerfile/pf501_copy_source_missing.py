@@ -13,7 +13,7 @@ from preflight.rules.dockerfile._images import built_stages, context_note, servi
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from preflight.model.image import CopyOp
+    from preflight.model.image.stages import CopyOp
     from preflight.model.project import Project
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.model.env_check import check_env
+from preflight.model.env_reads import check_env
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

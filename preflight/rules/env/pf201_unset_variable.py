@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
-from preflight.model.compose import VarStatus
-from preflight.model.compose_time import compose_time_expansions
+from preflight.model.compose.compose_time import compose_time_expansions
+from preflight.model.compose.project import VarStatus
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:

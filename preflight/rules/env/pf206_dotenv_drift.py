@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
 from preflight.files import SourceText
-from preflight.model.env import TEMPLATE_NAMES
+from preflight.model.compose.env import TEMPLATE_NAMES
 from preflight.parse.compose_dotenv import DotenvFile, parse_compose_dotenv
 from preflight.rules.base import Rule
 

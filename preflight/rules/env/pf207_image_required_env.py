@@ -6,7 +6,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
-from preflight.model.container_env import container_env, container_env_known
+from preflight.model.runtime.environment import container_env, container_env_known
 from preflight.parse.yaml import YScalar, YSeq
 from preflight.rules.base import Rule
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from preflight.knowledge import CommandArgRule
-    from preflight.model.compose import ComposeProject, Service
+    from preflight.model.compose.project import ComposeProject, Service
     from preflight.model.project import Project
 
 

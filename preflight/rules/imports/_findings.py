@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.model.import_check import check_imports
+from preflight.model.imports import check_imports
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

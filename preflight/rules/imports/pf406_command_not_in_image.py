@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
-from preflight.model.programs import missing_programs
+from preflight.model.runtime.programs import missing_programs
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from preflight.model.image_requirements import InstallIssue
+    from preflight.model.image.requirements import InstallIssue
     from preflight.model.project import Project
 
 

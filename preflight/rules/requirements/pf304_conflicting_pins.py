@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
-from preflight.model.pins import satisfiable
+from preflight.model.image.pins import satisfiable
 from preflight.parse.requirements import Requirement
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from preflight.model.image_requirements import InstallAnalysis
+    from preflight.model.image.requirements import InstallAnalysis
     from preflight.model.project import Project
 
 Pin = tuple[Requirement, Span, bool]

@@ -1,0 +1,306 @@
+"""Which requirement files and distributions each image installs, checked against its filesystem.
+
+For every `pip install` of the stages an image builds: the `-r`/`-c` files must be in the image
+at that step (COPY order matters; `RUN --mount=type=bind` sources count for that RUN), nested
+includes are followed relative to the including file, and local paths (`-e ../lib`, `.`) are
+resolved as pip does: from the command's working directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from preflight.diagnostics import Related, Span
+from preflight.files import SourceText, SourceTree, read_small_text
+from preflight.model.image.filesystem import Found, Presence
+from preflight.model.image.installs import PipInstall, installs_in
+from preflight.parse.gomatch import has_glob
+from preflight.parse.requirements import IncludeKind, Requirement, RequirementsFile, parse_requirements
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from preflight.model.image.build import ImageModel
+    from preflight.model.image.stages import RunOp, Stage
+
+MAX_INCLUDE_DEPTH = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ReqFile:
+    """A requirements or constraints file an install reads, located in the image and on disk."""
+
+    image_path: str
+    rel: str
+    parsed: RequirementsFile
+    constraint: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InstallIssue:
+    """A problem of an install, for the rule whose id is `code`."""
+
+    code: str
+    span: Span
+    message: str
+    help: str | None = None
+    related: tuple[Related, ...] = ()
+
+
+@dataclass(slots=True)
+class InstallAnalysis:
+    """One install command of an image, resolved."""
+
+    model: ImageModel
+    stage: Stage
+    install: PipInstall
+    files: list[ReqFile] = field(default_factory=list)
+    requirements: list[tuple[Requirement, ReqFile | None]] = field(default_factory=list)
+    local_targets: list[tuple[str, Found]] = field(default_factory=list)
+    globbed: list[str] = field(default_factory=list)
+    """Wildcard targets (`/wheels/*.whl`): what they install is not judged."""
+    remote: list[str] = field(default_factory=list)
+    """Requirements files pip downloads (`-r https://...`): what they install is unknown."""
+    issues: list[InstallIssue] = field(default_factory=list)
+
+
+def lookup_at_run(model: ImageModel, stage: Stage, run: RunOp, path: str) -> Found:
+    """A path as the RUN sees it: bind mounts first, then what COPY put there before it."""
+    assert model.fs is not None  # noqa: S101 - callers only pass evaluated images
+    for mount in run.mounts:
+        if mount.from_stage is not None or mount.from_other or not mount.target:
+            continue
+        if path == mount.target or path.startswith(mount.target.rstrip("/") + "/"):
+            rel = path[len(mount.target) :].lstrip("/")
+            source = posixpath.normpath(posixpath.join(mount.source or ".", rel))
+            present = model.fs.context.kind(source) is not None
+            return Found(Presence.PRESENT if present else Presence.ABSENT, source, None, None, "bind mount")
+    return model.fs.locate(stage, path, before=run.index)
+
+
+def analyze_image(tree: SourceTree, model: ImageModel) -> list[InstallAnalysis]:
+    """Every install of the stages the image builds, resolved against its filesystem."""
+    if model.image is None or model.fs is None:
+        return []
+    analyses = []
+    for stage in model.image.needed_stages():
+        for run in stage.runs:
+            for install in installs_in(run, _script_reader(model, stage, run)):
+                analysis = InstallAnalysis(model, stage, install)
+                _analyze(tree, analysis)
+                analyses.append(analysis)
+    return analyses
+
+
+def is_url(reference: str) -> bool:
+    """A requirements file or target that pip fetches (`https://...`, `file://` aside)."""
+    return "://" in reference and not reference.startswith("file:")
+
+
+def _script_reader(model: ImageModel, stage: Stage, run: RunOp) -> Callable[[str], str | None]:
+    """Reads a script a RUN executes, from the build context, when it is in the image then."""
+
+    def read(path: str) -> str | None:
+        found = lookup_at_run(model, stage, run, path)
+        if found.presence is not Presence.PRESENT or found.context_path is None or model.fs is None:
+            return None
+        return read_small_text(model.fs.context.root / found.context_path, 1_000_000)
+
+    return read
+
+
+def _analyze(tree: SourceTree, analysis: InstallAnalysis) -> None:
+    install = analysis.install
+    for name in install.requirement_files:
+        if is_url(name):
+            analysis.remote.append(name)
+        elif "$" not in name:
+            _read_file(tree, analysis, install.resolve(name), None, False, 0)
+    for name in install.constraint_files:
+        if "$" not in name and not is_url(name):
+            _read_file(tree, analysis, install.resolve(name), None, True, 0)
+    for target in (*install.editables, *install.targets):
+        if "$" in target:
+            continue
+        if has_glob(target):
+            analysis.globbed.append(target)  # e.g. /wheels/*.whl: built by `pip wheel` in another stage
+            continue
+        path = _local_path(target)
+        if path is not None:
+            _check_local(tree, analysis, path, target, None)
+        else:
+            requirement = _spec_requirement(target, install.run)
+            if requirement is not None:
+                analysis.requirements.append((requirement, None))
+
+
+def _local_path(target: str) -> str | None:
+    """The path part of a command-line target that names a local directory or file."""
+    bare = target.split("[", 1)[0]
+    if target.startswith("file:"):
+        bare = target.removeprefix("file://").removeprefix("file:")
+    if (
+        bare in (".", "..")
+        or bare.startswith(("./", "../", "/"))
+        or ("/" in bare and "://" not in bare and "@" not in bare)
+    ):
+        return bare
+    return None
+
+
+def _spec_requirement(target: str, run: RunOp) -> Requirement | None:
+    """A requirement given on the command line (`pip install "fastapi>=0.110"`), placed at the RUN."""
+    parsed = parse_requirements(target + "\n", "<command line>")
+    if parsed.problems or not parsed.requirements:
+        return None
+    span = run.inst.span
+    return dataclasses.replace(parsed.requirements[0], line=span.line, col=span.col, end_col=span.end_col, text=target)
+
+
+def _run_related(analysis: InstallAnalysis) -> list[Related]:
+    model = analysis.model
+    related = [Related(analysis.install.run.inst.span, "installed by this RUN")]
+    if model.services:
+        related.append(Related(model.spec.span, f'build context of service "{model.services[0].name}"'))
+    return related
+
+
+def _read_file(
+    tree: SourceTree,
+    analysis: InstallAnalysis,
+    image_path: str,
+    via: tuple[ReqFile, int, int] | None,
+    constraint: bool,
+    depth: int,
+) -> None:
+    model, run = analysis.model, analysis.install.run
+    if depth > MAX_INCLUDE_DEPTH or any(f.image_path == image_path for f in analysis.files):
+        return
+    found = lookup_at_run(model, analysis.stage, run, image_path)
+    if found.presence is Presence.UNKNOWN:
+        return
+    if found.presence is Presence.ABSENT or found.context_path is None:
+        kind = "constraints" if constraint else "requirements"
+        span = run.inst.span if via is None else Span(via[0].rel, via[1], via[2])
+        why = f" ({found.reason} `{found.excluded_by.text}`)" if found.excluded_by is not None else ""
+        analysis.issues.append(
+            InstallIssue(
+                "PF303",
+                span,
+                f"{kind} file `{image_path}` is not in the image when pip runs{why}",
+                help="COPY it into the image before the RUN that installs it",
+                related=tuple(_run_related(analysis)) if via is not None else tuple(_run_related(analysis)[1:]),
+            )
+        )
+        return
+    assert model.fs is not None  # noqa: S101 - callers only pass evaluated images
+    disk = model.fs.context.root / found.context_path
+    source = tree.read_text(disk)
+    if not isinstance(source, SourceText):
+        return
+    parsed = parse_requirements(source.text, source.path)
+    req_file = ReqFile(image_path, source.path, parsed, constraint)
+    analysis.files.append(req_file)
+    for include in parsed.includes:
+        if "$" in include.target:
+            continue
+        if is_url(include.target):
+            analysis.remote.append(include.target)  # fetched by pip: what it installs is unknown
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(image_path), include.target))
+        _read_file(
+            tree,
+            analysis,
+            target,
+            (req_file, include.line, include.col),
+            constraint or include.kind is IncludeKind.CONSTRAINT,
+            depth + 1,
+        )
+    for requirement in parsed.requirements:
+        if requirement.local_path is not None and not constraint:
+            _check_local(tree, analysis, requirement.local_path, requirement.text, (req_file, requirement))
+        else:
+            analysis.requirements.append((requirement, req_file))
+
+
+def _project_files_at_run(analysis: InstallAnalysis, image_path: str) -> Found | None:
+    """A folder made by copying a project's files into it (`COPY pyproject.toml ./`): the folder
+    of the first project file found, in the build context."""
+    for name in ("pyproject.toml", "setup.py", "setup.cfg"):
+        found = lookup_at_run(analysis.model, analysis.stage, analysis.install.run, f"{image_path}/{name}")
+        if found.presence is Presence.PRESENT and found.context_path is not None:
+            folder = posixpath.dirname(found.context_path) or "."
+            return Found(Presence.PRESENT, folder, found.op, None, f"the folder {name} was copied into")
+    return None
+
+
+def _check_local(
+    tree: SourceTree,
+    analysis: InstallAnalysis,
+    path: str,
+    written: str,
+    origin: tuple[ReqFile, Requirement] | None,
+) -> None:
+    """A local project path: PF302 when pip will not find it, PF305 when it is no project."""
+    model, install = analysis.model, analysis.install
+    assert model.fs is not None  # noqa: S101 - callers only pass evaluated images
+    image_path = install.resolve(path)
+    found = lookup_at_run(model, analysis.stage, install.run, image_path)
+    if found.presence is not Presence.PRESENT or found.context_path is None:
+        found = _project_files_at_run(analysis, image_path) or found
+    analysis.local_targets.append((image_path, found))
+    span = (
+        install.run.inst.span
+        if origin is None
+        else Span(origin[0].rel, origin[1].line, origin[1].col, origin[1].line, origin[1].end_col)
+    )
+    if found.presence is Presence.ABSENT:
+        context_rel = model.context_rel
+        where = ""
+        if origin is not None:
+            repo_dir = (tree.root / origin[0].rel).parent
+            on_disk = Path(posixpath.normpath(str(repo_dir / path)))
+            inside = on_disk == model.spec.context or model.spec.context in on_disk.parents
+            repo_rel = tree.rel(on_disk)
+            where = (
+                f"; next to the requirements file it is `{repo_rel}`, outside the build context `{context_rel}`"
+                if not inside and on_disk.exists()
+                else ("; it is in the build context but not yet COPYed" if on_disk.exists() else "")
+            )
+        later = model.fs.locate(analysis.stage, image_path)
+        if later.presence is Presence.PRESENT and later.op is not None:
+            where = f"; it is COPYed only later, at {later.op.inst.span.path}:{later.op.inst.span.line}"
+        analysis.issues.append(
+            InstallIssue(
+                "PF302",
+                span,
+                f"`{written}` is not in the image when pip runs: pip resolves it from `{install.cwd}` "
+                f"to `{image_path}`, which nothing has copied there{where}",
+                help=(
+                    "build from a context that contains the library (e.g. `context: .` with "
+                    "`dockerfile: <service>/Dockerfile`), COPY it before installing, and install it by its "
+                    "path in the image; or build a wheel and install that"
+                ),
+                related=tuple(_run_related(analysis)[1:] if origin is None else _run_related(analysis)),
+            )
+        )
+        return
+    if found.presence is Presence.PRESENT and found.context_path is not None:
+        project_dir = model.fs.context.root / found.context_path
+        if project_dir.is_dir() and not any(
+            (project_dir / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")
+        ):
+            analysis.issues.append(
+                InstallIssue(
+                    "PF305",
+                    span,
+                    f"`{written}` ({image_path}) is not a Python project: it has no pyproject.toml, "
+                    "setup.py or setup.cfg",
+                    help="point pip at the folder that holds the project's pyproject.toml",
+                    related=tuple(_run_related(analysis)[1:] if origin is None else _run_related(analysis)),
+                )
+            )

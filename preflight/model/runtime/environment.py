@@ -1,0 +1,195 @@
+"""The environment a container gets: image ENV (base image included), then compose's `env_file`
+and `environment` (:func:`runtime_env`); compose's part alone is :func:`container_env`.
+
+(`.env` is NOT container environment: it only feeds interpolation, unless listed in env_file.)
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from preflight.diagnostics import Span
+from preflight.files import FileProblem, PathKind, SourceTree, probe
+from preflight.parse.compose_dotenv import parse_compose_dotenv
+from preflight.parse.interpolate import Unknown
+from preflight.parse.yaml import YMap, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.model.compose.project import ComposeProject, Service
+    from preflight.model.image.stages import Stage
+    from preflight.model.project import Project
+
+ALWAYS_SET = frozenset({"HOSTNAME", "HOME", "PATH"})
+"""Variables Docker sets in every container."""
+
+
+class EnvOrigin(enum.Enum):
+    """Where a container variable comes from."""
+
+    DOCKER = "set by Docker"
+    BASE_IMAGE = "the base image"
+    DOCKERFILE = "Dockerfile ENV"
+    ENV_FILE = "env_file"
+    ENVIRONMENT = "environment"
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerVar:
+    """A variable the container receives; `value` None means unknown (never printed anyway)."""
+
+    name: str
+    value: str | None
+    origin: EnvOrigin
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EnvFileRef:
+    """One `env_file` entry of a service."""
+
+    path: Path
+    span: Span
+    required: bool
+    raw_format: bool
+    shown: str = ""
+    """The path as written in compose (interpolated values are never shown)."""
+
+
+def env_file_refs(service: Service) -> list[EnvFileRef]:
+    """The service's env_file entries, resolved from its base folder."""
+    node = service.get("env_file")
+    entries = node.items if isinstance(node, YSeq) else ((node,) if node is not None else ())
+    refs = []
+    for entry in entries:
+        required, raw = True, False
+        target: YScalar | None = entry if isinstance(entry, YScalar) else None
+        if isinstance(entry, YMap):
+            path_node = entry.get("path")
+            target = path_node if isinstance(path_node, YScalar) else None
+            req = entry.get("required")
+            required = not (isinstance(req, YScalar) and req.value in (False, "false"))
+            fmt = entry.get("format")
+            raw = isinstance(fmt, YScalar) and fmt.text() == "raw"
+        if target is None or target.unknown or not target.text():
+            continue
+        refs.append(EnvFileRef(service.base_dir / target.text(), target.span, required, raw, target.as_written()))
+    return refs
+
+
+def container_env_known(tree: SourceTree, service: Service) -> bool:
+    """False when an env_file the service has could not be read: its variables are unknown."""
+    return not any(
+        probe(ref.path) is not PathKind.MISSING and isinstance(tree.read_text(ref.path), FileProblem)
+        for ref in env_file_refs(service)
+    )
+
+
+def container_env(tree: SourceTree, project: ComposeProject, service: Service) -> dict[str, ContainerVar]:
+    """Variables compose passes to the container (env_file first, `environment` wins)."""
+    result: dict[str, ContainerVar] = {}
+    for ref in env_file_refs(service):
+        if probe(ref.path) is PathKind.MISSING:
+            continue
+        source = tree.read_text(ref.path)
+        if isinstance(source, FileProblem):
+            continue  # PF002; container_env_known() says the environment is not fully known
+        parsed = parse_compose_dotenv(source.text, source.path, project.env.lookup, raw=ref.raw_format)
+        for entry in parsed.entries:
+            file_value = parsed.values.get(entry.key)
+            if file_value is None:
+                continue
+            known = None if isinstance(file_value, Unknown) else file_value
+            result[entry.key] = ContainerVar(
+                entry.key, known, EnvOrigin.ENV_FILE, Span(source.path, entry.line, entry.col)
+            )
+    for key, value in service.mapping("environment").items:
+        name = key.text()
+        if not isinstance(value, YScalar):
+            continue
+        if value.value is None and not value.quoted:
+            # a bare NAME passes the interpolation value through, and is absent when unset
+            passed = project.env.lookup(name)
+            if passed is None:
+                result.pop(name, None)
+                continue
+            known = None if isinstance(passed, Unknown) else passed
+        else:
+            known = None if value.unknown else value.text()
+        result[name] = ContainerVar(name, known, EnvOrigin.ENVIRONMENT, key.span)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeVar:
+    """A variable the container has; `value` None when it cannot be known (never printed)."""
+
+    name: str
+    value: str | None
+    origin: EnvOrigin
+    span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeEnv:
+    """A service's container environment; `complete` False when the image may add unknown names."""
+
+    vars: dict[str, RuntimeVar]
+    complete: bool
+
+    def has(self, name: str, case_sensitive: bool = True) -> bool:
+        """Whether the container has `name` (possibly with an unknown value)."""
+        if name in self.vars:
+            return True
+        return not case_sensitive and name.upper() in {n.upper() for n in self.vars}
+
+    def values(self) -> dict[str, str | None]:
+        """Name -> value (None unknown), the convention the entry-point analysis uses."""
+        return {n: v.value for n, v in self.vars.items()}
+
+
+def runtime_env(project: Project, compose: ComposeProject, service: Service, stage: Stage | None) -> RuntimeEnv:
+    """Container environment of a service; `stage` is its final build stage (None for `image:`)."""
+    found: dict[str, RuntimeVar] = {n: RuntimeVar(n, None, EnvOrigin.DOCKER, None) for n in ALWAYS_SET}
+    complete = True
+    if stage is not None:
+        for name, value in stage.env.items():
+            span = stage.env_spans.get(name)
+            origin = EnvOrigin.DOCKERFILE if span is not None else EnvOrigin.BASE_IMAGE
+            found[name] = RuntimeVar(name, value, origin, span)
+        complete = _base_known(project, stage)
+    else:
+        image = service.scalar("image")
+        info = None
+        if image is not None and not image.unknown:
+            from preflight.knowledge import image_info
+
+            info = image_info(image.text())
+        if info is None:
+            complete = False
+        else:
+            for name, value in info.default_env.items():
+                found[name] = RuntimeVar(name, value or None, EnvOrigin.BASE_IMAGE, None)
+    if not container_env_known(project.tree, service):
+        complete = False
+    for name, var in container_env(project.tree, compose, service).items():
+        found[name] = RuntimeVar(name, var.value, var.origin, var.span)
+    return RuntimeEnv(found, complete)
+
+
+def _base_known(project: Project, stage: Stage) -> bool:
+    """Whether the external base image of a stage chain is one whose ENV we know."""
+    model = next((m for m in project.images if m.image is not None and stage in m.image.stages), None)
+    if model is None or model.image is None:
+        return False
+    root = model.image.chain(stage)[-1]
+    if root.base is None:
+        return False
+    if root.base == "scratch":
+        return True
+    from preflight.knowledge import image_info
+
+    return image_info(root.base) is not None
