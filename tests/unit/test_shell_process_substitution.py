@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from preflight.model.installs import shell_commands
-from preflight.model.shell_words import Subst, Word, lex_script
+from preflight.model.image.installs import shell_commands
+from preflight.parse.shell.words import Subst, Word, lex_script
 
 
 def test_process_substitution_is_one_word_of_a_command_substitution() -> None:
