@@ -302,6 +302,8 @@ def _entry_hit(
             break
         presence, hit = locator.find(candidate)
     if presence is Presence.ABSENT:
+        if entry.workdir is None:
+            return None  # the working directory, which is on sys.path for a module, is not known
         if not _installed(runtime, module):
             where = ", ".join(runtime.sys_path) or "(nothing)"
             why = f"module `{module}` is not in the image (sys.path: {where})"
