@@ -110,7 +110,7 @@ def walk_repository(
         dirs[:] = sorted(
             d
             for d in dirs
-            if d not in SKIPPED_DIRS
+            if (d not in SKIPPED_DIRS or _package_folder(here / d))
             and not (here / d).is_symlink()
             and not excluded(f"{rel_here}/{d}" if rel_here else d, exclude)
             and not (ignore is not None and ignore.ignored(_join(full, d), is_dir=True))
@@ -119,6 +119,11 @@ def walk_repository(
             filenames = [f for f in filenames if _compose_reads(f) or not ignore.ignored(_join(full, f), is_dir=False)]
         folders.append(Folder(here, tuple(sorted(filenames))))
     return folders
+
+
+def _package_folder(path: Path) -> bool:
+    """A `build` or `dist` folder that is a Python package (`app/build/__init__.py`), not output."""
+    return path.name in ("build", "dist") and (path / "__init__.py").is_file()
 
 
 def _join(folder: str, name: str) -> str:

@@ -89,3 +89,11 @@ def test_the_walk_skips_ignored_folders_but_never_env_or_compose_files(tmp_path:
     assert folders[0].files == (".env", ".gitignore", "docker-compose.override.yml", "kept.txt")
     everything = walk_repository(tmp_path, gitignore=False)
     assert [f.path.name for f in everything] == [tmp_path.name, "out"]
+
+
+def test_the_walk_skips_build_output_but_enters_a_package_named_build(tmp_path: Path) -> None:
+    for name in ("app/__init__.py", "app/build/__init__.py", "app/build/steps.py", "build/lib/app/__init__.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    walked = {f.path.relative_to(tmp_path).as_posix() for f in walk_repository(tmp_path)}
+    assert walked == {".", "app", "app/build"}
