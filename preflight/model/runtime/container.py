@@ -8,6 +8,7 @@ model, parsed with `ast`, and their imports followed. Each import is judged: sta
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -42,6 +43,22 @@ if TYPE_CHECKING:
     from preflight.model.image.filesystem import ImageFS
     from preflight.model.image.stages import Command, Stage
     from preflight.model.project import Project
+    from preflight.model.runtime.mounts import Mount
+
+
+@dataclass(frozen=True, slots=True)
+class MissingEntry:
+    """An entry point the container does not have: a script path, or a module on `sys_path`."""
+
+    entry: EntryPoint
+    target: str
+    is_path: bool = False
+    sys_path: tuple[str, ...] = ()
+    mount: Mount | None = None
+    """The bind mount that hides it: over the module the image has (`in_image`, missing from
+    the mounted folder as `in_mount`), or over a sys.path folder."""
+    in_image: str | None = None
+    in_mount: str | None = None
 
 
 @dataclass(slots=True)
@@ -72,7 +89,7 @@ class ServiceRuntime:
     provided: Provided = field(default_factory=Provided)
     locator: ModuleLocator | None = None
     reached: dict[str, Reached] = field(default_factory=dict)
-    missing_entries: list[tuple[EntryPoint, str]] = field(default_factory=list)
+    missing_entries: list[MissingEntry] = field(default_factory=list)
     imports: list[tuple[PythonModule, ImportRef, str]] = field(default_factory=list)
     """Every import of a reached module: (module, import, absolute name)."""
     guessed: bool = False
@@ -284,7 +301,7 @@ def _entry_hit(
     if path is not None:
         found = locator.fs.locate(runtime.stage, path)
         if found.presence is Presence.ABSENT:
-            runtime.missing_entries.append((entry, f"`{path}` is not in the image"))
+            runtime.missing_entries.append(MissingEntry(entry, path, is_path=True))
             return None
         if found.presence is Presence.UNKNOWN:
             return None
@@ -305,26 +322,33 @@ def _entry_hit(
         if entry.workdir is None:
             return None  # the working directory, which is on sys.path for a module, is not known
         if not _installed(runtime, module):
-            where = ", ".join(runtime.sys_path) or "(nothing)"
-            why = f"module `{module}` is not in the image (sys.path: {where})"
-            hidden = _hiding_mount(runtime)
-            if hidden is not None:
-                why = f"module `{module}` is not in the container: {hidden}"
-            runtime.missing_entries.append((entry, why))
+            runtime.missing_entries.append(_missing_module(runtime, entry, module))
         return None
     if hit is None:
         return None
     return module, hit, None
 
 
-def _hiding_mount(runtime: ServiceRuntime) -> str | None:
-    """The bind mount that replaces a sys.path folder of the image, described."""
+def _missing_module(runtime: ServiceRuntime, entry: EntryPoint, module: str) -> MissingEntry:
+    """A module entry the container lacks, with the bind mount that hides it when one does."""
     mounts = runtime.fs.mounts if runtime.fs is not None else None
-    for sys_dir in runtime.sys_path if mounts is not None else ():
-        hit = mounts.over(sys_dir) if mounts is not None else None
+    image = runtime.model.fs
+    stem = module.replace(".", "/")
+    missing = MissingEntry(entry, module, sys_path=tuple(runtime.sys_path))
+    if mounts is None or image is None:
+        return missing
+    for sys_dir in runtime.sys_path:
+        for rel in (f"{stem}.py", f"{stem}/__init__.py"):
+            path = posixpath.join(sys_dir, rel)
+            hit = mounts.over(path)
+            hidden = hit is not None and hit[0].host is not None
+            if hit is not None and hidden and image.locate(runtime.stage, path).presence is Presence.PRESENT:
+                return dataclasses.replace(missing, mount=hit[0], in_image=path, in_mount=hit[1])
+    for sys_dir in runtime.sys_path:
+        hit = mounts.over(sys_dir)
         if hit is not None and hit[0].host is not None:
-            return f"{hit[0].what} replaces `{hit[0].target}` (sys.path: {', '.join(runtime.sys_path)})"
-    return None
+            return dataclasses.replace(missing, mount=hit[0])
+    return missing
 
 
 def _installed(runtime: ServiceRuntime, module: str) -> bool:

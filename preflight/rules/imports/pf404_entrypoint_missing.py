@@ -11,6 +11,28 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from preflight.model.project import Project
+    from preflight.model.runtime.container import MissingEntry
+
+
+_HELP = "COPY it into the image, or fix the module path (it is relative to the working directory)"
+_HIDDEN_HELP = "mount the folder that holds the code laid out as the image has it, or drop the mount"
+
+
+def _why(missing: MissingEntry) -> str:
+    if missing.is_path:
+        return f"`{missing.target}` is not in the image"
+    module, mount = missing.target, missing.mount
+    if mount is not None and missing.in_image is not None:
+        return (
+            f"module `{module}` is not in the container: {mount.what} replaces `{mount.target}`, where the "
+            f"image has `{missing.in_image}`; the mounted folder has no `{missing.in_mount}`"
+        )
+    sys_path = ", ".join(missing.sys_path)
+    if mount is not None:
+        return (
+            f"module `{module}` is not in the container: {mount.what} replaces `{mount.target}` (sys.path: {sys_path})"
+        )
+    return f"module `{module}` is not in the image (sys.path: {sys_path or '(nothing)'})"
 
 
 class EntrypointMissing(Rule):
@@ -21,8 +43,10 @@ class EntrypointMissing(Rule):
     `command`/`entrypoint`/`working_dir`, through `sh -c`, wrappers and entrypoint scripts that
     end in `exec "$@"`): `python path/x.py`, `python -m pkg`, `uvicorn pkg.mod:app`,
     `gunicorn`, `celery -A`, `flask --app`, `manage.py`... and checks the image has it on the
-    container's `sys.path`. A command that cannot be understood is reported as info, never
-    guessed into an error.
+    container's `sys.path`, compose's bind mounts included: a mount that shows a folder laid out
+    differently from what the image copied there hides the code. A command that cannot be
+    understood, or whose working directory cannot be known, is reported as info or not at all,
+    never guessed into an error.
 
     ## Why is this bad?
     `Error loading ASGI app. Could not import module "main"` or `can't open file
@@ -47,11 +71,12 @@ class EntrypointMissing(Rule):
         """Entry points missing from images, and commands that could not be understood."""
         for runtime in project.runtimes():
             service = runtime.service.name
-            for entry, why in runtime.missing_entries:
+            for missing in runtime.missing_entries:
+                entry = missing.entry
                 yield self.at(
                     runtime.arg_span(entry.source_arg_index),
-                    runtime.show(f'service "{service}" starts with {entry.launcher}, but {why}'),
-                    help="COPY it into the image, or fix the module path (it is relative to the working directory)",
+                    runtime.show(f'service "{service}" starts with {entry.launcher}, but {_why(missing)}'),
+                    help=_HIDDEN_HELP if missing.mount is not None else _HELP,
                     service=service,
                     related=[Related(runtime.model.spec.span, f"build context `{runtime.model.context_rel}`")],
                 )
