@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 CACHE_DIR_NAME = ".preflight_cache"
 CACHE_DIR_ENV = "PREFLIGHT_CACHE_DIR"
 FORMAT = 1
+FACTS_VERSION = 2
+"""Bump when `analyze_python` finds other facts in the same fields: older entries are then not
+read (a new or changed field changes the facts' schema digest, which invalidates them too)."""
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by preflight.\n"
@@ -319,4 +322,4 @@ def _facts_key() -> str:
     from preflight.parse.python import PythonModule
 
     # the grammar is the running interpreter's: `ast` of another Python may read a file otherwise
-    return _digest(FORMAT, __version__, sys.implementation.cache_tag, schema_digest(PythonModule))
+    return _digest(FORMAT, FACTS_VERSION, __version__, sys.implementation.cache_tag, schema_digest(PythonModule))

@@ -58,22 +58,26 @@ from preflight.parse.python_guards import (
     type_checking_test,
     version_test,
 )
+from preflight.parse.python_names import NOT_ANALYSED, Binding, FunctionShape, TopLevelNames, top_level_names
 from preflight.parse.python_settings import SettingsClass, SettingsField, SettingsFlavor, settings_classes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = [
+    "Binding",
     "BoolCast",
     "EnvKind",
     "EnvLibrary",
     "EnvRead",
+    "FunctionShape",
     "ImportKind",
     "ImportRef",
     "PythonModule",
     "SettingsClass",
     "SettingsField",
     "SettingsFlavor",
+    "TopLevelNames",
     "analyze_python",
     "resolve_relative",
 ]
@@ -156,6 +160,8 @@ class PythonModule:
     newer_syntax: bool = False
     """The syntax error may be valid on a Python newer than the one parsing (3.12 `type X = ...`,
     `def f[T]()`, nested f-string quotes; 3.14 `except A, B:`)."""
+    top_level: TopLevelNames = NOT_ANALYSED
+    """The names the module binds at top level (unknown when it does not parse)."""
 
 
 def resolve_relative(ref: ImportRef, package: str) -> str | None:
@@ -206,9 +212,11 @@ def analyze_python(text: str, path: str, *, full: bool = False) -> PythonModule:
     symbols = walker.symbols
     problems: tuple[ParseProblem, ...] = ()
     settings: tuple[SettingsClass, ...] = ()
+    top_level = NOT_ANALYSED
     try:
         walker.stmts(tree.body, Ctx())
         settings = settings_classes(symbols, index)
+        top_level = top_level_names(tree, text)
     except RecursionError:
         problems = (ParseProblem("source is nested too deeply to analyse completely"),)
     return PythonModule(
@@ -222,6 +230,7 @@ def analyze_python(text: str, path: str, *, full: bool = False) -> PythonModule:
         walker.dynamic_reads,
         walker.dynamic_imports,
         tuple(dict.fromkeys(walker.env_files)),
+        top_level=top_level,
     )
 
 

@@ -29,6 +29,8 @@ from preflight.rules.imports.pf403_undeclared_dependency import UndeclaredDepend
 from preflight.rules.imports.pf404_entrypoint_missing import EntrypointMissing
 from preflight.rules.imports.pf405_stdlib_version_mismatch import StdlibVersionMismatch
 from preflight.rules.imports.pf406_command_not_in_image import CommandNotInImage
+from preflight.rules.imports.pf407_app_attribute_missing import AppAttributeMissing
+from preflight.rules.imports.pf408_package_main_missing import PackageMainMissing
 from preflight.rules.inputs.pf001_unparsable_file import UnparsableFile
 from preflight.rules.inputs.pf002_unreadable_file import UnreadableFile
 from preflight.rules.requirements.pf301_invalid_requirement import InvalidRequirement
@@ -70,6 +72,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EntrypointMissing,
     StdlibVersionMismatch,
     CommandNotInImage,
+    AppAttributeMissing,
+    PackageMainMissing,
     CopySourceMissing,
     CopyFromUnknownStage,
     BaseImageInvalid,

@@ -223,3 +223,11 @@ def test_a_check_that_reads_beyond_the_watched_tree_is_not_replayed(
     (project.parent / "lib" / "main.py").write_text("import os\ndef broken(:\n", encoding="utf-8")
     assert _check(capsys, project) != first
     assert _check(capsys, project) == _check(capsys, project, "--no-cache")
+
+
+def test_facts_of_another_analysis_version_are_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from preflight import cache
+
+    before = cache._facts_key()
+    monkeypatch.setattr(cache, "FACTS_VERSION", cache.FACTS_VERSION + 1)
+    assert cache._facts_key() != before

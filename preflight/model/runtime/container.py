@@ -90,6 +90,8 @@ class ServiceRuntime:
     locator: ModuleLocator | None = None
     reached: dict[str, Reached] = field(default_factory=dict)
     missing_entries: list[MissingEntry] = field(default_factory=list)
+    entry_hits: list[tuple[EntryPoint, ModuleHit]] = field(default_factory=list)
+    """The module each entry (of a module, not a script) was found as, in entry order."""
     imports: list[tuple[PythonModule, ImportRef, str]] = field(default_factory=list)
     """Every import of a reached module: (module, import, absolute name)."""
     guessed: bool = False
@@ -245,6 +247,8 @@ def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
         start = _entry_hit(runtime, locator, entry)
         if start is not None:
             queue.append(start)
+            if _entry_target(entry)[1] is None:
+                runtime.entry_hits.append((entry, start[1]))
     settings = runtime.env.vars.get("DJANGO_SETTINGS_MODULE")
     if runtime.entries and settings is not None and settings.value and "django" in runtime.provided.declared:
         # Django imports its settings module by name at start: the module is loaded like an entry

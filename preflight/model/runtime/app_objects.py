@@ -1,0 +1,109 @@
+"""What a container's launcher takes from the entry module it found: an app object, a `__main__`.
+
+Two facts over `ServiceRuntime.entry_hits` (the module each entry point was found as):
+
+* `app_attributes`: for ``gunicorn m:app``, ``uvicorn m:app``, ``celery -A m:app``,
+  ``flask --app m:app``..., whether module ``m`` binds ``app`` at top level (three-valued, see
+  `preflight.parse.python_names`), with the names it does bind for the fix.
+* `packages_without_main`: ``python -m pkg`` where ``pkg`` is a package without ``__main__``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from preflight.diagnostics import Span
+from preflight.model.image.filesystem import Presence
+from preflight.model.runtime.command.entrypoint import EntryKind, EntryPoint, EntryRole
+from preflight.parse.python import Binding, TopLevelNames
+
+if TYPE_CHECKING:
+    from preflight.model.image.modules import ModuleHit
+    from preflight.model.runtime.container import ServiceRuntime
+
+_APP_KINDS = (EntryKind.ASGI_WSGI_APP, EntryKind.CELERY_APP, EntryKind.FLASK_APP)
+
+
+@dataclass(frozen=True, slots=True)
+class AppAttribute:
+    """The object a launcher gets with ``getattr(module, attribute)``, and whether it is there."""
+
+    entry: EntryPoint
+    module: str
+    attribute: str
+    """The first name of the entry's attribute path (``app`` of ``app.asgi``)."""
+    binding: Binding
+    names: TopLevelNames
+    module_span: Span
+    """The module's file (its first line), root-relative."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackageWithoutMain:
+    """``python -m pkg`` where ``pkg`` is a package the image has, certainly without ``__main__``."""
+
+    entry: EntryPoint
+    package: str
+    package_span: Span
+    """The package's ``__init__.py`` (or its folder, for a namespace package)."""
+
+
+def app_attributes(runtime: ServiceRuntime) -> list[AppAttribute]:
+    """The app attribute of every entry that names one, with what its module binds."""
+    found: list[AppAttribute] = []
+    locator = runtime.locator
+    for entry, hit in runtime.entry_hits:
+        if entry.kind not in _APP_KINDS or entry.role is not EntryRole.MAIN or not entry.attribute:
+            continue
+        if entry.candidates or locator is None or hit.name != entry.module or hit.context_path is None:
+            continue  # `celery -A a.b`: module or attribute; the module Celery takes is not certain
+        source = locator.parse(hit)
+        if source is None:
+            continue  # a namespace package, or a file that cannot be read
+        attribute = entry.attribute.partition(".")[0]
+        binding = source.top_level.binds(attribute)
+        if binding is Binding.UNBOUND and hit.is_package:
+            # importing `pkg.attribute` anywhere makes it an attribute of the package
+            presence, _ = locator.find(f"{hit.name}.{attribute}")
+            if presence is not Presence.ABSENT:
+                binding = Binding.UNKNOWN
+        found.append(AppAttribute(entry, hit.name, attribute, binding, source.top_level,
+                                  Span(locator.display(hit.context_path))))  # fmt: skip
+    return found
+
+
+def packages_without_main(runtime: ServiceRuntime) -> list[PackageWithoutMain]:
+    """``python -m`` entries that name a package whose ``__main__`` is certainly absent."""
+    found: list[PackageWithoutMain] = []
+    locator = runtime.locator
+    for entry, hit in runtime.entry_hits:
+        if entry.kind is not EntryKind.MODULE or entry.role is not EntryRole.MAIN or locator is None:
+            continue
+        if hit.name != entry.module or not hit.is_package or hit.context_path is None:
+            continue
+        if _may_extend_path(runtime, hit):
+            continue
+        presence, _ = locator.find(f"{hit.name}.__main__")
+        if presence is Presence.ABSENT:
+            found.append(PackageWithoutMain(entry, hit.name, Span(locator.display(hit.context_path))))
+    return found
+
+
+def _may_extend_path(runtime: ServiceRuntime, hit: ModuleHit) -> bool:
+    """Whether the package's ``__init__`` may add folders to its ``__path__`` (or is unreadable).
+
+    A namespace package (a folder without ``__init__.py``) is only certain when nothing installed
+    could provide a portion of it.
+    """
+    locator = runtime.locator
+    if locator is None:
+        return True
+    if not hit.image_path.endswith("__init__.py"):
+        provided = runtime.provided
+        top = hit.name.partition(".")[0]
+        return bool(provided.unknown) or top in provided.declared or top in provided.transitive
+    source = locator.parse(hit)
+    if source is None or source.problems:
+        return True
+    return "__path__" in source.top_level.names or source.top_level.unknown is not None

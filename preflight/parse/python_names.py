@@ -1,0 +1,193 @@
+"""Which names a Python module binds at its top level, as `getattr(module, name)` would see them.
+
+Servers import an app by ``module:attribute`` (gunicorn, uvicorn, celery ``-A m:app``...): the
+attribute must exist in the module's namespace once it has run. This module reads the namespace
+off the syntax tree, never by running it:
+
+* assignments (``=``, ``+=``, annotated with a value, walrus, unpacking), ``def``/``class``,
+  ``import``/``from ... import`` (``as`` names), ``for``/``with``/``except``/``match`` targets,
+  ``type`` aliases: at module level and in every ``if``/``try``/``with``/loop block there;
+* names a function declares ``global`` (it may run at import time), anywhere in the file;
+* ``__path__`` whenever the file uses it (a package that changes where its submodules are found).
+
+The answer is unknown when the module can bind names no syntax shows: ``from x import *``, a
+module-level ``__getattr__``, ``globals()``/``vars()``/``locals()``/``exec``/``eval``, a
+``__dict__`` or ``sys.modules`` access, ``setattr`` on anything but ``self``/``cls``.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import re
+from dataclasses import dataclass
+
+# Words without which no dynamic binding can be written (a quick test before walking every node).
+_DYNAMIC_WORDS = re.compile(r"globals|vars|locals|exec|eval|__dict__|modules|setattr|__getattr__|__path__|global\b|:=")
+_DYNAMIC_CALLS = frozenset({"globals", "vars", "locals", "exec", "eval"})
+
+
+class Binding(enum.Enum):
+    """Whether a module binds a name at its top level."""
+
+    BOUND = "bound"
+    UNBOUND = "unbound"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionShape:
+    """A top-level ``def`` bound once and not decorated: how many positional arguments it takes."""
+
+    name: str
+    line: int
+    col: int
+    max_positional: int | None
+    """None when it takes ``*args``."""
+    required_positional: int
+    is_async: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TopLevelNames:
+    """The names a module binds at top level; ``unknown`` says why the list may be incomplete."""
+
+    names: tuple[str, ...] = ()
+    functions: tuple[FunctionShape, ...] = ()
+    unknown: str | None = "the module was not analysed"
+
+    def binds(self, name: str) -> Binding:
+        """BOUND, UNBOUND, or UNKNOWN when the module may bind names no statement shows."""
+        if name in self.names:
+            return Binding.BOUND
+        return Binding.UNKNOWN if self.unknown is not None else Binding.UNBOUND
+
+    def function(self, name: str) -> FunctionShape | None:
+        """The plain top-level function bound to `name`, if it is one."""
+        return next((f for f in self.functions if f.name == name), None)
+
+
+NOT_ANALYSED = TopLevelNames()
+"""The default: nothing is known of a module that was not analysed."""
+
+
+def top_level_names(tree: ast.Module, text: str) -> TopLevelNames:
+    """The top-level namespace of a parsed module (see the module docstring)."""
+    collector = _Collector()
+    collector.block(tree.body)
+    if collector.unknown is None and _DYNAMIC_WORDS.search(text) is not None:
+        _scan_dynamic(tree, collector)
+    if collector.unknown is None and "__getattr__" in collector.counts:
+        collector.unknown = "it binds a module-level `__getattr__`"
+    functions = tuple(f for f in collector.functions if collector.counts.get(f.name) == 1)
+    return TopLevelNames(tuple(sorted(collector.counts)), functions, collector.unknown)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.functions: list[FunctionShape] = []
+        self.unknown: str | None = None
+
+    def bind(self, name: str) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
+
+    def block(self, body: list[ast.stmt]) -> None:
+        for node in body:
+            self.stmt(node)
+
+    def stmt(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            self.bind(node.name)
+            if not node.decorator_list:
+                self.functions.append(_shape(node))
+        elif isinstance(node, ast.ClassDef):
+            self.bind(node.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                self.bind(alias.asname or alias.name.partition(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    self.unknown = f"it does `from {'.' * node.level}{node.module or ''} import *`"
+                else:
+                    self.bind(alias.asname or alias.name)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                self.target(target)
+        elif isinstance(node, ast.AugAssign) or (isinstance(node, ast.AnnAssign) and node.value is not None):
+            self.target(node.target)
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            self.target(node.target)
+            self.block(node.body)
+            self.block(node.orelse)
+        elif isinstance(node, ast.While | ast.If):
+            self.block(node.body)
+            self.block(node.orelse)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self.target(item.optional_vars)
+            self.block(node.body)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            self.block(getattr(node, "body", []))
+            for handler in getattr(node, "handlers", []):
+                if handler.name:
+                    self.bind(handler.name)
+                self.block(handler.body)
+            self.block(getattr(node, "orelse", []))
+            self.block(getattr(node, "finalbody", []))
+        elif isinstance(node, ast.Match):
+            for case in node.cases:
+                for sub in ast.walk(case.pattern):
+                    name = getattr(sub, "name", None) or getattr(sub, "rest", None)
+                    if isinstance(name, str):
+                        self.bind(name)
+                self.block(case.body)
+        elif type(node).__name__ == "TypeAlias":
+            self.target(getattr(node, "name", ast.Name("")))
+
+    def target(self, node: ast.expr) -> None:
+        if isinstance(node, ast.Name):
+            self.bind(node.id)
+        elif isinstance(node, ast.Tuple | ast.List):
+            for element in node.elts:
+                self.target(element)
+        elif isinstance(node, ast.Starred):
+            self.target(node.value)
+        # attributes and subscripts bind nothing in the module's namespace
+
+
+def _shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionShape:
+    args = node.args
+    positional = len(args.posonlyargs) + len(args.args)
+    return FunctionShape(
+        node.name,
+        node.lineno,
+        node.col_offset + 1,
+        None if args.vararg is not None else positional,
+        positional - len(args.defaults),
+        isinstance(node, ast.AsyncFunctionDef),
+    )
+
+
+def _scan_dynamic(tree: ast.Module, collector: _Collector) -> None:
+    """Names bound by ``global`` or a walrus, and writes into the namespace no statement shows."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            for name in node.names:
+                collector.bind(name)
+        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            collector.bind(node.target.id)  # inside a function it is local: binding it errs on the safe side
+        elif isinstance(node, ast.Name) and node.id == "__path__":
+            collector.bind("__path__")  # `__path__.append(...)`: a package that changes where it looks
+        elif isinstance(node, ast.Name) and node.id in _DYNAMIC_CALLS:
+            collector.unknown = f"it uses `{node.id}`"
+        elif isinstance(node, ast.Attribute) and node.attr in ("__dict__", "modules", "__setattr__"):
+            collector.unknown = f"it uses `.{node.attr}`"
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            first = node.args[0] if node.args else None
+            if not (isinstance(first, ast.Name) and first.id in ("self", "cls")):
+                collector.unknown = "it calls `setattr`"
+        if collector.unknown is not None:
+            return

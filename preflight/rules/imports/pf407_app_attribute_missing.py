@@ -1,0 +1,110 @@
+"""PF407."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from preflight.diagnostics import Diagnostic, Related, Severity, Span
+from preflight.model.runtime.app_objects import AppAttribute, app_attributes
+from preflight.parse.python import Binding
+from preflight.rules.base import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.project import Project
+
+# How each launcher is told that the attribute is a factory to call.
+_CALLED = frozenset({"gunicorn", "hypercorn", "flask"})
+_FACTORY_FLAG = frozenset({"uvicorn", "granian"})
+# Names apps are usually bound to, offered when the module binds one of them instead.
+_APP_NAMES = ("app", "application", "api", "celery_app", "celery", "asgi_app", "wsgi_app", "server")
+
+
+class AppAttributeMissing(Rule):
+    """The module a server imports has no attribute of the app's name.
+
+    ## What it does
+    For `gunicorn mod:app`, `uvicorn mod:app`, `hypercorn`, `daphne`, `granian`,
+    `celery -A mod:app`, `flask --app mod:app` and the FastAPI CLI's `--app`, finds the module
+    in the image and checks that it binds the attribute at module level: an assignment, a
+    `def`/`class`, an import (`from .factory import app`), a `global` declaration. A module
+    that may bind names no statement shows (`from x import *`, a module-level `__getattr__`,
+    `globals()`, `setattr`, `exec`) or that does not parse is not judged.
+
+    ## Why is this bad?
+    The module imports, then the server stops: `Failed to find attribute 'app' in 'api'`
+    (gunicorn), `Error loading ASGI app. Attribute "app" not found in module "api"` (uvicorn),
+    `Module 'api' has no attribute 'app'` (celery). Often the object is `APP`, or the module
+    only defines `create_app()`.
+
+    ## Example
+    ```python
+    # api.py
+    def create_app():
+        return Flask(__name__)
+    ```
+    ```yaml
+    command: gunicorn api:app
+    ```
+
+    ## Use instead
+    `gunicorn 'api:create_app()'` (uvicorn and granian: `--factory api:create_app`), or bind
+    the object at module level: `app = create_app()`.
+
+    ## References
+    - [gunicorn: running (`$(MODULE_NAME):$(VARIABLE_NAME)`, factory calls)](https://docs.gunicorn.org/en/stable/run.html)
+    - [uvicorn: application factories (`--factory`)](https://www.uvicorn.org/settings/#application)
+    """
+
+    id = "PF407"
+    name = "app-attribute-missing"
+    severity = Severity.ERROR
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        """App attributes their modules do not bind."""
+        for runtime in project.runtimes():
+            service = runtime.service.name
+            for found in app_attributes(runtime):
+                if found.binding is not Binding.UNBOUND:
+                    continue
+                fix, related = _fix(found)
+                path = found.module_span.path
+                yield self.at(
+                    runtime.arg_span(found.entry.source_arg_index),
+                    runtime.show(
+                        f'service "{service}" starts {found.entry.launcher} with the app `{found.attribute}` of '
+                        f"module `{found.module}`, but `{path}` binds no `{found.attribute}` at module level"
+                    ),
+                    help=fix,
+                    service=service,
+                    related=[Related(found.module_span, f"module `{found.module}`"), *related],
+                )
+
+
+def _fix(found: AppAttribute) -> tuple[str, list[Related]]:
+    """The help line for one missing attribute, and the location of what it suggests."""
+    attribute, module, names = found.attribute, found.module, found.names
+    path = found.module_span.path
+    # `APP` for `app`, but not a class such as `Celery` for `celery`
+    same = [n for n in names.names if n.lower() == attribute.lower() and (n.isupper() or n.islower())]
+    if same:
+        return f"the module binds `{same[0]}`: name it (`{module}:{same[0]}`)", []
+    wanted = (f"create_{attribute}", f"make_{attribute}", f"get_{attribute}", "create_app", "make_app")
+    factory = next(
+        (f for name in wanted if (f := names.function(name)) is not None and f.required_positional == 0), None
+    )
+    if factory is None:
+        usual = [n for n in _APP_NAMES if n in names.names and n != attribute]
+        if usual:
+            return f"the module binds `{usual[0]}`: name it (`{module}:{usual[0]}`), or bind `{attribute}`", []
+        return f"bind `{attribute}` at module level in `{path}`, or name an object the module binds", []
+    launcher = found.entry.launcher
+    if launcher in _CALLED:
+        how = f"call the factory: `{module}:{factory.name}()`"
+    elif launcher in _FACTORY_FLAG:
+        how = f"call the factory: `--factory {module}:{factory.name}`"
+    else:
+        how = f"bind the app: `{attribute} = {factory.name}()` in `{path}`"
+    where = Span(path, factory.line, factory.col)
+    return how, [Related(where, f"`{factory.name}()` is defined here")]

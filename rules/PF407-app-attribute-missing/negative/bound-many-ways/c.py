@@ -1,0 +1,5 @@
+from a import app
+
+
+def create_app():
+    return app

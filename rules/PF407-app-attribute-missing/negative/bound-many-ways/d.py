@@ -1,0 +1,6 @@
+def init() -> None:
+    global app
+    from a import app
+
+
+init()

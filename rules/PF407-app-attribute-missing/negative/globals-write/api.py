@@ -1,0 +1,3 @@
+from flask import Flask
+
+globals()["app"] = Flask(__name__)

@@ -1,0 +1,4 @@
+def __getattr__(name: str) -> object:
+    from factory import build
+
+    return build()

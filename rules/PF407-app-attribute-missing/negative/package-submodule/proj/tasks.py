@@ -1,0 +1,1 @@
+from proj import app

@@ -1,0 +1,3 @@
+from typing import Callable
+
+application: Callable[..., object]

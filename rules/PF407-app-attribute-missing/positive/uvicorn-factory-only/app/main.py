@@ -1,0 +1,6 @@
+from fastapi import FastAPI
+
+
+def create_app() -> FastAPI:
+    application = FastAPI()
+    return application
