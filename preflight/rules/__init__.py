@@ -31,6 +31,7 @@ from preflight.rules.imports.pf405_stdlib_version_mismatch import StdlibVersionM
 from preflight.rules.imports.pf406_command_not_in_image import CommandNotInImage
 from preflight.rules.imports.pf407_app_attribute_missing import AppAttributeMissing
 from preflight.rules.imports.pf408_package_main_missing import PackageMainMissing
+from preflight.rules.imports.pf409_first_party_name_missing import FirstPartyNameMissing
 from preflight.rules.inputs.pf001_unparsable_file import UnparsableFile
 from preflight.rules.inputs.pf002_unreadable_file import UnreadableFile
 from preflight.rules.requirements.pf301_invalid_requirement import InvalidRequirement
@@ -74,6 +75,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     CommandNotInImage,
     AppAttributeMissing,
     PackageMainMissing,
+    FirstPartyNameMissing,
     CopySourceMissing,
     CopyFromUnknownStage,
     BaseImageInvalid,

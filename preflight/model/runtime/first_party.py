@@ -1,0 +1,155 @@
+"""Imports of first-party packages the image has, naming a submodule or name they do not have.
+
+`from app.services.search_index import X` after `search_index.py` was renamed: `app` and
+`app.services` are in the image, so the top-level lookup (PF401/PF402) is satisfied, yet the
+import fails with ``No module named 'app.services.search_index'``. `from app.services import
+indexer` fails with ``cannot import name 'indexer'`` when ``indexer`` is neither a submodule
+nor a name ``app/services/__init__.py`` binds.
+
+A package is *closed* (its contents certain) when it is a regular package (``__init__.py``) or a
+plain module whose source parses, binds names only in ways its syntax shows (see
+`preflight.parse.python_names`) and never touches ``__path__``; when nothing installed provides
+the same top-level name; and when its folder in the build context holds no other file that
+could be the module (a compiled extension ``name.*.so``, a ``.pyc``, a folder).
+"""
+
+from __future__ import annotations
+
+import enum
+import posixpath
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from preflight.diagnostics import Span
+from preflight.model.image.filesystem import Presence
+from preflight.parse.python import Binding, ImportKind
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from preflight.model.image.modules import ModuleHit, ModuleLocator
+    from preflight.model.runtime.container import ServiceRuntime
+    from preflight.parse.python import ImportRef, PythonModule
+
+
+class Missing(enum.Enum):
+    """What an import names that its first-party parent does not have."""
+
+    SUBMODULE = "submodule"
+    """``import a.b.c`` / ``from a.b.c import x``: no module ``c`` in package ``a.b``."""
+    NOT_A_PACKAGE = "not-a-package"
+    """``import a.b`` where ``a`` is a module (``a.py``), not a package."""
+    NAME = "name"
+    """``from a.b import c``: ``c`` is neither a submodule of ``a.b`` nor a name it binds."""
+
+
+@dataclass(frozen=True, slots=True)
+class MissingFirstParty:
+    """One import that certainly fails inside a first-party package of the image."""
+
+    importer: PythonModule
+    ref: ImportRef
+    parent: str
+    """The module that exists (``app.services``)."""
+    name: str
+    """What it lacks (``search_index``)."""
+    missing: Missing
+    parent_span: Span
+    """The parent's file (``__init__.py`` or ``x.py``), root-relative."""
+    nearby: tuple[str, ...]
+    """Submodules of the parent and names it binds, for the help."""
+
+
+def missing_first_party(runtime: ServiceRuntime) -> list[MissingFirstParty]:
+    """Every import of a reached module that fails inside a first-party package, once each."""
+    locator = runtime.locator
+    if locator is None:
+        return []
+    found: list[MissingFirstParty] = []
+    seen: set[tuple[str, int, int, str]] = set()
+    for importer, ref, absolute in runtime.imports:
+        if ref.optional or ref.type_checking or ref.python_version is not None:
+            continue
+        for item in _judge(runtime, locator, importer, ref, absolute):
+            key = (importer.path, ref.line, ref.col, f"{item.parent}.{item.name}")
+            if key not in seen:
+                seen.add(key)
+                found.append(item)
+    return found
+
+
+def _judge(
+    runtime: ServiceRuntime, locator: ModuleLocator, importer: PythonModule, ref: ImportRef, absolute: str
+) -> list[MissingFirstParty]:
+    parts = absolute.split(".")
+    top = parts[0]
+    provided = runtime.provided
+    if provided.unknown or top in provided.declared or top in provided.transitive or top in provided.broken:
+        return []  # an installed distribution may be the one Python finds, or extend the package
+    presence, hit = locator.find(top)
+    if presence is not Presence.PRESENT or hit is None or hit.context_path is None:
+        return []  # PF401/PF402 judge a missing top-level module
+    for depth in range(1, len(parts)):
+        child = ".".join(parts[: depth + 1])
+        presence, child_hit = locator.find(child)
+        if presence is Presence.UNKNOWN:
+            return []
+        if presence is Presence.ABSENT:
+            kind = Missing.SUBMODULE if hit.is_package else Missing.NOT_A_PACKAGE
+            item = _missing(runtime, locator, importer, ref, hit, parts[depth], kind)
+            return [] if item is None else [item]
+        assert child_hit is not None  # noqa: S101 - PRESENT always comes with its hit
+        hit = child_hit
+    results = []
+    for name in ref.names if ref.kind is ImportKind.FROM else ():
+        if name == "*":
+            continue
+        presence, _ = locator.find(f"{absolute}.{name}")
+        if presence is not Presence.ABSENT:
+            continue
+        source = locator.parse(hit)
+        if source is None or source.top_level.binds(name) is not Binding.UNBOUND:
+            continue
+        item = _missing(runtime, locator, importer, ref, hit, name, Missing.NAME)
+        if item is not None:
+            results.append(item)
+    return results
+
+
+def _missing(
+    runtime: ServiceRuntime,
+    locator: ModuleLocator,
+    importer: PythonModule,
+    ref: ImportRef,
+    parent: ModuleHit,
+    name: str,
+    missing: Missing,
+) -> MissingFirstParty | None:
+    """The finding's fact when `parent` certainly has no `name` (None when it may)."""
+    if parent.context_path is None or not parent.image_path.endswith(".py"):
+        return None  # a namespace package: portions may come from elsewhere
+    source = locator.parse(parent)
+    if source is None or source.problems or source.top_level.unknown is not None:
+        return None
+    if "__path__" in source.top_level.names:
+        return None
+    context = runtime.model.fs.context if runtime.model.fs is not None else None
+    if context is None:
+        return None
+    siblings: list[str] | None = []
+    if parent.is_package:
+        siblings = _entries(context.root / posixpath.dirname(parent.context_path))
+    if siblings is None or any(s == name or s.startswith(name + ".") for s in siblings):
+        return None  # an extension module, bytecode or data folder of that name may be it
+    nearby = sorted({s.removesuffix(".py") for s in siblings if s.endswith(".py") and s != "__init__.py"}
+                    | {n for n in source.top_level.names if not n.startswith("_")})  # fmt: skip
+    return MissingFirstParty(importer, ref, parent.name, name, missing,
+                             Span(locator.display(parent.context_path)), tuple(nearby))  # fmt: skip
+
+
+def _entries(folder: Path) -> list[str] | None:
+    """Names in a folder of the build context (None when it cannot be listed)."""
+    try:
+        return sorted(p.name for p in folder.iterdir())
+    except OSError:
+        return None

@@ -1,0 +1,1 @@
+from .search import search as search_index

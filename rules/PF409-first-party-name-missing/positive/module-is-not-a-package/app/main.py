@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+import app.settings.local
+
+app = FastAPI()

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from app.services import indexer, search
+
+app = FastAPI()
