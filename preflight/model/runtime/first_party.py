@@ -6,6 +6,11 @@ import fails with ``No module named 'app.services.search_index'``. `from app.ser
 indexer` fails with ``cannot import name 'indexer'`` when ``indexer`` is neither a submodule
 nor a name ``app/services/__init__.py`` binds.
 
+A folder without ``__init__.py`` is imported as a namespace package only when no regular package
+or module of that name is anywhere on ``sys.path`` (verified with CPython: an installed package
+wins over such a folder in the working directory); then ``from config import settings`` fails
+with ``cannot import name 'settings' from 'config' (unknown location)``.
+
 A package is *closed* (its contents certain) when it is a regular package (``__init__.py``) or a
 plain module whose source parses, binds names only in ways its syntax shows (see
 `preflight.parse.python_names`) and never touches ``__path__``; when nothing installed provides
@@ -58,6 +63,8 @@ class MissingFirstParty:
     """The parent's file (``__init__.py`` or ``x.py``), root-relative."""
     nearby: tuple[str, ...]
     """Submodules of the parent and names it binds, for the help."""
+    namespace: bool = False
+    """The parent is a folder without ``__init__.py`` that Python takes as a namespace package."""
 
 
 def missing_first_party(runtime: ServiceRuntime) -> list[MissingFirstParty]:
@@ -107,9 +114,11 @@ def _judge(
         presence, _ = locator.find(f"{absolute}.{name}")
         if presence is not Presence.ABSENT:
             continue
-        source = locator.parse(hit)
-        if source is None or source.top_level.binds(name) is not Binding.UNBOUND:
-            continue
+        if hit.image_path.endswith(".py"):
+            source = locator.parse(hit)
+            if source is None or source.top_level.binds(name) is not Binding.UNBOUND:
+                continue
+        # a namespace package binds nothing but the submodules imported
         item = _missing(runtime, locator, importer, ref, hit, name, Missing.NAME)
         if item is not None:
             results.append(item)
@@ -126,25 +135,53 @@ def _missing(
     missing: Missing,
 ) -> MissingFirstParty | None:
     """The finding's fact when `parent` certainly has no `name` (None when it may)."""
-    if parent.context_path is None or not parent.image_path.endswith(".py"):
-        return None  # a namespace package: portions may come from elsewhere
-    source = locator.parse(parent)
-    if source is None or source.problems or source.top_level.unknown is not None:
-        return None
-    if "__path__" in source.top_level.names:
-        return None
     context = runtime.model.fs.context if runtime.model.fs is not None else None
-    if context is None:
+    if parent.context_path is None or context is None:
         return None
-    siblings: list[str] | None = []
-    if parent.is_package:
-        siblings = _entries(context.root / posixpath.dirname(parent.context_path))
+    namespace = not parent.image_path.endswith(".py")
+    if namespace:
+        if not _lone_namespace(runtime, locator, parent):
+            return None
+        source = None
+        siblings = _entries(context.root / parent.context_path)
+    else:
+        source = locator.parse(parent)
+        if source is None or source.problems or source.top_level.unknown is not None:
+            return None
+        if "__path__" in source.top_level.names:
+            return None
+        siblings = _entries(context.root / posixpath.dirname(parent.context_path)) if parent.is_package else []
     if siblings is None or any(s == name or s.startswith(name + ".") for s in siblings):
         return None  # an extension module, bytecode or data folder of that name may be it
+    bound = source.top_level.names if source is not None else ()
     nearby = sorted({s.removesuffix(".py") for s in siblings if s.endswith(".py") and s != "__init__.py"}
-                    | {n for n in source.top_level.names if not n.startswith("_")})  # fmt: skip
-    return MissingFirstParty(importer, ref, parent.name, name, missing,
-                             Span(locator.display(parent.context_path)), tuple(nearby))  # fmt: skip
+                    | {n for n in bound if not n.startswith("_")})  # fmt: skip
+    shown = locator.display(parent.context_path) + ("/" if namespace else "")
+    return MissingFirstParty(importer, ref, parent.name, name, missing, Span(shown), tuple(nearby),
+                             namespace)  # fmt: skip
+
+
+def _lone_namespace(runtime: ServiceRuntime, locator: ModuleLocator, hit: ModuleHit) -> bool:
+    """Whether a folder without ``__init__.py`` is certainly all of the package Python imports.
+
+    Python's path finder prefers a regular package or module found anywhere on ``sys.path`` (the
+    standard library's, site-packages', a later directory's) over namespace portions, so the
+    folder only wins when there is none: not in the standard library, not installed (checked by
+    the caller), no ``name/__init__.py`` or ``name.py`` in another ``sys.path`` directory.
+    """
+    from preflight.knowledge import is_stdlib_module, stdlib_modules
+
+    top = hit.name.partition(".")[0]
+    python = runtime.python
+    if (python and top in stdlib_modules(python)) or (python is None and is_stdlib_module(top)):
+        return False
+    parts = hit.name.split(".")
+    for sys_dir in locator.sys_path:
+        base = posixpath.join(sys_dir, *parts)
+        for candidate in (base + ".py", base + "/__init__.py"):
+            if locator.fs.locate(locator.stage, candidate).presence is not Presence.ABSENT:
+                return False
+    return True
 
 
 def _entries(folder: Path) -> list[str] | None:

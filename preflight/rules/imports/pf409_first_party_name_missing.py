@@ -72,6 +72,12 @@ class FirstPartyNameMissing(Rule):
 
 def _what(found: MissingFirstParty) -> str:
     parent, name = found.parent, found.name
+    if found.namespace:
+        folder = found.parent_span.path
+        lacks = f"`{folder}` is a folder without `__init__.py` that holds no `{name}`, and nothing installs `{parent}`"
+        if found.missing is Missing.NAME:
+            return f"cannot import name `{name}` from `{parent}` (unknown location): {lacks}"
+        return f"no module named `{parent}.{name}`: {lacks}"
     if found.missing is Missing.SUBMODULE:
         return f"no module named `{parent}.{name}`: the package `{parent}` has no submodule `{name}`"
     if found.missing is Missing.NOT_A_PACKAGE:
@@ -86,6 +92,11 @@ def _fix(found: MissingFirstParty) -> str:
     if found.missing is Missing.NOT_A_PACKAGE:
         return f"import the module itself (`import {found.parent}`), or make `{found.parent}` a package folder"
     close = difflib.get_close_matches(found.name, found.nearby, n=1, cutoff=0.5)
+    if found.namespace and not close:
+        return (
+            f"install the distribution that provides `{found.parent}`, or put the module in the image "
+            f"(a folder of the same name without `__init__.py` is imported instead)"
+        )
     if close:
         return f"fix the import: did you mean `{found.parent}.{close[0]}`?"
     return f"fix the import, or add `{found.name}` to `{found.parent}`"

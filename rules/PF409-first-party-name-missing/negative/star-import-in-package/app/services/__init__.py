@@ -1,1 +1,1 @@
-from .search import *
+from .index import *

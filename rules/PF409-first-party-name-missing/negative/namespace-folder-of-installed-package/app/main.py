@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from redis import Redis
+
+app = FastAPI()

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from logging import getLogger
+
+app = FastAPI()

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from plugins import registry
+
+app = FastAPI()
