@@ -416,6 +416,26 @@ def test_gunicorn_worker_classes() -> None:
     assert problems(run(["gunicorn", "-k", "fancy", "app:app"])) == ["gunicorn: unknown worker class `fancy`"]
 
 
+@pytest.mark.parametrize(
+    ("argv", "env", "wsgi"),
+    [
+        (["gunicorn", "app:create_app"], {}, True),
+        (["gunicorn", "-k", "gthread", "app:create_app"], {}, True),
+        (["gunicorn", "app:create_app"], {"GUNICORN_CMD_ARGS": "--workers 3"}, True),
+        (["gunicorn", "-k", "uvicorn.workers.UvicornWorker", "app:create_app"], {}, False),
+        (["gunicorn", "app:create_app"], {"GUNICORN_CMD_ARGS": "-k uvicorn.workers.UvicornWorker"}, False),
+        (["gunicorn", "app:create_app"], {"GUNICORN_CMD_ARGS": None}, False),
+        (["gunicorn", "-c", "python:conf", "app:create_app"], {}, False),
+        (["sh", "-c", 'gunicorn -k "$WORKER" app:create_app'], {"WORKER": None}, False),
+    ],
+)
+def test_gunicorn_calls_the_app_as_wsgi_only_with_a_known_wsgi_worker(
+    argv: list[str], env: dict[str, str | None], wsgi: bool
+) -> None:
+    apps = [e for e in run(argv, env).entries if e.kind is K.ASGI_WSGI_APP]
+    assert [e.wsgi_call for e in apps] == [wsgi]
+
+
 def test_gunicorn_faults_and_unknown_options() -> None:
     assert problems(run(["gunicorn", "app.py"])) == [
         "gunicorn: `app.py` is imported as a module name, not a file; write `app:application`"

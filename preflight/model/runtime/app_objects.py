@@ -5,18 +5,21 @@ Two facts over `ServiceRuntime.entry_hits` (the module each entry point was foun
 * `app_attributes`: for ``gunicorn m:app``, ``uvicorn m:app``, ``celery -A m:app``,
   ``flask --app m:app``..., whether module ``m`` binds ``app`` at top level (three-valued, see
   `preflight.parse.python_names`), with the names it does bind for the fix.
+* `factories_called_per_request`: ``gunicorn m:create_app`` (no call) with a WSGI worker, where
+  ``create_app`` is a plain function that cannot take ``(environ, start_response)``.
 * `packages_without_main`: ``python -m pkg`` where ``pkg`` is a package without ``__main__``.
 """
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Span
 from preflight.model.image.filesystem import Presence
 from preflight.model.runtime.command.entrypoint import EntryKind, EntryPoint, EntryRole
-from preflight.parse.python import Binding, TopLevelNames
+from preflight.parse.python import Binding, FunctionShape, TopLevelNames
 
 if TYPE_CHECKING:
     from preflight.model.image.modules import ModuleHit
@@ -37,6 +40,14 @@ class AppAttribute:
     names: TopLevelNames
     module_span: Span
     """The module's file (its first line), root-relative."""
+
+
+@dataclass(frozen=True, slots=True)
+class FactoryAsApp:
+    """An app factory a WSGI server calls with ``(environ, start_response)`` on every request."""
+
+    app: AppAttribute
+    function: FunctionShape
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,39 @@ def app_attributes(runtime: ServiceRuntime) -> list[AppAttribute]:
         found.append(AppAttribute(entry, hit.name, attribute, binding, source.top_level,
                                   Span(locator.display(hit.context_path))))  # fmt: skip
     return found
+
+
+def factories_called_per_request(runtime: ServiceRuntime) -> list[FactoryAsApp]:
+    """Plain functions named as the WSGI app that cannot take a WSGI call's two arguments.
+
+    Certain only when the launcher calls the object as a WSGI app (`EntryPoint.wsgi_call`) and
+    no default ``gunicorn.conf.py`` (which may name another worker) may be in the directories it
+    is read from.
+    """
+    found: list[FactoryAsApp] = []
+    for app in app_attributes(runtime):
+        entry = app.entry
+        if not entry.wsgi_call or entry.factory or app.binding is not Binding.BOUND or "." in (entry.attribute or ""):
+            continue
+        function = app.names.function(app.attribute)
+        if function is None or function.is_async or function.max_positional is None or function.max_positional >= 2:
+            continue
+        if _may_have_config(runtime, entry):
+            continue
+        found.append(FactoryAsApp(app, function))
+    return found
+
+
+def _may_have_config(runtime: ServiceRuntime, entry: EntryPoint) -> bool:
+    """Whether a ``gunicorn.conf.py`` may be where gunicorn reads its default configuration."""
+    fs = runtime.fs
+    if fs is None or entry.workdir is None:
+        return True
+    folders = {entry.workdir, *entry.sys_path_additions}
+    return any(
+        fs.locate(runtime.stage, posixpath.join(folder, "gunicorn.conf.py")).presence is not Presence.ABSENT
+        for folder in folders
+    )
 
 
 def packages_without_main(runtime: ServiceRuntime) -> list[PackageWithoutMain]:

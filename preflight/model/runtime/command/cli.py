@@ -250,6 +250,7 @@ class Launch:
         factory: bool = False,
         subcommand: str | None = None,
         candidates: tuple[str, ...] = (),
+        wsgi_call: bool = False,
     ) -> None:
         """Record an entry point (``sys_path`` Nones are dropped, duplicates kept once)."""
         seen: list[str] = []
@@ -258,7 +259,7 @@ class Launch:
                 seen.append(item)
         entry = EntryPoint(
             kind, module, attribute, path, tuple(seen), self.workdir, where, self.name, role, factory,
-            subcommand, candidates, self.conditional, tuple(sorted(self.env)),
+            subcommand, candidates, self.conditional, tuple(sorted(self.env)), wsgi_call,
         )  # fmt: skip
         if entry not in self.sink.entries:
             self.sink.entries.append(entry)

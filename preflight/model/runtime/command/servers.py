@@ -99,6 +99,7 @@ GRANIAN = spec(
 )
 _GUNICORN_WORKER_NEEDS = {"gevent": "gevent", "gevent_wsgi": "gevent", "gevent_pywsgi": "gevent",
                           "eventlet": "eventlet", "tornado": "tornado"}  # fmt: skip
+_GUNICORN_WSGI_WORKERS = frozenset({"sync", "gthread", "gevent", "eventlet", "gevent_wsgi", "gevent_pywsgi"})
 _GUNICORN_BUILTIN = frozenset({"sync", "gthread", "asgi", "gaiohttp", *_GUNICORN_WORKER_NEEDS})
 _WSGI_APP = re.compile(r"""^wsgi_app\s*=\s*(['"])([^'"]+)\1\s*(?:#.*)?$""", re.MULTILINE)
 
@@ -198,8 +199,15 @@ def gunicorn(launch: Launch) -> None:
     pythonpath, _ = pick("--pythonpath")
     extra = [launch.resolve(p, chdir) for p in (pythonpath or "").split(",") if p]
     sys_path = (*reversed(extra), chdir, start, *launch.base_path, *launch.pythonpath())
-    config_text = _gunicorn_config(launch, pick("-c", "--config"), (start, *launch.base_path, *launch.pythonpath()))
+    config = pick("-c", "--config")
+    config_text = _gunicorn_config(launch, config, (start, *launch.base_path, *launch.pythonpath()))
     worker, worker_where = pick("-k", "--worker-class")
+    # a configuration file (`-c`, or ./gunicorn.conf.py, which the model looks for) may name another worker
+    wsgi_call = (
+        config[1] is None
+        and launch.env.get("GUNICORN_CMD_ARGS", "") is not None
+        and (worker_where is None or worker in _GUNICORN_WSGI_WORKERS)
+    )
     if worker and worker_where is not None:
         _gunicorn_worker(launch, worker, worker_where, sys_path)
     app = _app(launch, parsed)
@@ -224,7 +232,7 @@ def gunicorn(launch: Launch) -> None:
                        f"write `{module[:-3].replace('/', '.')}:application`", app.where)  # fmt: skip
         return
     launch.add(EntryKind.ASGI_WSGI_APP, app.where, module=module, attribute=called[0], factory=called[1],
-               sys_path=sys_path)  # fmt: skip
+               sys_path=sys_path, wsgi_call=wsgi_call)  # fmt: skip
 
 
 def _gunicorn_config(

@@ -138,6 +138,10 @@ class EntryPoint:
     clause chosen by a known word, e.g. the container's argument, is not conditional)."""
     env_names: tuple[str, ...] = ()
     """Variables the process starts with: the container's plus those an entrypoint script exports."""
+    wsgi_call: bool = False
+    """The launcher certainly calls the object as a WSGI app, ``app(environ, start_response)``
+    (gunicorn with a WSGI worker named on the command line or none, and no ``-c``): a factory
+    named without a call is then called per request instead of once."""
 
     @property
     def source_arg_index(self) -> int:
