@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from preflight.diagnostics import Span
 from preflight.model.image.filesystem import Presence
 from preflight.model.runtime.command.entrypoint import EntryKind, EntryPoint, EntryRole
+from preflight.model.runtime.first_party import lone_namespace
 from preflight.parse.python import Binding, FunctionShape, TopLevelNames
 
 if TYPE_CHECKING:
@@ -73,6 +74,8 @@ def app_attributes(runtime: ServiceRuntime) -> list[AppAttribute]:
         if source is None:
             continue  # a namespace package, or a file that cannot be read
         attribute = entry.attribute.partition(".")[0]
+        if not attribute.isidentifier():
+            continue  # hypercorn evaluates an expression: only a name is judged
         binding = source.top_level.binds(attribute)
         if binding is Binding.UNBOUND and hit.is_package:
             # importing `pkg.attribute` anywhere makes it an attribute of the package
@@ -130,7 +133,8 @@ def packages_without_main(runtime: ServiceRuntime) -> list[PackageWithoutMain]:
             continue
         presence, _ = locator.find(f"{hit.name}.__main__")
         if presence is Presence.ABSENT:
-            found.append(PackageWithoutMain(entry, hit.name, Span(locator.display(hit.context_path))))
+            folder = "" if hit.image_path.endswith(".py") else "/"
+            found.append(PackageWithoutMain(entry, hit.name, Span(locator.display(hit.context_path) + folder)))
     return found
 
 
@@ -138,7 +142,8 @@ def _may_extend_path(runtime: ServiceRuntime, hit: ModuleHit) -> bool:
     """Whether the package's ``__init__`` may add folders to its ``__path__`` (or is unreadable).
 
     A namespace package (a folder without ``__init__.py``) is only certain when nothing installed
-    could provide a portion of it.
+    could provide a portion of it and no regular package of its name (the standard library's
+    ``venv`` for a ``venv/`` folder) is on ``sys.path`` to win over it.
     """
     locator = runtime.locator
     if locator is None:
@@ -146,7 +151,8 @@ def _may_extend_path(runtime: ServiceRuntime, hit: ModuleHit) -> bool:
     if not hit.image_path.endswith("__init__.py"):
         provided = runtime.provided
         top = hit.name.partition(".")[0]
-        return bool(provided.unknown) or top in provided.declared or top in provided.transitive
+        installed = bool(provided.unknown) or top in provided.declared or top in provided.transitive
+        return installed or not lone_namespace(runtime, locator, hit)
     source = locator.parse(hit)
     if source is None or source.problems:
         return True

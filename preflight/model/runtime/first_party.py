@@ -140,7 +140,7 @@ def _missing(
         return None
     namespace = not parent.image_path.endswith(".py")
     if namespace:
-        if not _lone_namespace(runtime, locator, parent):
+        if not lone_namespace(runtime, locator, parent):
             return None
         source = None
         siblings = _entries(context.root / parent.context_path)
@@ -161,7 +161,7 @@ def _missing(
                              namespace)  # fmt: skip
 
 
-def _lone_namespace(runtime: ServiceRuntime, locator: ModuleLocator, hit: ModuleHit) -> bool:
+def lone_namespace(runtime: ServiceRuntime, locator: ModuleLocator, hit: ModuleHit) -> bool:
     """Whether a folder without ``__init__.py`` is certainly all of the package Python imports.
 
     Python's path finder prefers a regular package or module found anywhere on ``sys.path`` (the
