@@ -7,8 +7,8 @@ off the syntax tree, never by running it:
 * assignments (``=``, ``+=``, annotated with a value, walrus, unpacking), ``def``/``class``,
   ``import``/``from ... import`` (``as`` names), ``for``/``with``/``except``/``match`` targets,
   ``type`` aliases: at module level and in every ``if``/``try``/``with``/loop block there;
-* names a function declares ``global`` (it may run at import time), anywhere in the file;
-* ``__path__`` whenever the file uses it (a package that changes where its submodules are found).
+* names a function declares ``global`` (it may run at import time) and walrus targets, anywhere;
+* ``__path__`` whenever the file mentions it (a package that changes where its submodules are found).
 
 The answer is unknown when the module can bind names no syntax shows: ``from x import *``, a
 module-level ``__getattr__``, ``globals()``/``vars()``/``locals()``/``exec``/``eval``, a
@@ -22,9 +22,16 @@ import enum
 import re
 from dataclasses import dataclass
 
-# Words without which no dynamic binding can be written (a quick test before walking every node).
-_DYNAMIC_WORDS = re.compile(r"globals|vars|locals|exec|eval|__dict__|modules|setattr|__getattr__|__path__|global\b|:=")
-_DYNAMIC_CALLS = frozenset({"globals", "vars", "locals", "exec", "eval"})
+# Dynamic writes into the namespace, found in the text (a mention in a comment or a string makes
+# the answer unknown, which only costs a finding): a call of a namespace builtin (not a method
+# such as `session.exec`), `setattr` on anything but self/cls, `__dict__`, `sys.modules`,
+# `__setattr__`. Words are found with `str.find`: a regular expression over every file is slow.
+_CALLS = ("globals", "vars", "locals", "exec", "eval", "setattr")
+_ANYWHERE = ("__dict__", ".modules", "__setattr__")
+_OPEN_CALL = re.compile(r"\s*\(\s*")
+_SELF_ARG = re.compile(r"(?:self|cls)\s*,")
+_NAMES_AFTER_GLOBAL = re.compile(r"\s+(\w+(?:[ \t]*,[ \t]*\w+)*)")
+_NAME_BEFORE = re.compile(r"(\w+)\s*$")
 
 
 class Binding(enum.Enum):
@@ -75,8 +82,8 @@ def top_level_names(tree: ast.Module, text: str) -> TopLevelNames:
     """The top-level namespace of a parsed module (see the module docstring)."""
     collector = _Collector()
     collector.block(tree.body)
-    if collector.unknown is None and _DYNAMIC_WORDS.search(text) is not None:
-        _scan_dynamic(tree, collector)
+    if collector.unknown is None:
+        _scan_dynamic(text, collector)
     if collector.unknown is None and "__getattr__" in collector.counts:
         collector.unknown = "it binds a module-level `__getattr__`"
     functions = tuple(f for f in collector.functions if collector.counts.get(f.name) == 1)
@@ -171,23 +178,48 @@ def _shape(node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionShape:
     )
 
 
-def _scan_dynamic(tree: ast.Module, collector: _Collector) -> None:
-    """Names bound by ``global`` or a walrus, and writes into the namespace no statement shows."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Global):
-            for name in node.names:
-                collector.bind(name)
-        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            collector.bind(node.target.id)  # inside a function it is local: binding it errs on the safe side
-        elif isinstance(node, ast.Name) and node.id == "__path__":
-            collector.bind("__path__")  # `__path__.append(...)`: a package that changes where it looks
-        elif isinstance(node, ast.Name) and node.id in _DYNAMIC_CALLS:
-            collector.unknown = f"it uses `{node.id}`"
-        elif isinstance(node, ast.Attribute) and node.attr in ("__dict__", "modules", "__setattr__"):
-            collector.unknown = f"it uses `.{node.attr}`"
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
-            first = node.args[0] if node.args else None
-            if not (isinstance(first, ast.Name) and first.id in ("self", "cls")):
-                collector.unknown = "it calls `setattr`"
-        if collector.unknown is not None:
+def _scan_dynamic(text: str, collector: _Collector) -> None:
+    """Names bound by ``global`` or a walrus, and writes into the namespace no statement shows.
+
+    Read off the text rather than the tree: over-reading (a comment, a string) binds more names
+    or makes the answer unknown, both of which only keep a rule silent.
+    """
+    for word in _ANYWHERE:
+        if word in text:
+            collector.unknown = f"it uses `{word}`"
             return
+    for word in _CALLS:
+        for at in _occurrences(text, word):
+            call = _OPEN_CALL.match(text, at + len(word))
+            if call is None or (word == "setattr" and _SELF_ARG.match(text, call.end())):
+                continue
+            collector.unknown = f"it calls `{word}`"
+            return
+    for at in _occurrences(text, "global"):
+        names = _NAMES_AFTER_GLOBAL.match(text, at + len("global"))
+        for name in names.group(1).split(",") if names else ():
+            collector.bind(name.strip())
+    for at in _find_all(text, ":="):
+        before = _NAME_BEFORE.search(text, max(0, at - 80), at)
+        if before is not None:
+            collector.bind(before.group(1))
+    if "__path__" in text:
+        collector.bind("__path__")  # a package that changes where its submodules are found
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    found, at = [], text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + len(word))
+    return found
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Where `word` starts as a name: not inside a longer name, not after a dot (a method)."""
+    return [
+        at
+        for at in _find_all(text, word)
+        if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_."))
+        and not (at + len(word) < len(text) and (text[at + len(word)].isalnum() or text[at + len(word)] == "_"))
+    ]
