@@ -59,6 +59,8 @@ class PackageWithoutMain:
     package: str
     package_span: Span
     """The package's ``__init__.py`` (or its folder, for a namespace package)."""
+    runnable: tuple[str, ...] = ()
+    """Its modules that have an ``if __name__ == "__main__":`` block (``pkg.jobs``), for the fix."""
 
 
 def app_attributes(runtime: ServiceRuntime) -> list[AppAttribute]:
@@ -133,9 +135,28 @@ def packages_without_main(runtime: ServiceRuntime) -> list[PackageWithoutMain]:
             continue
         presence, _ = locator.find(f"{hit.name}.__main__")
         if presence is Presence.ABSENT:
-            folder = "" if hit.image_path.endswith(".py") else "/"
-            found.append(PackageWithoutMain(entry, hit.name, Span(locator.display(hit.context_path) + folder)))
+            regular = hit.image_path.endswith(".py")
+            folder = posixpath.dirname(hit.context_path) if regular else hit.context_path
+            span = Span(locator.display(hit.context_path) + ("" if regular else "/"))
+            found.append(PackageWithoutMain(entry, hit.name, span, _runnable(runtime, hit.name, folder)))
     return found
+
+
+def _runnable(runtime: ServiceRuntime, package: str, folder: str) -> tuple[str, ...]:
+    """Modules of a package folder (in the build context) that have a main block."""
+    locator, fs = runtime.locator, runtime.fs
+    if locator is None or fs is None:
+        return ()
+    try:
+        names = sorted(p.name for p in (fs.context.root / folder).iterdir() if p.suffix == ".py" and p.is_file())
+    except OSError:
+        return ()
+    found = []
+    for name in names[:50]:
+        module = locator.parse_context_file(posixpath.join(folder, name) if folder != "." else name)
+        if module is not None and module.has_main_guard and name != "__init__.py":
+            found.append(f"{package}.{name.removesuffix('.py')}")
+    return tuple(found)
 
 
 def _may_extend_path(runtime: ServiceRuntime, hit: ModuleHit) -> bool:

@@ -56,8 +56,13 @@ class PackageMainMissing(Rule):
                         f'service "{service}" runs `python -m {found.package}`, but `{found.package}` is a package '
                         f"without `__main__.py`: it cannot be directly executed"
                     ),
-                    help=f"add `{found.package}/__main__.py`, or run the submodule that has the main block "
-                    f"(`python -m {found.package}.<module>`)",
+                    help=_fix(found.package, found.runnable),
                     service=service,
                     related=[Related(found.package_span, f"package `{found.package}`")],
                 )
+
+
+def _fix(package: str, runnable: tuple[str, ...]) -> str:
+    if runnable:
+        return f"run the module that has the main block (`python -m {runnable[0]}`), or add `{package}/__main__.py`"
+    return f"add `{package}/__main__.py` (it runs when the package is executed)"
