@@ -86,10 +86,15 @@ def _fix(found: AppAttribute) -> tuple[str, list[Related]]:
     """The help line for one missing attribute, and the location of what it suggests."""
     attribute, module, names = found.attribute, found.module, found.names
     path = found.module_span.path
+
+    def name_it(other: str) -> str:
+        # the FastAPI CLI names it with `--app` or `--entrypoint module:name`
+        return f"`{other}`" if found.entry.launcher == "fastapi" else f"`{module}:{other}`"
+
     # `APP` for `app`, but not a class such as `Celery` for `celery`
     same = [n for n in names.names if n.lower() == attribute.lower() and (n.isupper() or n.islower())]
     if same:
-        return f"the module binds `{same[0]}`: name it (`{module}:{same[0]}`)", []
+        return f"the module binds `{same[0]}`: name it ({name_it(same[0])})", []
     wanted = (f"create_{attribute}", f"make_{attribute}", f"get_{attribute}", "create_app", "make_app")
     factory = next(
         (f for name in wanted if (f := names.function(name)) is not None and f.required_positional == 0), None
@@ -97,7 +102,7 @@ def _fix(found: AppAttribute) -> tuple[str, list[Related]]:
     if factory is None:
         usual = [n for n in _APP_NAMES if n in names.names and n != attribute]
         if usual:
-            return f"the module binds `{usual[0]}`: name it (`{module}:{usual[0]}`), or bind `{attribute}`", []
+            return f"the module binds `{usual[0]}`: name it ({name_it(usual[0])}), or bind `{attribute}`", []
         return f"bind `{attribute}` at module level in `{path}`, or name an object the module binds", []
     launcher = found.entry.launcher
     if launcher in _CALLED:
