@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from preflight.diagnostics import Span
 from preflight.model.image.filesystem import Presence
 from preflight.model.runtime.command.entrypoint import EntryKind, EntryPoint, EntryRole
-from preflight.model.runtime.first_party import lone_namespace
+from preflight.model.runtime.first_party import lone_namespace, only_copy
 from preflight.parse.python import Binding, FunctionShape, TopLevelNames
 
 if TYPE_CHECKING:
@@ -72,6 +72,8 @@ def app_attributes(runtime: ServiceRuntime) -> list[AppAttribute]:
             continue
         if entry.candidates or locator is None or hit.name != entry.module or hit.context_path is None:
             continue  # `celery -A a.b`: module or attribute; the module Celery takes is not certain
+        if not only_copy(locator, hit.name):
+            continue  # which copy this launcher imports depends on its own sys.path
         source = locator.parse(hit)
         if source is None:
             continue  # a namespace package, or a file that cannot be read
@@ -130,6 +132,8 @@ def packages_without_main(runtime: ServiceRuntime) -> list[PackageWithoutMain]:
         if entry.kind is not EntryKind.MODULE or entry.role is not EntryRole.MAIN or locator is None:
             continue
         if hit.name != entry.module or not hit.is_package or hit.context_path is None:
+            continue
+        if not only_copy(locator, hit.name):
             continue
         if _may_extend_path(runtime, hit):
             continue

@@ -96,6 +96,8 @@ def _judge(
     presence, hit = locator.find(top)
     if presence is not Presence.PRESENT or hit is None or hit.context_path is None:
         return []  # PF401/PF402 judge a missing top-level module
+    if not only_copy(locator, top):
+        return []
     for depth in range(1, len(parts)):
         child = ".".join(parts[: depth + 1])
         presence, child_hit = locator.find(child)
@@ -159,6 +161,23 @@ def _missing(
     shown = locator.display(parent.context_path) + ("/" if namespace else "")
     return MissingFirstParty(importer, ref, parent.name, name, missing, Span(shown), tuple(nearby),
                              namespace)  # fmt: skip
+
+
+def only_copy(locator: ModuleLocator, dotted: str, dirs: list[str] | None = None) -> bool:
+    """Whether `dotted` can be found in exactly one of `dirs` (default: the locator's sys.path).
+
+    A service whose processes put different folders first (an entrypoint script runs one tool,
+    then a server with ``--app-dir``) imports the first copy of *its* path: with one copy, every
+    process imports the same file.
+    """
+    base_parts = dotted.split(".")
+    holding = 0
+    for sys_dir in locator.sys_path if dirs is None else dirs:
+        base = posixpath.join(sys_dir, *base_parts)
+        if any(locator.fs.locate(locator.stage, c).presence is not Presence.ABSENT
+               for c in (base + ".py", base + "/__init__.py", base)):  # fmt: skip
+            holding += 1
+    return holding == 1
 
 
 def lone_namespace(runtime: ServiceRuntime, locator: ModuleLocator, hit: ModuleHit) -> bool:
