@@ -1,0 +1,3 @@
+from flask import Flask
+
+APP = Flask(__name__)
