@@ -62,6 +62,8 @@ class ParseProblem:
     col: int = 1
     end_line: int = 0
     end_col: int = 0
+    help: str | None = None
+    """How to fix it, when the parser knows (the `help:` line of the finding)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,15 @@ from preflight.rules import ALL_RULES
 from preflight.rules.base import DOC_SECTIONS, Rule
 
 REPO = Path(__file__).resolve().parent.parent
-FAMILY = {"0": "inputs", "1": "compose", "2": "env", "3": "requirements", "4": "imports", "5": "dockerfile"}
+FAMILY = {
+    "0": "inputs",
+    "1": "compose",
+    "2": "env",
+    "3": "requirements",
+    "4": "imports",
+    "5": "dockerfile",
+    "6": "security",
+}
 
 
 def test_ids_and_names_are_unique_and_well_formed() -> None:

@@ -87,6 +87,8 @@ class EnvRule:
     ``unless_equals`` variable equals one of its values.  Value comparisons fold case when
     ``ignore_case``.  ``level`` is the consequence: ``"error"`` - the container fails to start (or
     the entrypoint exits); ``"warning"`` - the setting is silently ignored or degraded.
+    ``default_command_only``: the rule holds only for the image's own CMD/ENTRYPOINT (a service
+    that sets ``command`` or ``entrypoint`` may use the variable itself).
     """
 
     kind: EnvRuleKind
@@ -100,6 +102,7 @@ class EnvRule:
     unless_equals: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     ignore_case: bool = False
     level: Level = "error"
+    default_command_only: bool = False
 
     def evaluate(self, env: Mapping[str, str | None]) -> bool | None:
         """Whether ``env`` satisfies the rule: True, False, or None when it cannot be decided.

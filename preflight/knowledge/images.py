@@ -133,6 +133,7 @@ def _image_schema() -> type[BaseModel]:
         unless_equals: dict[str, tuple[str, ...]] = Field(default_factory=dict)
         ignore_case: bool = False
         level: Level = "error"
+        default_command_only: bool = False
         tags: tuple[str, ...] = ("*",)
         not_tags: tuple[str, ...] = ()
         why: str = Field(min_length=10)
@@ -267,6 +268,7 @@ def _resolve_table(table: Mapping[str, Any]) -> _ImageTable:
                     unless_equals=_str_map(r, "unless_equals"),
                     ignore_case=r.get("ignore_case", False),
                     level=r.get("level", "error"),
+                    default_command_only=r.get("default_command_only", False),
                 ),
             )
             for r in model.get("env_rules") or ()

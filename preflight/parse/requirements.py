@@ -157,9 +157,9 @@ def invalid_editable_message(target: str) -> str:
 
 
 class _ReqError(Exception):
-    def __init__(self, msg: str, offset: int = 0) -> None:
+    def __init__(self, msg: str, offset: int = 0, help: str | None = None) -> None:
         super().__init__(msg)
-        self.msg, self.offset = msg, offset
+        self.msg, self.offset, self.help = msg, offset, help
 
 
 def _syntax(exc: Exception) -> tuple[str, int]:
@@ -258,13 +258,28 @@ def _interpret(raw: str) -> Requirement:
     try:
         if is_url(name):
             parts = _from_link(name)
+        elif not named_url and _names_requirements_file(path) and not is_archive_file(path):
+            parts = _from_pep508(name)  # raises pip's 'Invalid requirement' error: a path never parses
         elif not named_url and (_looks_like_path(name) or is_archive_file(path)):
             parts = _from_link(path, path, extras)
         else:
             parts = _from_pep508(name)
     except _ReqError as exc:
-        raise _ReqError(exc.msg, exc.offset + lead) from None
+        if _names_requirements_file(path) and not is_url(name):
+            raise _ReqError(
+                f"{exc.msg} (it looks like a requirements file, which pip reads only after `-r`)",
+                lead,
+                help=f"add `-r`: `-r {path}` (read relative to this file's folder; a bare path is relative "
+                "to pip's working directory)",
+            ) from None
+        raise _ReqError(exc.msg, exc.offset + lead, exc.help) from None
     return parts if marker is None else replace(parts, marker=marker)
+
+
+def _names_requirements_file(path: str) -> bool:
+    """A path (pip: it contains a separator) to a `.txt`/`.in` file: pip rejects it as a
+    requirement (only a directory or an archive is installable by path), whether it exists or not."""
+    return "/" in path and path.lower().endswith((".txt", ".in")) and not path.endswith("/")
 
 
 def _interpret_editable(raw: str) -> Requirement:
@@ -335,11 +350,13 @@ def _handle(ll: LogicalLine, parser: PipOptionParser, sink: _Sink) -> None:
     base = len(" ".join(words[:n_args])) + 1 if n_args else 0
     opt_text = " ".join(words[n_args:])
 
-    def problem(msg: str, start: int, end: int) -> None:
+    def problem(msg: str, start: int, end: int, help: str | None = None) -> None:
         if _ENV_VAR_RE.search(ll.text) is None:
             line, col = ll.at(start)
             end_line, end_col = ll.at(max(end - 1, start))
-            sink.problems.append(ParseProblem(hide_credentials(msg), line, col, end_line, end_col + int(end > start)))
+            sink.problems.append(
+                ParseProblem(hide_credentials(msg), line, col, end_line, end_col + int(end > start), help)
+            )
 
     try:
         occurrences = scan_options(parser, opt_text)
@@ -368,7 +385,7 @@ def _handle(ll: LogicalLine, parser: PipOptionParser, sink: _Sink) -> None:
     try:
         parts = _interpret_editable(raw) if editables else _interpret(raw)
     except _ReqError as exc:
-        problem(exc.msg, start + exc.offset, end)
+        problem(exc.msg, start + exc.offset, end, exc.help)
         return
     line, col, end_col = ll.span(start, end)
     options = tuple(

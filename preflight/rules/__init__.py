@@ -23,6 +23,9 @@ from preflight.rules.env.pf205_dotenv_syntax import DotenvSyntax
 from preflight.rules.env.pf206_dotenv_drift import DotenvDrift
 from preflight.rules.env.pf207_image_required_env import ImageRequiredEnv
 from preflight.rules.env.pf208_env_bool_cast import EnvBoolCast
+from preflight.rules.env.pf209_unexpanded_variable import UnexpandedVariable
+from preflight.rules.env.pf210_shell_variable_expanded_by_compose import ShellVariableExpandedByCompose
+from preflight.rules.env.pf211_required_variable_empty_in_template import RequiredVariableEmptyInTemplate
 from preflight.rules.imports.pf401_module_not_found import ModuleNotFound
 from preflight.rules.imports.pf402_module_not_copied import ModuleNotCopied
 from preflight.rules.imports.pf403_undeclared_dependency import UndeclaredDependency
@@ -40,6 +43,7 @@ from preflight.rules.requirements.pf302_requirement_outside_context import Requi
 from preflight.rules.requirements.pf303_include_missing import IncludeMissing
 from preflight.rules.requirements.pf304_conflicting_pins import ConflictingPins
 from preflight.rules.requirements.pf305_local_project_invalid import LocalProjectInvalid
+from preflight.rules.security.pf601_secret_in_image import SecretInImage
 
 if TYPE_CHECKING:
     from preflight.rules.base import Rule
@@ -63,6 +67,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DotenvDrift,
     ImageRequiredEnv,
     EnvBoolCast,
+    UnexpandedVariable,
+    ShellVariableExpandedByCompose,
+    RequiredVariableEmptyInTemplate,
     InvalidRequirement,
     RequirementOutsideContext,
     IncludeMissing,
@@ -81,6 +88,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     CopySourceMissing,
     CopyFromUnknownStage,
     BaseImageInvalid,
+    SecretInImage,
 )
 
 

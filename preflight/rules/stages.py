@@ -32,6 +32,8 @@ BREAKS: dict[str, Stage] = {
     "PF203": Stage.START,
     "PF204": Stage.START,
     "PF207": Stage.START,
+    "PF209": Stage.START,
+    "PF210": Stage.START,
     "PF401": Stage.START,
     "PF402": Stage.START,
     "PF404": Stage.START,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING
 
 from preflight.model.compose.project import ComposeProject, Service, VarStatus, VarUse
@@ -65,3 +66,8 @@ def _through_shell(service: Service, use: VarUse) -> bool:
     else:
         return False
     return bool(words) and words[0] in _SHELLS and "-c" in words[1:3]
+
+
+through_shell = _through_shell
+"""Public name for other analyses of commands (shell-assigned variables)."""
+SHELLS = frozenset(posixpath.basename(s) for s in _SHELLS)

@@ -62,6 +62,8 @@ class InterpolationEnv:
     use_os_env: bool = False
     provided: tuple[str, ...] = ()
     dotenv_files: list[DotenvFile] = field(default_factory=list)
+    template_empty: dict[str, int] = field(default_factory=dict)
+    """Keys the template (read because no .env exists) gives an empty value, with their line."""
     problems: list[tuple[str, ParseProblem]] = field(default_factory=list)
     file_problems: list[FileProblem] = field(default_factory=list)
 
@@ -145,4 +147,6 @@ def _add_template(tree: SourceTree, project_dir: Path, env: InterpolationEnv) ->
         env.template = source.path
         for entry in parsed.entries:
             env.values.setdefault(entry.key, EnvValue(UNKNOWN, EnvSource.TEMPLATE, source.path, entry.line))
+            if parsed.values.get(entry.key) == "":
+                env.template_empty.setdefault(entry.key, entry.line)
         return

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from preflight.diagnostics import Diagnostic, Severity
 from preflight.model.compose.compose_time import compose_time_expansions
 from preflight.model.compose.project import VarStatus
+from preflight.model.compose.shell_assigned import shell_assigned_uses
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -54,11 +55,13 @@ class UnsetVariable(Rule):
                 for service in compose.services.values()
                 for use, _ in compose_time_expansions(project, compose, service)
             }
+            # PF210's: every reference of a variable that the same shell script assigns
+            scripted = {(f.use.service, f.use.path, f.use.name) for f in shell_assigned_uses(compose)}
             for use in compose.var_uses:
                 if use.status is not VarStatus.UNSET or not use.evaluated or use.has_fallback or use.required:
                     continue
-                if id(use) in claimed:
-                    continue  # PF204 explains this one better
+                if id(use) in claimed or (use.service, use.path, use.name) in scripted:
+                    continue  # PF204 / PF210 explain this one better
                 yield self.at(
                     use.span,
                     f"variable `{use.name}` is not set; compose substitutes an empty string",

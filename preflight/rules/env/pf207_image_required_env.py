@@ -41,6 +41,9 @@ class ImageRequiredEnv(Rule):
     keycloak, ...), checks the container environment compose gives the service (`environment`,
     `env_file`; a value that interpolates to "" counts as missing) against what the image's
     entrypoint requires, and flags such as `--requirepass` whose value interpolates to nothing.
+    As warnings, it also reports variables the image ignores: `MYSQL_PASSWORD` without
+    `MYSQL_USER`, or `REDIS_PASSWORD` for the official redis image run with its own command
+    (only `bitnami/redis` reads it).
 
     ## Why is this bad?
     The container exits at start (`Database is uninitialized and superuser password is not
@@ -75,8 +78,9 @@ class ImageRequiredEnv(Rule):
                 continue  # an env_file that cannot be read (PF002) may set what the image needs
             env_vars = container_env(project.tree, compose, service)
             env = {name: var.value for name, var in env_vars.items()}
+            own_command = service.get("command") is not None or service.get("entrypoint") is not None
             for rule in info.env_rules:
-                if rule.evaluate(env) is not False:
+                if rule.evaluate(env) is not False or (rule.default_command_only and own_command):
                     continue
                 names = ", ".join(f"`{v}`" for v in rule.vars)
                 related = [Related(env_vars[v].span, f"`{v}` is given here") for v in rule.vars if v in env_vars]

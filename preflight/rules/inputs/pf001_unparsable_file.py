@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Diagnostic, Severity, Span
+from preflight.diagnostics import Diagnostic, Related, Severity, Span
+from preflight.model.image.built_projects import broken_build_configs
 from preflight.rules.base import Rule
 from preflight.rules.issues import compose_issues
 
@@ -23,7 +24,9 @@ class UnparsableFile(Rule):
     every file the deployment reads (requirements files have their own rule, PF301). Nesting
     deeper than Compose accepts is one of them. A root `pyproject.toml` that is not valid TOML
     is reported here and the check goes on with the default settings (its `[tool.preflight]`
-    cannot be read). Messages never quote the file: a broken `.env` line may hold a secret.
+    cannot be read). So is the `pyproject.toml` of a local project an image's pip builds
+    (`pip install ./libs/shared`, `pip install .`, a path line in a requirements file), with the
+    RUN that builds it. Messages never quote the file: a broken `.env` line may hold a secret.
 
     ## Why is this bad?
     Docker Compose, pip and BuildKit refuse the whole file; nothing else in it is checked by
@@ -54,6 +57,16 @@ class UnparsableFile(Rule):
                 Span(unread.path, problem.line, problem.col),
                 f"invalid TOML: {problem.message}",
                 help="its [tool.preflight] settings (if any) could not be read: the defaults apply",
+            )
+        for broken in broken_build_configs(project):
+            if unread is not None and unread.syntax and unread.path == broken.path:
+                continue  # reported above, as the config file it also is
+            yield self.at(
+                Span(broken.path, broken.problem.line, broken.problem.col),
+                f"invalid TOML: {broken.problem.message}",
+                help="pip reads this file to build the project and stops with this error: fix the TOML",
+                service=broken.service,
+                related=[Related(broken.installed_by, "pip builds the project here")],
             )
         for issue in compose_issues(project, self.id):
             yield self.at(issue.span, issue.message, service=issue.service)

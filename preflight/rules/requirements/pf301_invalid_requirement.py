@@ -19,7 +19,9 @@ class InvalidRequirement(Rule):
 
     ## What it does
     Parses every requirements and constraints file of the repository (and every file an image
-    installs) as pip does, and reports the lines pip would refuse, with pip's reason.
+    installs) as pip does, and reports the lines pip would refuse, with pip's reason. A bare
+    path to another requirements file (`requirements/base.txt` without `-r`) is one: pip installs
+    a path only when it is a project folder or an archive, so the help says to add `-r`.
 
     ## Why is this bad?
     `pip install -r` stops at the first bad line, so `docker compose build` fails.
@@ -47,4 +49,5 @@ class InvalidRequirement(Rule):
                 yield self.at(
                     Span(parsed.path, problem.line, problem.col, problem.end_line, problem.end_col),
                     problem.message,
+                    help=problem.help,
                 )
