@@ -45,8 +45,19 @@ def did_you_mean(word: str) -> str:
     from preflight.rules import ALL_RULES
 
     known = [r.id for r in ALL_RULES] + [r.name for r in ALL_RULES]
-    close = difflib.get_close_matches(word.upper() if word[:2].upper() == "PF" else word, known, n=1, cutoff=0.6)
-    return f"; did you mean `{close[0]}`?" if close else ""
+    if word[:2].upper() == "PF":
+        # an id typed with a letter for a digit (`PF2O1`, `PF4l2`) means that digit
+        word = "PF" + word[2:].upper().translate(str.maketrans("OIL", "011"))
+    close = difflib.get_close_matches(word, known, n=5, cutoff=0.6)
+    if not close:
+        return ""
+    # equally close candidates: the one sharing the longest prefix (`PF2011` is PF201, not PF211)
+    best = max(close, key=lambda c: (difflib.SequenceMatcher(None, word, c).ratio(), _common_prefix(word, c)))
+    return f"; did you mean `{best}`?"
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
 def _check_selectors(selectors: tuple[str, ...], option: str) -> None:
