@@ -106,7 +106,7 @@ def baked_secrets(project: Project) -> Iterator[BakedSecret]:
         if not context.known:
             continue
         final = model.image.final
-        for rel, kind in _candidates(context.root):
+        for rel, kind in _secret_files(project, context.root):
             if context.excluded_by(rel) is not None:
                 continue
             repo_path = project.rel(context.root / rel)
@@ -117,6 +117,15 @@ def baked_secrets(project: Project) -> Iterator[BakedSecret]:
                 if found.presence is Presence.PRESENT and found.context_path == rel and found.op is not None:
                     yield BakedSecret(model, rel, repo_path, image_path, kind, found.op)
                     break
+
+
+def _secret_files(project: Project, root: Path) -> list[tuple[str, str]]:
+    """`_candidates` of a build context, found once per check (images often share a context)."""
+
+    def walk() -> list[tuple[str, str]]:
+        return list(_candidates(root))
+
+    return project.memo(f"secret-files:{root}", walk)
 
 
 def _git_ignored(root: Path, repo_path: str) -> bool:
