@@ -278,3 +278,12 @@ def test_image_of_a_mistyped_service_suggests_one(capsys: pytest.CaptureFixture[
     code, _, err = run(capsys, "image", "llm-workr", "--path", str(INCIDENT))
     assert code == 2
     assert "no service `llm-workr` with a build; did you mean `llm-worker`?" in err
+
+
+def test_rule_id_suggestions_read_look_alike_letters_as_digits_and_prefer_the_longest_prefix() -> None:
+    from preflight.cli import did_you_mean
+
+    assert did_you_mean("PF2O1") == "; did you mean `PF201`?"
+    assert did_you_mean("pf4O2") == "; did you mean `PF402`?"
+    assert did_you_mean("PF2011") == "; did you mean `PF201`?"
+    assert did_you_mean("unexpanded-variabel") == "; did you mean `unexpanded-variable`?"

@@ -561,3 +561,20 @@ def test_url_credentials_never_reach_messages() -> None:
     assert shown
     assert not [s for s in shown if "cnry" in s]
     assert parsed.requirements[0].text == "flask @ https://***@example.com/flask.whl"
+
+
+def test_a_bare_requirements_file_path_is_rejected_with_the_r_advice() -> None:
+    parsed = parse_requirements("flask\nrequirements/base.txt\n./libs/shared\n-r requirements/dev.txt\n", "r.txt")
+    assert [r.name or r.local_path for r in parsed.requirements] == ["flask", "./libs/shared"]
+    assert [i.target for i in parsed.includes] == ["requirements/dev.txt"]
+    (problem,) = parsed.problems
+    assert (problem.line, problem.col) == (2, 1)
+    assert problem.message.startswith("Invalid requirement: 'requirements/base.txt'")
+    assert problem.help is not None
+    assert problem.help.startswith("add `-r`: `-r requirements/base.txt`")
+
+
+def test_a_path_to_an_archive_or_a_plain_name_ending_in_txt_is_not_a_requirements_file() -> None:
+    parsed = parse_requirements("dist/app-1.0.tar.gz\nbase.txt\n", "r.txt")
+    assert not parsed.problems
+    assert [r.local_path for r in parsed.requirements] == ["dist/app-1.0.tar.gz", None]

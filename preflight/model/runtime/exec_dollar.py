@@ -98,7 +98,7 @@ class LiteralDollar:
 def literal_dollars(project: Project) -> Iterator[LiteralDollar]:
     """Every escaped variable in an exec-form list whose program does not expand it."""
     for compose, service in project.services():
-        escaped = [(attr, index, item, match) for attr, index, item, match in _escaped_items(service)]
+        escaped = list(_escaped_items(service))
         if not escaped:
             continue
         argv = _argv(project, service)
@@ -135,11 +135,11 @@ def _escaped_items(service: Service) -> Iterator[tuple[str, int, YScalar, re.Mat
             if not isinstance(item, YScalar) or item.raw is None or item.unknown:
                 continue
             for match in _ESCAPED.finditer(item.raw):
-                if _odd_run(item.raw, match.start()):
+                if _is_escape(item.raw, match.start()):
                     yield attr, index, item, match
 
 
-def _odd_run(raw: str, start: int) -> bool:
+def _is_escape(raw: str, start: int) -> bool:
     """Whether the `$$` at ``start`` is an escape, not the second half of an earlier `$$`."""
     before = len(raw[:start]) - len(raw[:start].rstrip("$"))
     return before % 2 == 0
