@@ -1,7 +1,8 @@
 """Which step of `docker compose up` an error of each rule breaks (for the per-service verdict).
 
-Only errors decide a verdict. A rule that is not listed (warnings, and PF201, whose empty value
-may or may not matter) decides none: its findings are listed, the verdict stays as it was.
+Only errors decide a verdict. A rule that is not listed (warnings, and PF201, PF209 and PF210,
+whose empty or literal value may or may not stop the program) decides none: its findings are
+listed, the verdict stays as it was.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ BREAKS: dict[str, Stage] = {
     "PF203": Stage.START,
     "PF204": Stage.START,
     "PF207": Stage.START,
-    "PF209": Stage.START,
-    "PF210": Stage.START,
     "PF401": Stage.START,
     "PF402": Stage.START,
     "PF404": Stage.START,
