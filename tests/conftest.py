@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -35,15 +34,3 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_snapshots(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-snapshots"))
-
-
-@pytest.fixture
-def copy_tree(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Copy a fixture folder to a temporary place and return the copy's path."""
-
-    def _copy(source: Path) -> Path:
-        target = tmp_path / source.name
-        shutil.copytree(source, target, symlinks=True)
-        return target
-
-    return _copy

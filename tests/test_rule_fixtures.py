@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "rules"
 
 
 def _cases(kind: str) -> list[tuple[str, Path]]:
-    cases = []
+    cases: list[tuple[str, Path]] = []
     for rule in ALL_RULES:
         folder = FIXTURES / f"{rule.id}-{rule.name}" / kind
         if folder.is_dir():

@@ -614,9 +614,24 @@ def _typo(word: str, draw: st.DrawFn) -> str:
 def _container(doc: Doc, path: tuple[str | int, ...]) -> dict[str, object] | list[object]:
     target: object = doc
     for part in path:
-        target = target[part]  # type: ignore[index]
+        if isinstance(target, list):
+            assert isinstance(part, int)
+            target = target[part]
+        else:
+            assert isinstance(target, dict)
+            target = target[part]
     assert isinstance(target, dict | list)
     return target
+
+
+def _set(doc: Doc, path: tuple[str | int, ...], value: object) -> None:
+    parent, key = _container(doc, path[:-1]), path[-1]
+    if isinstance(parent, list):
+        assert isinstance(key, int)
+        parent[key] = value
+    else:
+        assert isinstance(key, str)
+        parent[key] = value
 
 
 BASES: list[tuple[Doc, Path | None]] = [(_YAML.load(RICH), None)] + [
@@ -634,8 +649,11 @@ def mutated(draw: st.DrawFn) -> tuple[str, Doc, int]:
     by_path = {path: node for path, _, node in sites}
     kind = draw(st.sampled_from(["typo_key", "unknown_key", "replace", "replace", "replace", "enum"]))
     if kind == "typo_key":
-        keys = [p for p, _, _ in sites if p and isinstance(p[-1], str) and isinstance(by_path[p[:-1]], Obj)]
-        keys = [p for p in keys if p[-1] in by_path[p[:-1]].props]  # type: ignore[union-attr]
+        keys = [
+            p
+            for p, _, _ in sites
+            if p and isinstance(p[-1], str) and isinstance(node := by_path[p[:-1]], Obj) and p[-1] in node.props
+        ]
         path = draw(st.sampled_from(keys))  # every base has spec keys
         new = _typo(str(path[-1]), draw)
         parent = _container(doc, path[:-1])
@@ -659,14 +677,14 @@ def mutated(draw: st.DrawFn) -> tuple[str, Doc, int]:
         value = copy.deepcopy(draw(st.sampled_from(_POOL)))
         if path[-1] == "image" and not value:
             return "no-op", doc, index  # a service without image nor build: a project-level check
-        _container(doc, path[:-1])[path[-1]] = value  # type: ignore[index]
+        _set(doc, path, value)
         return f"set {path} to {value!r}", doc, index
     enums = [(p, n) for p, v, n in sites if isinstance(n, Scalar) and n.enum and _replaceable(p)]
     if not enums:
         return "no-op", doc, index
     path, node = draw(st.sampled_from(enums))
     value = draw(st.sampled_from([*node.enum, "bogus", _typo(str(node.enum[0]), draw)]))
-    _container(doc, path[:-1])[path[-1]] = value  # type: ignore[index]
+    _set(doc, path, value)
     return f"set enum {path} to {value!r}", doc, index
 
 

@@ -333,7 +333,11 @@ def test_clean_stack_passes(tmp_path: Path) -> None:
 
 def test_args_and_fail_on_are_passed(tmp_path: Path) -> None:
     runner = run_action(tmp_path / "a", INCIDENT, args="--ignore PF2 --select PF1,PF2", sarif_file="x.sarif")
-    codes = {re.search(r"title=(PF\d+) ", line).group(1) for line in runner.stdout["check"].splitlines()}  # type: ignore[union-attr]
+    codes = set()
+    for line in runner.stdout["check"].splitlines():
+        title = re.search(r"title=(PF\d+) ", line)
+        assert title, line
+        codes.add(title.group(1))
     assert "PF103" in codes
     assert not any(code.startswith("PF2") for code in codes)
     assert {r["ruleId"] for r in _sarif(runner, "x.sarif")["runs"][0]["results"]} == codes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from preflight.cli import main
 
@@ -16,18 +16,18 @@ INCIDENT = REPO / "examples" / "incident"
 FIXED = REPO / "examples" / "incident-fixed"
 
 
-def check_json(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, dict[str, object]]:
+def check_json(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, dict[str, Any]]:
     code = main(["check", "--format", "json", *args, str(root)])
     return code, json.loads(capsys.readouterr().out)
 
 
-def _table(doc: dict[str, object]) -> dict[str, tuple[str, str, str]]:
+def _table(doc: dict[str, Any]) -> dict[str, tuple[str, str, str]]:
     services = doc["services"]
     assert isinstance(services, list)
     return {s["name"]: (s["build"]["outcome"], s["start"]["outcome"], s["healthy"]["outcome"]) for s in services}
 
 
-def _codes(doc: dict[str, object], name: str, step: str) -> list[str]:
+def _codes(doc: dict[str, Any], name: str, step: str) -> list[str]:
     services = doc["services"]
     assert isinstance(services, list)
     (service,) = [s for s in services if s["name"] == name]
@@ -71,7 +71,7 @@ def test_fixed_incident_is_all_up(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(s["up"] for s in services)
     assert all(s["build"]["outcome"] in ("ok", "not_applicable") for s in services)
     assert all(s["start"]["outcome"] == "ok" for s in services)
-    assert doc["stack"]["summary"] == "all 7 services would start and become healthy"  # type: ignore[index]
+    assert doc["stack"]["summary"] == "all 7 services would start and become healthy"
     assert main(["check", str(FIXED)]) == 0
     assert capsys.readouterr().out == "All checks passed (14 files read).\n"  # no table when all is well
 
@@ -111,12 +111,10 @@ def test_a_dependency_that_never_becomes_healthy_blocks_its_dependents(
     code, doc = check_json(capsys, tmp_path)
     assert code == 1, doc["diagnostics"]
     assert _table(doc)["db"] == ("not_applicable", "ok", "fail")
-    services = {s["name"]: s for s in doc["services"]}  # type: ignore[attr-defined]
+    services = {s["name"]: s for s in doc["services"]}
     assert services["api"]["start"] == {"outcome": "blocked", "findings": [], "blocked_by": ["db"]}
     assert services["web"]["start"]["outcome"] == "blocked"  # api never starts, web waits for it
-    assert doc["stack"]["summary"] == (  # type: ignore[index]
-        "2 of 3 services would not start, 1 would start but not become healthy"
-    )
+    assert doc["stack"]["summary"] == "2 of 3 services would not start, 1 would start but not become healthy"
 
 
 def test_a_project_compose_refuses_starts_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -126,8 +124,8 @@ def test_a_project_compose_refuses_starts_nothing(tmp_path: Path, capsys: pytest
     )
     code, doc = check_json(capsys, tmp_path)
     assert code == 1
-    assert doc["stack"]["refused_by"] == ["PF102"]  # type: ignore[index]
-    assert doc["stack"]["summary"] == "compose would refuse the project (PF102): 2 of 2 services would not start"  # type: ignore[index]
+    assert doc["stack"]["refused_by"] == ["PF102"]
+    assert doc["stack"]["summary"] == "compose would refuse the project (PF102): 2 of 2 services would not start"
     assert _table(doc) == {
         "api": ("not_applicable", "fail", "not_applicable"),
         "db": ("not_applicable", "fail", "not_applicable"),
@@ -140,7 +138,7 @@ def test_warnings_decide_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "services:\n  web:\n    image: nginx:1.27\n    environment:\n      X: ${NOT_SET}\n", encoding="utf-8"
     )
     code, doc = check_json(capsys, tmp_path, "--fail-on", "error")
-    assert [d["code"] for d in doc["diagnostics"]] == ["PF201"]  # type: ignore[index]
+    assert [d["code"] for d in doc["diagnostics"]] == ["PF201"]
     assert code == 1
     # an empty value may or may not matter: listed, but the service still comes up
     assert _table(doc) == {"web": ("not_applicable", "ok", "not_applicable")}
@@ -162,7 +160,7 @@ def test_in_a_monorepo_a_refused_project_stops_only_its_own_services(
         ("a", "web", "fail"),
         ("b", "web", "ok"),
     ]
-    assert doc["stack"]["summary"] == "compose would refuse a project (PF102): 1 of 2 services would not start"  # type: ignore[index]
+    assert doc["stack"]["summary"] == "compose would refuse a project (PF102): 1 of 2 services would not start"
     assert main(["check", "--no-color", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "  a/web  build -     start FAIL  healthy -     PF102 undefined-service\n" in out

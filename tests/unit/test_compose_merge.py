@@ -28,7 +28,9 @@ def _merged(*texts: str) -> object:
 def test_merge_tags_are_recorded_and_reset_nodes_are_not_data() -> None:
     root = _root("a: !reset\nb: !override [1]\nc: !override 8080\nd: [x, !reset y]\n")
     assert [v.tag for _, v in root.items] == [RESET, OVERRIDE, OVERRIDE, None]
-    assert root.get("c") == YScalar(8080, root.get("c").span, tag=OVERRIDE)  # type: ignore[union-attr]
+    c = root.get("c")
+    assert c is not None
+    assert c == YScalar(8080, c.span, tag=OVERRIDE)
     assert to_plain(root) == {"b": [1], "c": 8080, "d": ["x"]}
 
 
@@ -65,7 +67,9 @@ def test_duplicates_keep_the_first_position_and_the_last_value() -> None:
     service = _root("ports: ['80:80', '81:81', '80:80/tcp']\nvolumes: [./a:/data, vol:/data:ro]\nprofiles: [x, y, x]\n")
     plain = to_plain(enforce_unicity(service, ("services", "s")))
     assert plain == {"ports": ["80:80/tcp", "81:81"], "volumes": ["vol:/data:ro"], "profiles": ["x", "y"]}
-    env = as_mapping(_root("e: [A=1, B=2, A=3]").get("e"))  # type: ignore[arg-type]
+    listed = _root("e: [A=1, B=2, A=3]").get("e")
+    assert listed is not None
+    env = as_mapping(listed)
     assert to_plain(env) == {"A": "3", "B": "2"}
 
 

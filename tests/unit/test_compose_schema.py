@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -31,13 +33,13 @@ MISSING = ProblemKind.MISSING_REQUIRED
 CAST = ProblemKind.CAST_ERROR
 
 
-def load(text: str) -> dict[str, object]:
+def load(text: str) -> dict[str, Any]:
     data = _YAML.load(text)
     assert isinstance(data, dict)
     return data
 
 
-def web(body: str) -> dict[str, object]:
+def web(body: str) -> dict[str, Any]:
     """A document with one service `web` (image x) plus the given service keys."""
     extra = load(body) if body.strip() else {}
     return {"services": {"web": {"image": "x", **extra}}}
@@ -306,7 +308,7 @@ def test_bad_enum_and_pattern_values(
     body: str, path: tuple[str | int, ...], message: str, suggestion: str | None
 ) -> None:
     doc = web(body)
-    doc["services"]["db"] = {"image": "x"}  # type: ignore[index]
+    doc["services"]["db"] = {"image": "x"}
     assert validate_compose(doc) == [SchemaProblem(path, message, suggestion, INVALID)]
 
 
@@ -332,8 +334,8 @@ DURATION = 'is not a valid duration (expected a number with a unit, e.g. "30s", 
 def test_bad_durations(value: str) -> None:
     doc = web("healthcheck: {}")
     for key in ("interval", "timeout", "start_period", "start_interval"):
-        doc["services"]["web"]["healthcheck"][key] = value  # type: ignore[index]
-    doc["services"]["web"]["stop_grace_period"] = value  # type: ignore[index]
+        doc["services"]["web"]["healthcheck"][key] = value
+    doc["services"]["web"]["stop_grace_period"] = value
     assert [p[2] for p in problems(doc)] == [
         f"services.web.healthcheck.{key} {DURATION}"
         for key in ("interval", "timeout", "start_period", "start_interval")
@@ -343,8 +345,8 @@ def test_bad_durations(value: str) -> None:
 @pytest.mark.parametrize("value", ["1m30s", "1.5h", "2d", "1w2d", "0", "-5s", ".5s", "5.s", "1µs", "300ms"])
 def test_good_durations(value: str) -> None:
     doc = web("healthcheck: {}")
-    doc["services"]["web"]["healthcheck"]["interval"] = value  # type: ignore[index]
-    doc["services"]["web"]["deploy"] = {"restart_policy": {"delay": value, "window": value}}  # type: ignore[index]
+    doc["services"]["web"]["healthcheck"]["interval"] = value
+    doc["services"]["web"]["deploy"] = {"restart_policy": {"delay": value, "window": value}}
     assert validate_compose(doc) == []
 
 
@@ -538,7 +540,7 @@ def test_valid_short_and_long_syntaxes() -> None:
           secrets: [token]
         """
     )
-    doc["services"]["db"] = {"image": "x"}  # type: ignore[index]
+    doc["services"]["db"] = {"image": "x"}
     doc["secrets"] = {"token": {"environment": "TOKEN"}}
     assert validate_compose(doc) == []
 
@@ -640,7 +642,7 @@ def test_go_scalar_parsers() -> None:
 
 def test_duplicates_in_unique_lists() -> None:
     doc = web("depends_on: [a, a]\nenvironment: [A=1, A=1]\nsecurity_opt: [x, x]")
-    doc["services"]["a"] = {"image": "x"}  # type: ignore[index]
+    doc["services"]["a"] = {"image": "x"}
     assert problems(doc) == [
         (
             ("services", "web", "depends_on", 1),
@@ -707,7 +709,7 @@ def test_service_consistency() -> None:
 def test_messages_never_repeat_values() -> None:
     secret = "s3cr3t-Value"  # noqa: S105 - a marker that must never show up in messages
     doc = web("")
-    service = doc["services"]["web"]  # type: ignore[index]
+    service = doc["services"]["web"]
     service.update(
         {
             "environment": {"PASSWORD": [secret]},

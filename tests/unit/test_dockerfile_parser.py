@@ -217,8 +217,9 @@ def test_flags_repeat_quote_and_bare() -> None:
         "--network=none",
         "--link",
     ]
-    assert inst.flag("link") is not None
-    assert inst.flag("link").value is None  # type: ignore[union-attr]
+    link = inst.flag("link")
+    assert link is not None
+    assert link.value is None
     assert [f.value for f in inst.flags_named("mount")] == ["type=cache,target=/a", "type=secret,id=x"]
     assert inst.flag("nope") is None
     # The quoted flag's span covers its raw text, quotes included.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
 from hypothesis import given, settings
@@ -340,23 +340,32 @@ PATHS = st.lists(st.sampled_from(DIRS), max_size=3).flatmap(
 )
 
 
+class DockerPyPattern(Protocol):
+    """The part of docker-py's `docker.utils.build.Pattern` that the models below use."""
+
+    exclusion: bool
+    cleaned_pattern: str
+
+    def match(self, filepath: str) -> bool: ...
+
+
 def _prefixes(path: str) -> list[str]:
     parts = path.split("/")
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def docker_py_full_parents(patterns: list[object], path: str) -> bool:
+def docker_py_full_parents(patterns: list[DockerPyPattern], path: str) -> bool:
     """docker-py's per-pattern regexps under MatchesOrParentMatches (every ancestor checked)."""
     excluded = False
     for pat in patterns:
-        if any(pat.match(p) for p in _prefixes(path)):  # type: ignore[attr-defined]
-            excluded = not pat.exclusion  # type: ignore[attr-defined]
+        if any(pat.match(p) for p in _prefixes(path)):
+            excluded = not pat.exclusion
     return excluded
 
 
-def fsutil_walk_model(patterns: list[object], path: str) -> bool:
+def fsutil_walk_model(patterns: list[DockerPyPattern], path: str) -> bool:
     """fsutil's Walk: MatchesUsingParentResults chained from the root, plus its SkipDir rule."""
-    exceptions = [p.cleaned_pattern for p in patterns if p.exclusion]  # type: ignore[attr-defined]
+    exceptions = [p.cleaned_pattern for p in patterns if p.exclusion]
     stems = [e.removesuffix("/**").removesuffix("/*") for e in exceptions]
     wildcard = any(set(s) & set("*[]?^\\") for s in stems)
     info: list[bool] | None = None
@@ -367,13 +376,13 @@ def fsutil_walk_model(patterns: list[object], path: str) -> bool:
         for index, pat in enumerate(patterns):
             hit = info[index] if info is not None else False
             if not hit:
-                if pat.exclusion != excluded:  # type: ignore[attr-defined]
+                if pat.exclusion != excluded:
                     results.append(False)
                     continue
-                hit = pat.match(current)  # type: ignore[attr-defined]
+                hit = pat.match(current)
             results.append(hit)
             if hit:
-                excluded = not pat.exclusion  # type: ignore[attr-defined]
+                excluded = not pat.exclusion
         is_dir = depth < path.count("/") + 1
         if is_dir and excluded and not wildcard and not any(f"{s}/".startswith(f"{current}/") for s in stems):
             return True

@@ -17,14 +17,17 @@ if TYPE_CHECKING:
 
 
 def _image(
-    tmp_path: Path, dockerfile: str, files: dict[str, str], ignore: str | None = None, **spec: object
+    tmp_path: Path,
+    dockerfile: str,
+    files: dict[str, str],
+    ignore: str | None = None,
+    args: dict[str, str | None] | None = None,
 ) -> ImageFS:
     for rel, text in files.items():
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    args = dict(spec.get("args", {}))  # type: ignore[call-overload]
-    build = BuildSpec(tmp_path, tmp_path / "Dockerfile", None, args, None, {}, Span("compose.yaml"))
+    build = BuildSpec(tmp_path, tmp_path / "Dockerfile", None, dict(args or {}), None, {}, Span("compose.yaml"))
     image = evaluate(parse_dockerfile(dockerfile, "Dockerfile"), build)
     dockerignore = parse_dockerignore(ignore, ".dockerignore") if ignore is not None else None
     return ImageFS(image, ContextFS(tmp_path, dockerignore))

@@ -23,6 +23,8 @@ from preflight.knowledge import (
     tables,
     transitive_imports,
 )
+from preflight.knowledge import images as image_tables
+from preflight.knowledge import python as python_tables
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -57,9 +59,9 @@ def test_every_table_validates() -> None:
 def test_a_run_trusts_the_shipped_tables_and_loads_them_as_validated() -> None:
     """A check loads the tables without pydantic: the result must equal the validated load."""
     assert not tables.VALIDATE
-    assert k._load_image_table(validate=False) == k._load_image_table(validate=True)
-    assert k._load_import_table(validate=False) == k._load_import_table(validate=True)
-    assert k._load_transitive_table(validate=False) == k._load_transitive_table(validate=True)
+    assert image_tables._load_image_table(validate=False) == image_tables._load_image_table(validate=True)
+    assert python_tables._load_import_table(validate=False) == python_tables._load_import_table(validate=True)
+    assert python_tables._load_transitive_table(validate=False) == python_tables._load_transitive_table(validate=True)
 
 
 def test_every_image_entry_resolves_and_cites_its_source() -> None:
@@ -89,7 +91,7 @@ def patched_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         name = "/".join(parts)
         return replacements[name] if name in replacements else real(*parts)
 
-    caches = (k._image_table, k._import_table, k._transitive_table, k._stdlib)
+    caches = (k._image_table, k._import_table, k._transitive_table, python_tables._stdlib)
     for cache in caches:
         cache.cache_clear()
     k.image_info.cache_clear()
