@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from preflight.diagnostics import Span
-
 T = TypeVar("T")
 
 if TYPE_CHECKING:
@@ -82,7 +80,3 @@ class Project:
     def rel(self, path: Path) -> str:
         """Root-relative POSIX path."""
         return self.tree.rel(path)
-
-    def file_span(self, path: Path) -> Span:
-        """A span for a whole file."""
-        return Span.whole_file(self.rel(path))

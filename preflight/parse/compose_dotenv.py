@@ -69,7 +69,6 @@ class DotenvEntry:
     end_line: int
     has_export: bool = False
     spaces_around_equals: bool = False
-    inline_comment: bool = False
     separator: str = "="
     dollars: tuple[tuple[int, int, int], ...] = ()
     inherited: bool = False
@@ -103,8 +102,8 @@ _SIMPLE_ESCAPES: Final = dict(zip('abfnrtv"\\', '\a\b\f\n\r\t\v"\\', strict=True
 
 
 _Dollars: TypeAlias = "tuple[tuple[int, int, int], ...]"
-# value, raw value, offset after the statement, offset of its last character, dollars, comment
-_Value: TypeAlias = "tuple[str | Unknown | None, str, int, int, _Dollars, bool]"
+# value, raw value, offset after the statement, offset of its last character, dollars
+_Value: TypeAlias = "tuple[str | Unknown | None, str, int, int, _Dollars]"
 
 
 class _Stop(Exception):
@@ -257,7 +256,7 @@ class DotenvParser:
             result = self.quoted(value_pos)
         else:
             result = self.unquoted(value_pos)
-        value, raw_value, rest, end, dollars, comment = result
+        value, raw_value, rest, end, dollars = result
         spaces = spaces or (value_pos > after and raw_value != "")
         self.values[key] = value
         value_line, value_col = self.where(value_pos)
@@ -266,7 +265,7 @@ class DotenvParser:
         sep = sep if key_end >= 0 else ""
         self.entries.append(
             DotenvEntry(key, value, raw_value, quote, line, col, value_line, value_col, end_line,
-                        has_export, spaces, comment, sep, dollars)
+                        has_export, spaces, sep, dollars)
         )  # fmt: skip
         return rest
 
@@ -280,11 +279,10 @@ class DotenvParser:
         end = self.line_end(pos)
         self.go_line += 1
         raw = self.text[pos:end]
-        comment = " #" in raw
         raw = raw.split(" #", 1)[0].rstrip(_GO_SPACE)
         offsets = list(range(pos, pos + len(raw) + 1))
         value, dollars = self.expand(raw, offsets)
-        return value, raw, end + 1, max(pos, pos + len(raw) - 1), dollars, comment
+        return value, raw, end + 1, max(pos, pos + len(raw) - 1), dollars
 
     def quoted(self, pos: int) -> _Value:
         """A quoted value, possibly multi-line; ``\\<quote>`` keeps the quote."""
@@ -313,13 +311,11 @@ class DotenvParser:
                 offsets.append(i)
                 continue
             raw = text[pos : i + 1]
-            after = text[i + 1 : self.line_end(i)].lstrip(_INLINE_SPACE)
-            comment = after.startswith("#")
             if quote == "'":
-                return "".join(chars), raw, i + 1, i, (), comment
+                return "".join(chars), raw, i + 1, i, ()
             expanded, exp_offsets = _expand_escapes("".join(chars), offsets)
             value, dollars = self.expand(expanded, [*exp_offsets, i])
-            return value, raw, i + 1, i, dollars, comment
+            return value, raw, i + 1, i, dollars
         first = text[pos : self.line_end(pos)]
         compose = f"line {self.go_line}: unterminated quoted value {first}"
         of = f" of {self.key}" if self.key else ""

@@ -100,10 +100,3 @@ class Dockerfile:
     comments: tuple[tuple[int, str], ...]  # (line, text after '#', stripped)
     problems: tuple[ParseProblem, ...]
     warnings: tuple[ParseProblem, ...] = ()
-
-    def directive(self, name: str) -> str | None:
-        """The value of a parser directive, if present."""
-        for d in self.directives:
-            if d.name == name.lower():
-                return d.value
-        return None

@@ -133,11 +133,6 @@ class Interpolation:
     error_template: str | None = None
     error_start: int | None = None
 
-    @property
-    def unset_names(self) -> tuple[str, ...]:
-        """``unset`` without repetitions, first occurrence kept."""
-        return tuple(dict.fromkeys(self.unset))
-
 
 INVALID_REFERENCE: Final = "a `${` that does not start a valid variable reference (`$$` is a literal `$`)"
 """What an invalid template is, in words that do not quote it (the template may be a secret)."""

@@ -34,8 +34,8 @@ def test_entries_with_positions() -> None:
     assert parsed.problems == ()
     assert parsed.entries == (
         DotenvEntry("A", "1", "1", Quote.NONE, 2, 1, 2, 3, 2),
-        DotenvEntry("B", "two words", "two words", Quote.NONE, 3, 8, 3, 10, 3, True, False, True),
-        DotenvEntry("C", "yaml", "yaml", Quote.NONE, 4, 1, 4, 4, 4, False, True, False, ":"),
+        DotenvEntry("B", "two words", "two words", Quote.NONE, 3, 8, 3, 10, 3, True, False),
+        DotenvEntry("C", "yaml", "yaml", Quote.NONE, 4, 1, 4, 4, 4, False, True, ":"),
         DotenvEntry("D", "spaced", "spaced", Quote.NONE, 5, 3, 5, 7, 5, False, True),
         DotenvEntry("E", "single $A \\n", "'single $A \\n'", Quote.SINGLE, 6, 1, 6, 3, 6),
         DotenvEntry(

@@ -91,7 +91,6 @@ def test_nested_operands() -> None:
 def test_unset_warnings_in_compose_order_with_repetitions() -> None:
     result = interpolate("$A ${B} $A ${C:-$D}", lookup)
     assert result.unset == ("A", "B", "A", "D")
-    assert result.unset_names == ("A", "B", "D")
     # operators never warn about their own variable
     assert interpolate("${A-x}${B:+y}${C+z}", lookup).unset == ()
 

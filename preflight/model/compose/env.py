@@ -38,7 +38,6 @@ class EnvSource(enum.Enum):
 
     OS_ENV = "the process environment"
     ENV_FILE = "env file"
-    PROVIDED = "provided-env in the preflight config"
     TEMPLATE = "env template"
 
 

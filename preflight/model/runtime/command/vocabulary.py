@@ -219,7 +219,6 @@ class Sink:
     unknown: list[str] = field(default_factory=list)
     programs: list[ProgramUse] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    scripts_seen: set[str] = field(default_factory=set)
 
     def note_unknown(self, reason: str) -> None:
         """Record a reason once."""
