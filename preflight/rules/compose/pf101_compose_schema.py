@@ -45,6 +45,10 @@ class ComposeSchema(Rule):
         environment:
           DEBUG: "0"
     ```
+
+    ## References
+    - [Compose file reference](https://docs.docker.com/reference/compose-file/)
+    - [Compose specification JSON schema](https://github.com/compose-spec/compose-spec/blob/main/schema/compose-spec.json)
     """
 
     id = "PF101"

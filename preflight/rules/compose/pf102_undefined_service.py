@@ -57,6 +57,13 @@ class UndefinedService(Rule):
     ```yaml
         depends_on: [db]
     ```
+
+    ## References
+    - [Compose file reference: `depends_on`](https://docs.docker.com/reference/compose-file/services/#depends_on)
+    - [Compose file reference: `extends`](https://docs.docker.com/reference/compose-file/services/#extends)
+    - [Compose file reference: `links`](https://docs.docker.com/reference/compose-file/services/#links)
+    - [Compose file reference: `network_mode`](https://docs.docker.com/reference/compose-file/services/#network_mode)
+    - [Compose file reference: `volumes_from`](https://docs.docker.com/reference/compose-file/services/#volumes_from)
     """
 
     id = "PF102"

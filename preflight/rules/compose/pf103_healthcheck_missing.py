@@ -44,6 +44,11 @@ class HealthcheckMissing(Rule):
         healthcheck:
           test: ["CMD", "redis-cli", "ping"]
     ```
+
+    ## References
+    - [Compose file reference: `depends_on`](https://docs.docker.com/reference/compose-file/services/#depends_on)
+    - [Compose file reference: `healthcheck`](https://docs.docker.com/reference/compose-file/services/#healthcheck)
+    - [Dockerfile reference: HEALTHCHECK](https://docs.docker.com/reference/dockerfile/#healthcheck)
     """
 
     id = "PF103"

@@ -36,6 +36,10 @@ class BuildContextMissing(Rule):
     ```yaml
         build: ./services/api
     ```
+
+    ## References
+    - [Compose file reference: `build.context`](https://docs.docker.com/reference/compose-file/build/#context)
+    - [Build context](https://docs.docker.com/build/concepts/context/)
     """
 
     id = "PF104"

@@ -37,6 +37,9 @@ class DockerfileMissing(Rule):
 
     ## Use instead
     Point `dockerfile:` at the file, relative to the context.
+
+    ## References
+    - [Compose file reference: `build.dockerfile`](https://docs.docker.com/reference/compose-file/build/#dockerfile)
     """
 
     id = "PF105"

@@ -38,6 +38,9 @@ class PortConflict(Rule):
 
     ## Use instead
     Publish each host port once (`"8001:80"`), or bind them to different host addresses.
+
+    ## References
+    - [Compose file reference: `ports`](https://docs.docker.com/reference/compose-file/services/#ports)
     """
 
     id = "PF106"

@@ -39,6 +39,12 @@ class UndefinedResource(Rule):
     volumes:
       pgdata:
     ```
+
+    ## References
+    - [Compose file reference: volumes](https://docs.docker.com/reference/compose-file/volumes/)
+    - [Compose file reference: networks](https://docs.docker.com/reference/compose-file/networks/)
+    - [Compose file reference: secrets](https://docs.docker.com/reference/compose-file/secrets/)
+    - [Compose file reference: configs](https://docs.docker.com/reference/compose-file/configs/)
     """
 
     id = "PF107"

@@ -41,6 +41,10 @@ class EnvFileMissing(Rule):
           - path: .env.prod
             required: false
     ```
+
+    ## References
+    - [Compose file reference: `env_file`](https://docs.docker.com/reference/compose-file/services/#env_file)
+    - [Compose: `.env` file syntax](https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file-syntax)
     """
 
     id = "PF108"

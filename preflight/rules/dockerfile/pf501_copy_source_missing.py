@@ -38,6 +38,11 @@ class CopySourceMissing(Rule):
 
     ## Use instead
     Add an exception (`!config.py`) to `.dockerignore`, or fix the path.
+
+    ## References
+    - [Dockerfile reference: COPY](https://docs.docker.com/reference/dockerfile/#copy)
+    - [Dockerfile reference: ADD](https://docs.docker.com/reference/dockerfile/#add)
+    - [`.dockerignore` files](https://docs.docker.com/build/concepts/context/#dockerignore-files)
     """
 
     id = "PF501"

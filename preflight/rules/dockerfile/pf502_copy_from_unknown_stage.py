@@ -41,6 +41,10 @@ class CopyFromUnknownStage(Rule):
     ```dockerfile
     COPY --from=builder /venv /venv
     ```
+
+    ## References
+    - [Dockerfile reference: COPY --from](https://docs.docker.com/reference/dockerfile/#copy---from)
+    - [Multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
     """
 
     id = "PF502"

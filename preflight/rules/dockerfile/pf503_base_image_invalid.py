@@ -38,6 +38,11 @@ class BaseImageInvalid(Rule):
     ```yaml
     image: apache/airflow:2.10.4
     ```
+
+    ## References
+    - [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
+    - [Compose file reference: `image`](https://docs.docker.com/reference/compose-file/services/#image)
+    - [The image reference grammar (distribution/reference)](https://github.com/distribution/reference/blob/main/reference.go)
     """
 
     id = "PF503"

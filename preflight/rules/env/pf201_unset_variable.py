@@ -41,6 +41,10 @@ class UnsetVariable(Rule):
     Define it in `.env`, give it a default (`${LOG_LEVEL:-info}`), make it required
     (`${REDIS_PASSWORD:?set REDIS_PASSWORD}`), or declare it in `provided-env` when the
     deployment supplies it.
+
+    ## References
+    - [Compose file reference: interpolation](https://docs.docker.com/reference/compose-file/interpolation/)
+    - [Compose: variables and interpolation](https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/)
     """
 
     id = "PF201"

@@ -33,6 +33,9 @@ class RequiredVariable(Rule):
 
     ## Use instead
     Set the variable in `.env`, or list it in `provided-env` when the deployment supplies it.
+
+    ## References
+    - [Compose file reference: interpolation](https://docs.docker.com/reference/compose-file/interpolation/)
     """
 
     id = "PF202"

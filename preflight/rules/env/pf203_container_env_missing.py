@@ -43,6 +43,12 @@ class ContainerEnvMissing(Rule):
       environment:
         REDIS_PASSWORD: ${REDIS_PASSWORD}
     ```
+
+    ## References
+    - [Compose: set environment variables within a container's environment](https://docs.docker.com/compose/how-tos/environment-variables/set-environment-variables/)
+    - [Compose file reference: `environment`](https://docs.docker.com/reference/compose-file/services/#environment)
+    - [Compose file reference: `env_file`](https://docs.docker.com/reference/compose-file/services/#env_file)
+    - [Compose: variables and interpolation](https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/)
     """
 
     id = "PF203"

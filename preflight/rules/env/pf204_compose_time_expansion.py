@@ -38,6 +38,9 @@ class ComposeTimeExpansion(Rule):
     Escape it so the container's shell expands it: `--concurrency=$$CONCURRENCY`.
     Deliberate compose-time use (`${POSTGRES_USER:-postgres}`, or a variable `.env` defines)
     is not reported.
+
+    ## References
+    - [Compose file reference: interpolation](https://docs.docker.com/reference/compose-file/interpolation/)
     """
 
     id = "PF204"

@@ -65,6 +65,9 @@ class DotenvSyntax(Rule):
     REDIS_PASSWORD='s3cr$t'
     ```
     (single quotes keep the value literal; `export KEY=value` is fine too).
+
+    ## References
+    - [Compose: `.env` file syntax](https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file-syntax)
     """
 
     id = "PF205"

@@ -32,6 +32,10 @@ class EnvBoolCast(Rule):
     ```python
     DEBUG = os.getenv("DEBUG", "").lower() in ("1", "true", "yes")
     ```
+
+    ## References
+    - [Python: truth value testing](https://docs.python.org/3/library/stdtypes.html#truth-value-testing)
+    - [Python: `os.getenv`](https://docs.python.org/3/library/os.html#os.getenv)
     """
 
     id = "PF208"

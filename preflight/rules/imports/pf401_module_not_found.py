@@ -32,6 +32,10 @@ class ModuleNotFound(Rule):
 
     ## Use instead
     Add the distribution (`PyYAML`) to the requirements file the Dockerfile installs.
+
+    ## References
+    - [Python: the import system](https://docs.python.org/3/reference/import.html)
+    - [Python: the initialization of the `sys.path` module search path](https://docs.python.org/3/library/sys_path_init.html)
     """
 
     id = "PF401"

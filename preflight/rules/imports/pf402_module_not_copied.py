@@ -36,6 +36,11 @@ class ModuleNotCopied(Rule):
 
     ## Use instead
     `COPY config.py /app/` (or move `config` into the `src` package).
+
+    ## References
+    - [Dockerfile reference: COPY](https://docs.docker.com/reference/dockerfile/#copy)
+    - [`.dockerignore` files](https://docs.docker.com/build/concepts/context/#dockerignore-files)
+    - [Python: the initialization of the `sys.path` module search path](https://docs.python.org/3/library/sys_path_init.html)
     """
 
     id = "PF402"

@@ -31,6 +31,11 @@ class UndeclaredDependency(Rule):
 
     ## Use instead
     Declare every distribution the code imports.
+
+    ## References
+    - [pip: requirements file format](https://pip.pypa.io/en/stable/reference/requirements-file-format/)
+    - [`pyproject.toml` specification (PEP 621)](https://packaging.python.org/en/latest/specifications/pyproject-toml/)
+    - [Dependency groups (PEP 735)](https://peps.python.org/pep-0735/)
     """
 
     id = "PF403"

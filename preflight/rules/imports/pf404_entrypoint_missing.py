@@ -61,6 +61,13 @@ class EntrypointMissing(Rule):
 
     ## Use instead
     `CMD ["uvicorn", "src.main:app"]`.
+
+    ## References
+    - [Dockerfile reference: CMD](https://docs.docker.com/reference/dockerfile/#cmd)
+    - [Dockerfile reference: ENTRYPOINT](https://docs.docker.com/reference/dockerfile/#entrypoint)
+    - [Compose file reference: `command`](https://docs.docker.com/reference/compose-file/services/#command)
+    - [Python: the `-m` option](https://docs.python.org/3/using/cmdline.html#cmdoption-m)
+    - [Python: the initialization of the `sys.path` module search path](https://docs.python.org/3/library/sys_path_init.html)
     """
 
     id = "PF404"

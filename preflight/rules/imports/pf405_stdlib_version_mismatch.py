@@ -30,6 +30,13 @@ class StdlibVersionMismatch(Rule):
 
     ## Use instead
     Install the backport (`tomli`, `setuptools`) or use a newer base image.
+
+    ## References
+    - [Python: `sys.stdlib_module_names`](https://docs.python.org/3/library/sys.html#sys.stdlib_module_names)
+    - [PEP 594: removing dead batteries from the standard library](https://peps.python.org/pep-0594/)
+    - [PEP 632: deprecate distutils](https://peps.python.org/pep-0632/)
+    - [PEP 680: tomllib](https://peps.python.org/pep-0680/)
+    - [What's new in Python 3.12](https://docs.python.org/3/whatsnew/3.12.html)
     """
 
     id = "PF405"

@@ -38,6 +38,11 @@ class CommandNotInImage(Rule):
     ## Use instead
     `test: ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8000/health')"]`,
     or install curl in the Dockerfile.
+
+    ## References
+    - [Compose file reference: `healthcheck`](https://docs.docker.com/reference/compose-file/services/#healthcheck)
+    - [Dockerfile reference: HEALTHCHECK](https://docs.docker.com/reference/dockerfile/#healthcheck)
+    - [Compose file reference: `command`](https://docs.docker.com/reference/compose-file/services/#command)
     """
 
     id = "PF406"

@@ -42,6 +42,13 @@ class UnparsableFile(Rule):
 
     ## Use instead
     Fix the syntax error the message points at.
+
+    ## References
+    - [YAML 1.2.2 specification](https://yaml.org/spec/1.2.2/)
+    - [TOML v1.0.0](https://toml.io/en/v1.0.0)
+    - [Compose: `.env` file syntax](https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file-syntax)
+    - [Dockerfile reference](https://docs.docker.com/reference/dockerfile/)
+    - [`.dockerignore` files](https://docs.docker.com/build/concepts/context/#dockerignore-files)
     """
 
     id = "PF001"

@@ -36,6 +36,10 @@ class InvalidRequirement(Rule):
     ```
     fastapi==0.115
     ```
+
+    ## References
+    - [pip: requirements file format](https://pip.pypa.io/en/stable/reference/requirements-file-format/)
+    - [Dependency specifiers (PEP 508)](https://packaging.python.org/en/latest/specifications/dependency-specifiers/)
     """
 
     id = "PF301"

@@ -37,6 +37,11 @@ class RequirementOutsideContext(Rule):
     ## Use instead
     Build from the repository root (`context: .`, `dockerfile: api/Dockerfile`), COPY
     `shared-lib/` before installing and install it by its path in the image; or build a wheel.
+
+    ## References
+    - [pip: requirements file format](https://pip.pypa.io/en/stable/reference/requirements-file-format/)
+    - [Build context](https://docs.docker.com/build/concepts/context/)
+    - [Dockerfile reference: COPY](https://docs.docker.com/reference/dockerfile/#copy)
     """
 
     id = "PF302"

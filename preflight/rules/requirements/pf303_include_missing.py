@@ -37,6 +37,9 @@ class IncludeMissing(Rule):
     COPY requirements.txt .
     RUN pip install -r requirements.txt
     ```
+
+    ## References
+    - [pip: requirements file format](https://pip.pypa.io/en/stable/reference/requirements-file-format/)
     """
 
     id = "PF303"

@@ -52,6 +52,10 @@ class ConflictingPins(Rule):
 
     ## Use instead
     Keep one pin per distribution, and constraints that admit it.
+
+    ## References
+    - [Version specifiers (PEP 440)](https://packaging.python.org/en/latest/specifications/version-specifiers/)
+    - [pip: requirements file format](https://pip.pypa.io/en/stable/reference/requirements-file-format/)
     """
 
     id = "PF304"

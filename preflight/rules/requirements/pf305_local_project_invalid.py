@@ -35,6 +35,10 @@ class LocalProjectInvalid(Rule):
     ```
     -e ./libs/common
     ```
+
+    ## References
+    - [pip: local project installs](https://pip.pypa.io/en/stable/topics/local-project-installs/)
+    - [`pyproject.toml` specification (PEP 621)](https://packaging.python.org/en/latest/specifications/pyproject-toml/)
     """
 
     id = "PF305"
