@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import types
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -223,3 +224,27 @@ def test_references_are_checked(section: str, problems: list[str]) -> None:
         __doc__ = doc
 
     assert reference_problems(Documented) == problems
+
+
+def test_the_example_in_contributing_is_a_working_rule(tmp_path: Path) -> None:
+    """CONTRIBUTING.md's worked example runs, and this test names what it still lacks."""
+    from preflight.config import Config
+    from preflight.model.build import build_project
+
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    source = guide.split("````python\n", 1)[1].split("````\n", 1)[0]
+    module = types.ModuleType("contributing_example")
+    exec(compile(source, "CONTRIBUTING.md", "exec"), module.__dict__)  # noqa: S102 - our own documentation
+    rule = module.ContainerNameConflict
+    assert missing_pieces(rule, REPO, ALL_RULES) == [
+        "not registered in ALL_RULES (preflight/rules/__init__.py)",
+        "no positive fixture under rules/PF109-container-name-conflict/positive/",
+        "no negative fixture under rules/PF109-container-name-conflict/negative/",
+        "README's rules table has no row `| PF109 | `container-name-conflict` | error |`",
+        "no docs/rules/PF109.md (run tools/gen_rule_docs.py)",
+    ]
+    compose = "services:\n  api:\n    image: nginx:1.27\n    container_name: app\n"
+    compose += "  worker:\n    image: nginx:1.27\n    container_name: app\n"
+    (tmp_path / "compose.yaml").write_text(compose, encoding="utf-8")
+    found = list(rule().check(build_project(tmp_path, Config())))
+    assert [(d.code, d.span.line, d.service) for d in found] == [("PF109", 7, "worker")]
