@@ -15,11 +15,8 @@ them against its working directory, while include targets are relative to the in
 
 from __future__ import annotations
 
-import codecs
 import enum
-import locale
 import re
-import sys
 from dataclasses import dataclass, field, replace
 
 from preflight.diagnostics import ParseProblem
@@ -37,16 +34,6 @@ _EXTRAS_RE = re.compile(r"^(.+)(\[[^\]]+\])$")
 _PROJECT_NAME_RE = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 _PLAIN_NAME_RE = re.compile(r"^[\w.~+-]+$")
 _VCS_NAMES = ("bzr", "git", "hg", "svn")
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF16, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-)
-_PEP263_RE = re.compile(rb"coding[:=]\s*([-\w.]+)")
 # Options pip applies to the whole install even when written on a requirement line.
 _SHARED_STATE_OPTIONS = frozenset({"--no-binary", "--only-binary", "--all-releases", "--only-final"})
 
@@ -118,31 +105,6 @@ def canonical(name: str) -> str:
     from packaging.utils import canonicalize_name
 
     return str(canonicalize_name(name))
-
-
-def decode_requirements_bytes(data: bytes) -> str:
-    """Decode a requirements file like pip: BOM, PEP 263 comment, UTF-8, then the locale encoding.
-
-    Raises ``UnicodeDecodeError`` when none of them can decode the bytes.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding)
-    for raw_line in data.split(b"\n")[:2]:
-        found = _PEP263_RE.search(raw_line) if raw_line[:1] == b"#" else None
-        if found is not None:
-            try:
-                return data.decode(found.group(1).decode("ascii"))
-            except LookupError:
-                break
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        if sys.version_info >= (3, 11):
-            fallback = locale.getencoding()
-        else:  # pragma: no cover - Python 3.10
-            fallback = locale.getpreferredencoding(False)
-        return data.decode(fallback or sys.getdefaultencoding())
 
 
 def invalid_editable_message(target: str) -> str:

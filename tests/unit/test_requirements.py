@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import codecs
-import locale
 import os
 import random
 import re
-import sys
 import warnings
 from pathlib import Path
 
 import pytest
 
 from preflight.diagnostics import ParseProblem
+from preflight.files import decode
 from preflight.parse.requirements import (
     Include,
     IncludeKind,
@@ -21,7 +19,6 @@ from preflight.parse.requirements import (
     Requirement,
     RequirementsFile,
     canonical,
-    decode_requirements_bytes,
     invalid_editable_message,
     parse_requirements,
 )
@@ -402,33 +399,6 @@ def test_canonical() -> None:
     assert canonical("Django_REST.framework") == "django-rest-framework"
 
 
-@pytest.mark.parametrize(
-    ("data", "text"),
-    [
-        (b"flask==3\n", "flask==3\n"),
-        (codecs.BOM_UTF8 + "caf\u00e9\n".encode(), "caf\u00e9\n"),
-        (codecs.BOM_UTF16_LE + "a==1\n".encode("utf-16-le"), "a==1\n"),
-        (codecs.BOM_UTF16_BE + "a==1\n".encode("utf-16-be"), "a==1\n"),
-        (codecs.BOM_UTF32_LE + "a==1\n".encode("utf-32-le"), "a==1\n"),
-        (
-            "# -*- coding: latin-1 -*-\nd\u00e9j\u00e0\n".encode("latin-1"),
-            "# -*- coding: latin-1 -*-\nd\u00e9j\u00e0\n",
-        ),
-    ],
-)
-def test_decode_like_pip(data: bytes, text: str) -> None:
-    assert decode_requirements_bytes(data) == text
-
-
-def test_decode_falls_back_to_the_locale_then_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    name = "getencoding" if sys.version_info >= (3, 11) else "getpreferredencoding"
-    monkeypatch.setattr(locale, name, lambda *_: "latin-1")
-    assert decode_requirements_bytes(b"caf\xe9\n") == "caf\u00e9\n"
-    monkeypatch.setattr(locale, name, lambda *_: "utf-8")
-    with pytest.raises(UnicodeDecodeError):
-        decode_requirements_bytes(b"caf\xe9\n")
-
-
 def test_never_raises_and_positions_stay_inside_the_text() -> None:
     # A seeded fuzz (hypothesis would leave a .hypothesis directory in the checkout).
     rng = random.Random(20261128)
@@ -454,7 +424,7 @@ CORPUS_FILES = (
 @pytest.mark.skipif(not CORPUS_FILES, reason="corpus not present")
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: str(p.relative_to(CORPUS)))
 def test_corpus_files_are_valid(path: Path) -> None:
-    result = parse_requirements(decode_requirements_bytes(path.read_bytes()), str(path))
+    result = parse_requirements(decode(path.read_bytes()), str(path))
     assert result.problems == ()
     for include in result.includes:
         assert (path.parent / include.target).is_file()
