@@ -1,25 +1,250 @@
-"""Judge every import a container makes: stdlib, first-party in the image, or installed.
+"""Where every import a container makes resolves: one typed answer per import.
 
-Findings are produced once per project and handed to PF401-PF405 by code.
+`resolve` answers for one import of one service's container; `import_resolutions` answers for
+every import of every built service, once per check. The rules of the import family each match
+the variants they report (see `Resolution`).
 """
 
 from __future__ import annotations
 
-import dataclasses
+import enum
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
-from preflight.diagnostics import Related, Severity, Span
-from preflight.model.findings import Finding
+from preflight.diagnostics import Span
 from preflight.model.image.filesystem import Presence, image_paths_of
 
 if TYPE_CHECKING:
+    from preflight.model.image.modules import ModuleHit
     from preflight.model.project import Project
     from preflight.model.runtime.container import ServiceRuntime
     from preflight.parse.python import ImportRef, PythonModule
 
 _SETUPTOOLS_MODULES = ("setuptools", "pkg_resources", "distutils")
+"""Modules that `python:3.12+` images no longer ship (setuptools is not preinstalled there)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotNeeded:
+    """The container starts without it: the import is optional (`try/except ImportError`), for
+    type checkers only, or under a `sys.version_info` guard the image's Python does not take."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stdlib:
+    """In the standard library of the image's Python (of any Python when that one is unknown)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InImage:
+    """First-party code on the container's `sys.path`."""
+
+    hit: ModuleHit | None
+
+
+@dataclass(frozen=True, slots=True)
+class Installed:
+    """Site-packages will hold it: a declared distribution provides it, or brings it."""
+
+    distribution: str
+    """The declared distribution (or local project) that provides or brings it."""
+    transitive: bool
+    """It arrives as a dependency of `distribution`, not as `distribution` itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class InstallFails:
+    """A local requirement of the image would provide it, but its install fails (reported there)."""
+
+    requirement: str
+
+
+class UnknownReason(enum.Enum):
+    """Why the model cannot say whether the container has a module."""
+
+    IMAGE_UNSEEN = "the image may hold it where the model cannot see (a folder it cannot read)"
+    INSTALL_NOT_UNDERSTOOD = "an install of the image is not understood: it may have brought it"
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """It may or may not be there."""
+
+    reason: UnknownReason
+
+
+@dataclass(frozen=True, slots=True)
+class NotInThisPython:
+    """A standard-library module of other Pythons, absent from the image's Python."""
+
+    python: str
+    base: str | None
+    """The final stage's base image (`python:3.10-slim`), when it names one."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideContext:
+    """The repository copy is outside the image's build context."""
+
+
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    """A `.dockerignore` pattern keeps the repository copy out of the build context."""
+
+    pattern: str
+    at: Span
+
+
+@dataclass(frozen=True, slots=True)
+class OffSysPath:
+    """The image has it, but not in a folder of the container's `sys.path`."""
+
+    copied_to: str
+    sys_path: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NeverCopied:
+    """No COPY of the final stage puts it in the image."""
+
+    last_copy: Span | None
+    """The last COPY from the build context, when the stage has one."""
+
+
+NotCopiedWhy: TypeAlias = OutsideContext | Excluded | OffSysPath | NeverCopied
+
+
+@dataclass(frozen=True, slots=True)
+class NotCopied:
+    """The repository has it, the image does not."""
+
+    found_at: str
+    """Where the repository has it: the module file, the package's `__init__.py` or its folder (`x/`)."""
+    context: Span
+    """The service's build context in the compose file."""
+    context_rel: str
+    why: NotCopiedWhy
+
+
+@dataclass(frozen=True, slots=True)
+class Undeclared:
+    """No declared requirement provides it, but an installed distribution whose dependencies are
+    not known may bring it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """Nothing provides it: not installed, not in the image, not in the repository."""
+
+
+Resolution: TypeAlias = (
+    NotNeeded
+    | Stdlib
+    | InImage
+    | Unknown
+    | Installed
+    | InstallFails
+    | NotInThisPython
+    | NotCopied
+    | Undeclared
+    | Missing
+)
+"""Where one import resolves in one container: exactly one variant per import.
+
+When several could be said of an import, the first that holds in this order is the answer (that
+order is the precedence between the rules that report them): `NotNeeded`, `Stdlib`, `InImage`,
+`Unknown(IMAGE_UNSEEN)`, `Installed`, `InstallFails`, `Unknown(INSTALL_NOT_UNDERSTOOD)`,
+`NotInThisPython`, `NotCopied`, `Undeclared`, `Missing`. So an import is never both "not in this
+Python" and "missing", and anything that could have provided it keeps it from being absent.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedImport:
+    """One import of a module the container loads, and where it resolves."""
+
+    runtime: ServiceRuntime
+    span: Span
+    """The import statement's name in the importing file."""
+    name: str
+    """The absolute dotted name imported (`a.b` for `from . import b` in package `a`)."""
+    resolution: Resolution
+
+    @property
+    def top(self) -> str:
+        """The top-level module, which is what has to be found."""
+        return self.name.split(".")[0]
+
+    @property
+    def service(self) -> str:
+        """The service whose container makes the import."""
+        return self.runtime.service.name
+
+
+def import_resolutions(project: Project) -> list[ResolvedImport]:
+    """Every import of every built service's container, resolved (computed once per check).
+
+    Imports are in the order the containers reach them. An import (file, line, name) that several
+    services resolve to the same kind of answer is listed once, for the first of them.
+    """
+    return project.memo("imports", lambda: _resolve_all(project))
+
+
+def _resolve_all(project: Project) -> list[ResolvedImport]:
+    resolved: list[ResolvedImport] = []
+    seen: set[tuple[str, int, str, type[Resolution]]] = set()
+    for runtime in project.runtimes():
+        for module, ref, absolute in runtime.imports:
+            resolution = resolve(project, runtime, module, ref, absolute)
+            span = _span(module, ref)
+            key = (span.path, span.line, absolute, type(resolution))
+            if key not in seen:
+                seen.add(key)
+                resolved.append(ResolvedImport(runtime, span, absolute, resolution))
+    return resolved
+
+
+def resolve(
+    project: Project, runtime: ServiceRuntime, module: PythonModule, ref: ImportRef, absolute: str
+) -> Resolution:
+    """Where the import `ref` (of `absolute`, made by `module`) resolves in the container."""
+    from preflight.knowledge import is_stdlib_module, stdlib_modules
+
+    if ref.optional or ref.type_checking or not _applies(ref, runtime.python):
+        return NotNeeded()
+    top = absolute.split(".")[0]
+    python = runtime.python
+    provided = runtime.provided
+    if top == "__future__" or top in ((python and stdlib_modules(python)) or ()):
+        return Stdlib()
+    if python is None and is_stdlib_module(top):
+        return Stdlib()
+    assert runtime.locator is not None  # noqa: S101 - set by build_runtime
+    presence, hit = runtime.locator.find(top)
+    if presence is Presence.PRESENT:
+        return InImage(hit)
+    if presence is Presence.UNKNOWN:
+        return Unknown(UnknownReason.IMAGE_UNSEEN)
+    if top in provided.declared:
+        return Installed(provided.declared[top], transitive=False)
+    if top in provided.transitive:
+        return Installed(provided.transitive[top], transitive=True)
+    if top in provided.broken:
+        return InstallFails(provided.broken[top])
+    if provided.unknown:
+        return Unknown(UnknownReason.INSTALL_NOT_UNDERSTOOD)  # a backport, too
+    if python is not None and (
+        is_stdlib_module(top) or (top in _SETUPTOOLS_MODULES and _version_tuple(python) >= (3, 12))
+    ):
+        return NotInThisPython(python, runtime.stage.base)
+    local = _in_repository(project, module, top)
+    if local is not None:
+        return _not_copied(project, runtime, local)
+    if provided.installs and not provided.closure_known:
+        return Undeclared()
+    return Missing()
 
 
 def _span(module: PythonModule, ref: ImportRef) -> Span:
@@ -41,96 +266,7 @@ def _applies(ref: ImportRef, python: str | None) -> bool:
     return {">=": have >= bound, ">": have > bound, "<": have < bound, "<=": have <= bound}.get(op, True)
 
 
-def check_imports(project: Project) -> list[Finding]:
-    """Import findings of every built service (PF401, PF402, PF403, PF405)."""
-    findings: list[Finding] = []
-    seen: set[tuple[str, int, str, str]] = set()
-    undeclared: dict[tuple[str, str], int] = {}  # (service, module) -> index of its one PF403
-    for runtime in project.runtimes():
-        for module, ref, absolute in runtime.imports:
-            finding = _judge(project, runtime, module, ref, absolute)
-            if finding is None:
-                continue
-            key = (finding.span.path, finding.span.line, absolute, finding.code)
-            if key in seen:
-                continue
-            seen.add(key)
-            if finding.code == "PF403":  # one undeclared distribution: one finding per service
-                top = absolute.split(".")[0]
-                first = undeclared.get((runtime.service.name, top))
-                if first is not None:
-                    earlier = findings[first]
-                    note = Related(finding.span, f"`{top}` is also imported here")
-                    findings[first] = dataclasses.replace(earlier, related=(*earlier.related, note))
-                    continue
-                undeclared[(runtime.service.name, top)] = len(findings)
-            findings.append(finding)
-    return findings
-
-
-def _judge(
-    project: Project, runtime: ServiceRuntime, module: PythonModule, ref: ImportRef, absolute: str
-) -> Finding | None:
-    from preflight.knowledge import is_stdlib_module, stdlib_modules
-
-    if ref.optional or ref.type_checking or not _applies(ref, runtime.python):
-        return None
-    top = absolute.split(".")[0]
-    python = runtime.python
-    provided = runtime.provided
-    service = runtime.service.name
-    soft = runtime.guessed
-    if top == "__future__" or top in ((python and stdlib_modules(python)) or ()):
-        return None
-    if python is None and is_stdlib_module(top):
-        return None
-    assert runtime.locator is not None  # noqa: S101 - set by build_runtime
-    presence, _hit = runtime.locator.find(top)
-    if presence is not Presence.ABSENT:
-        return None
-    if top in provided.declared or top in provided.transitive or top in provided.broken:
-        return None
-    if provided.unknown:
-        return None  # an install that is not understood may have brought it (a backport too)
-    if python is not None and (
-        is_stdlib_module(top) or (top in _SETUPTOOLS_MODULES and _version_tuple(python) >= (3, 12))
-    ):
-        return Finding(
-            "PF405",
-            Severity.WARNING if soft else Severity.ERROR,
-            _span(module, ref),
-            f"`{top}` is not in the standard library of Python {python}, the image's Python "
-            f"({runtime.stage.base or 'base image'})",
-            help="install the backport (e.g. `setuptools`, `tomli`), or pick a base image with a Python that has it",
-            related=(),
-            service=service,
-        )
-    local = _in_repository(project, runtime, module, top)
-    if local is not None:
-        return _not_copied(project, runtime, module, ref, top, local, soft)
-    if provided.installs and not provided.closure_known:
-        return Finding(
-            "PF403",
-            Severity.WARNING,
-            _span(module, ref),
-            f"`{top}` is imported but no requirement of the image declares it; it may only arrive as "
-            "a dependency of another package",
-            help=f"add the distribution that provides `{top}` to the image's requirements",
-            related=(),
-            service=service,
-        )
-    return Finding(
-        "PF401",
-        Severity.WARNING if soft else Severity.ERROR,
-        _span(module, ref),
-        f'no module named `{top}` in the image of service "{service}": nothing installs it and it is not in the image',
-        help=f"add the distribution that provides `{top}` to the requirements the image installs",
-        related=(),
-        service=service,
-    )
-
-
-def _in_repository(project: Project, runtime: ServiceRuntime, module: PythonModule, top: str) -> Path | None:
+def _in_repository(project: Project, module: PythonModule, top: str) -> Path | None:
     """The repository copy of a missing module, preferring the one nearest the importing file."""
     candidates = project.repo_modules().get(top, [])
     if not candidates:
@@ -144,45 +280,27 @@ def _in_repository(project: Project, runtime: ServiceRuntime, module: PythonModu
     return sorted(candidates, key=distance)[0]
 
 
-def _not_copied(
-    project: Project, runtime: ServiceRuntime, module: PythonModule, ref: ImportRef, top: str, local: Path, soft: bool
-) -> Finding:
+def _not_copied(project: Project, runtime: ServiceRuntime, local: Path) -> NotCopied:
+    """Why the repository copy `local` of a module is not in the container."""
     model = runtime.model
     assert model.fs is not None  # noqa: S101 - runtime images are evaluated
     context = model.spec.context
-    repo_rel = project.rel(local)
-    related = [
-        Related(
-            Span(repo_rel if local.is_file() else _init_or_dir(project, local), 1, 1),
-            f"`{top}` is here in the repository",
-        )
-    ]
-    related.append(Related(model.spec.span, f"build context `{model.context_rel}`"))
+    found_at = project.rel(local) if local.is_file() else _init_or_dir(project, local)
+    why: NotCopiedWhy
     if not (local == context or context in local.parents):
-        why = f"it is outside the build context `{model.context_rel}`"
+        why = OutsideContext()
     else:
         ctx_rel = local.relative_to(context).as_posix()
         pattern = model.fs.context.excluded_by(ctx_rel)
         copies = image_paths_of(model.fs, runtime.stage, ctx_rel)
         if pattern is not None and model.dockerignore_rel is not None:
-            why = f"`.dockerignore` pattern `{pattern.text}` keeps it out of the build context"
-            related.append(Related(Span(model.dockerignore_rel, pattern.line, pattern.col), "excluded here"))
+            why = Excluded(pattern.text, Span(model.dockerignore_rel, pattern.line, pattern.col))
         elif copies:
-            why = f"it is copied to `{copies[0]}`, which is not on sys.path ({', '.join(runtime.sys_path)})"
+            why = OffSysPath(copies[0], tuple(runtime.sys_path))
         else:
-            why = "no COPY puts it in the image"
             copy_ops = [op for op in runtime.stage.copies if op.from_stage is None]
-            if copy_ops:
-                related.append(Related(copy_ops[-1].inst.span, "the Dockerfile copies only this"))
-    return Finding(
-        "PF402",
-        Severity.WARNING if soft else Severity.ERROR,
-        _span(module, ref),
-        f'`{top}` exists in the repository but not in the image of service "{runtime.service.name}": {why}',
-        help="COPY it into the image (and keep it on sys.path), or move it into the package the image copies",
-        related=tuple(related),
-        service=runtime.service.name,
-    )
+            why = NeverCopied(copy_ops[-1].inst.span if copy_ops else None)
+    return NotCopied(found_at, model.spec.span, model.context_rel, why)
 
 
 def _init_or_dir(project: Project, folder: Path) -> str:

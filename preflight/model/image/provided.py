@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from preflight.model.image.filesystem import Presence
-from preflight.model.image.requirements import lookup_at_run
+from preflight.model.image.requirements import LocalTargetMissing, lookup_at_run
 from preflight.parse.pyproject import read_local_project
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from preflight.model.image.requirements import InstallAnalysis
     from preflight.model.project import Project
     from preflight.parse.pyproject import LocalProject
+    from preflight.parse.requirements import Requirement
 
 
 @dataclass(slots=True)
@@ -33,7 +34,7 @@ class Provided:
     unknown: bool = False
     """True when an install could not be understood (so anything might be installed)."""
     broken: dict[str, str] = field(default_factory=dict)
-    """Import name -> a local install that cannot work (PF302 reports it; imports stay quiet)."""
+    """Import name -> a local install that cannot work (its own finding; imports stay quiet)."""
     installs: int = 0
 
 
@@ -183,9 +184,9 @@ def provided_modules(project: Project, model: ImageModel) -> Provided:
                 _add_local(provided, model.fs.context.root / found.context_path, overrides)
             elif found.presence is Presence.UNKNOWN:
                 provided.unknown = True
-        for issue in analysis.issues:
-            if issue.code == "PF302":
-                _add_broken(project, provided, issue.span)
+        for problem in analysis.problems:
+            if isinstance(problem, LocalTargetMissing) and problem.requirement is not None:
+                _add_broken(project, provided, *problem.requirement)
         if install.tool in ("uv sync", "poetry install", "pipenv install") or (
             install.tool not in ("pip wheel", "opaque")
             and not install.requirement_files
@@ -199,24 +200,14 @@ def provided_modules(project: Project, model: ImageModel) -> Provided:
     return provided
 
 
-def _add_broken(project: Project, provided: Provided, span: object) -> None:
+def _add_broken(project: Project, provided: Provided, requirements_file: str, requirement: Requirement) -> None:
     """Remember what a failing local install was meant to provide, from the repository copy."""
-    from preflight.diagnostics import Span
-    from preflight.files import SourceText
-    from preflight.parse.requirements import parse_requirements
-
-    assert isinstance(span, Span)  # noqa: S101 - typed by the caller
-    source = project.tree.read_text(project.root / span.path)
-    if not isinstance(source, SourceText):
-        return
-    for req in parse_requirements(source.text, source.path).requirements:
-        if req.line != span.line or req.local_path is None:
-            continue
-        folder = (project.root / span.path).parent / req.local_path
-        local = read_local_project(folder) if folder.is_dir() else None
-        if local is not None:
-            for module, _path in local.package_roots:
-                provided.broken.setdefault(module.split(".")[0], req.text)
+    assert requirement.local_path is not None  # noqa: S101 - only local requirements go missing
+    folder = (project.root / requirements_file).parent / requirement.local_path
+    local = read_local_project(folder) if folder.is_dir() else None
+    if local is not None:
+        for module, _path in local.package_roots:
+            provided.broken.setdefault(module.split(".")[0], requirement.text)
 
 
 def _add_project_at(provided: Provided, analysis: InstallAnalysis, overrides: dict[str, list[str]]) -> None:

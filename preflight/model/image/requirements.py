@@ -12,9 +12,9 @@ import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
-from preflight.diagnostics import Related, Span
+from preflight.diagnostics import Span
 from preflight.files import SourceText, SourceTree, read_small_text
 from preflight.model.image.filesystem import Found, Presence
 from preflight.model.image.installs import PipInstall, installs_in
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from preflight.model.image.build import ImageModel
     from preflight.model.image.stages import RunOp, Stage
+    from preflight.parse.dockerignore import IgnorePattern
 
 MAX_INCLUDE_DEPTH = 20
 
@@ -41,14 +42,80 @@ class ReqFile:
 
 
 @dataclass(frozen=True, slots=True)
-class InstallIssue:
-    """A problem of an install, for the rule whose id is `code`."""
+class RequirementsFileMissing:
+    """A `-r`/`-c` file an install reads is not in the image when pip runs."""
 
-    code: str
     span: Span
-    message: str
-    help: str | None = None
-    related: tuple[Related, ...] = ()
+    """Where it is named: the RUN, or the `-r`/`-c` line of the file that includes it."""
+    in_file: bool
+    """`span` is in a requirements file (an include), not the RUN itself."""
+    image_path: str
+    constraint: bool
+    excluded_by: IgnorePattern | None
+    """The `.dockerignore` pattern that keeps it out of the build context, if that is why."""
+    reason: str | None
+    """The image model's account of the miss (`excluded by .dockerignore`), with `excluded_by`."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideContextBeside:
+    """Next to the requirements file that names it, the path is outside the build context."""
+
+    repo_path: str
+    context_rel: str
+
+
+@dataclass(frozen=True, slots=True)
+class InContextNotCopied:
+    """The path is in the build context, but no COPY has put it in the image yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class CopiedLater:
+    """A COPY after the install puts it there."""
+
+    at: Span
+
+
+LocalTargetWhere: TypeAlias = OutsideContextBeside | InContextNotCopied | CopiedLater | None
+
+
+@dataclass(frozen=True, slots=True)
+class LocalTargetMissing:
+    """A local path the install names (`-e ../lib`, `.`) is not in the image when pip runs."""
+
+    span: Span
+    """Where it is named: the RUN, or the requirement's line in a requirements file."""
+    written: str
+    """The requirement as written."""
+    cwd: str
+    """The directory pip resolves it from."""
+    image_path: str
+    """Where pip looks for it in the image."""
+    where: LocalTargetWhere
+    """What else is known of the path; None when nothing is."""
+    requirement: tuple[str, Requirement] | None
+    """(requirements file, requirement) when a requirements file names it."""
+
+    @property
+    def in_file(self) -> bool:
+        """`span` is in a requirements file, not the RUN itself."""
+        return self.requirement is not None
+
+
+@dataclass(frozen=True, slots=True)
+class NotAProject:
+    """A local folder the install names has no pyproject.toml, setup.py or setup.cfg."""
+
+    span: Span
+    in_file: bool
+    """`span` is in a requirements file, not the RUN itself."""
+    written: str
+    image_path: str
+
+
+InstallProblem: TypeAlias = RequirementsFileMissing | LocalTargetMissing | NotAProject
+"""Why an install will fail at build time."""
 
 
 @dataclass(slots=True)
@@ -65,7 +132,12 @@ class InstallAnalysis:
     """Wildcard targets (`/wheels/*.whl`): what they install is not judged."""
     remote: list[str] = field(default_factory=list)
     """Requirements files pip downloads (`-r https://...`): what they install is unknown."""
-    issues: list[InstallIssue] = field(default_factory=list)
+    problems: list[InstallProblem] = field(default_factory=list)
+
+    @property
+    def first_service(self) -> str | None:
+        """The first service built from the image, if any."""
+        return self.model.services[0].name if self.model.services else None
 
 
 def lookup_at_run(model: ImageModel, stage: Stage, run: RunOp, path: str) -> Found:
@@ -161,14 +233,6 @@ def _spec_requirement(target: str, run: RunOp) -> Requirement | None:
     return dataclasses.replace(parsed.requirements[0], line=span.line, col=span.col, end_col=span.end_col, text=target)
 
 
-def _run_related(analysis: InstallAnalysis) -> list[Related]:
-    model = analysis.model
-    related = [Related(analysis.install.run.inst.span, "installed by this RUN")]
-    if model.services:
-        related.append(Related(model.spec.span, f'build context of service "{model.services[0].name}"'))
-    return related
-
-
 def _read_file(
     tree: SourceTree,
     analysis: InstallAnalysis,
@@ -184,18 +248,11 @@ def _read_file(
     if found.presence is Presence.UNKNOWN:
         return
     if found.presence is Presence.ABSENT or found.context_path is None:
-        kind = "constraints" if constraint else "requirements"
         span = run.inst.span if via is None else Span(via[0].rel, via[1], via[2])
-        why = f" ({found.reason} `{found.excluded_by.text}`)" if found.excluded_by is not None else ""
-        analysis.issues.append(
-            InstallIssue(
-                "PF303",
-                span,
-                f"{kind} file `{image_path}` is not in the image when pip runs{why}",
-                help="COPY it into the image before the RUN that installs it",
-                related=tuple(_run_related(analysis)) if via is not None else tuple(_run_related(analysis)[1:]),
-            )
+        missing = RequirementsFileMissing(
+            span, via is not None, image_path, constraint, found.excluded_by, found.reason
         )
+        analysis.problems.append(missing)
         return
     assert model.fs is not None  # noqa: S101 - callers only pass evaluated images
     disk = model.fs.context.root / found.context_path
@@ -245,7 +302,7 @@ def _check_local(
     written: str,
     origin: tuple[ReqFile, Requirement] | None,
 ) -> None:
-    """A local project path: PF302 when pip will not find it, PF305 when it is no project."""
+    """A local project path: missing from the image when pip runs, or not a Python project."""
     model, install = analysis.model, analysis.install
     assert model.fs is not None  # noqa: S101 - callers only pass evaluated images
     image_path = install.resolve(path)
@@ -259,48 +316,22 @@ def _check_local(
         else Span(origin[0].rel, origin[1].line, origin[1].col, origin[1].line, origin[1].end_col)
     )
     if found.presence is Presence.ABSENT:
-        context_rel = model.context_rel
-        where = ""
+        where: LocalTargetWhere = None
         if origin is not None:
             repo_dir = (tree.root / origin[0].rel).parent
             on_disk = Path(posixpath.normpath(str(repo_dir / path)))
             inside = on_disk == model.spec.context or model.spec.context in on_disk.parents
-            repo_rel = tree.rel(on_disk)
-            where = (
-                f"; next to the requirements file it is `{repo_rel}`, outside the build context `{context_rel}`"
-                if not inside and on_disk.exists()
-                else ("; it is in the build context but not yet COPYed" if on_disk.exists() else "")
-            )
+            if on_disk.exists():
+                where = InContextNotCopied() if inside else OutsideContextBeside(tree.rel(on_disk), model.context_rel)
         later = model.fs.locate(analysis.stage, image_path)
         if later.presence is Presence.PRESENT and later.op is not None:
-            where = f"; it is COPYed only later, at {later.op.inst.span.path}:{later.op.inst.span.line}"
-        analysis.issues.append(
-            InstallIssue(
-                "PF302",
-                span,
-                f"`{written}` is not in the image when pip runs: pip resolves it from `{install.cwd}` "
-                f"to `{image_path}`, which nothing has copied there{where}",
-                help=(
-                    "build from a context that contains the library (e.g. `context: .` with "
-                    "`dockerfile: <service>/Dockerfile`), COPY it before installing, and install it by its "
-                    "path in the image; or build a wheel and install that"
-                ),
-                related=tuple(_run_related(analysis)[1:] if origin is None else _run_related(analysis)),
-            )
-        )
+            where = CopiedLater(later.op.inst.span)
+        requirement = None if origin is None else (origin[0].rel, origin[1])
+        analysis.problems.append(LocalTargetMissing(span, written, install.cwd, image_path, where, requirement))
         return
     if found.presence is Presence.PRESENT and found.context_path is not None:
         project_dir = model.fs.context.root / found.context_path
         if project_dir.is_dir() and not any(
             (project_dir / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")
         ):
-            analysis.issues.append(
-                InstallIssue(
-                    "PF305",
-                    span,
-                    f"`{written}` ({image_path}) is not a Python project: it has no pyproject.toml, "
-                    "setup.py or setup.cfg",
-                    help="point pip at the folder that holds the project's pyproject.toml",
-                    related=tuple(_run_related(analysis)[1:] if origin is None else _run_related(analysis)),
-                )
-            )
+            analysis.problems.append(NotAProject(span, origin is not None, written, image_path))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.imports import Missing, import_resolutions
 from preflight.rules.base import Rule
-from preflight.rules.imports._findings import import_findings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -43,6 +43,17 @@ class ModuleNotFound(Rule):
     severity = Severity.ERROR
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        """Findings of the import analysis for this rule."""
-        for f in import_findings(project, self.id):
-            yield self.at(f.span, f.message, help=f.help, service=f.service, related=f.related, severity=f.severity)
+        """Imports resolved to `Missing`."""
+        for found in import_resolutions(project):
+            match found.resolution:
+                case Missing():
+                    yield self.at(
+                        found.span,
+                        f'no module named `{found.top}` in the image of service "{found.service}": '
+                        "nothing installs it and it is not in the image",
+                        help=f"add the distribution that provides `{found.top}` to the requirements the image installs",
+                        service=found.service,
+                        severity=Severity.WARNING if found.runtime.guessed else Severity.ERROR,
+                    )
+                case _:
+                    pass

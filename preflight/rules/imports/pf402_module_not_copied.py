@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
-from preflight.diagnostics import Diagnostic, Severity
+from preflight.diagnostics import Diagnostic, Related, Severity, Span
+from preflight.model.imports import (
+    Excluded,
+    NeverCopied,
+    NotCopied,
+    OffSysPath,
+    OutsideContext,
+    import_resolutions,
+)
 from preflight.rules.base import Rule
-from preflight.rules.imports._findings import import_findings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -48,6 +55,48 @@ class ModuleNotCopied(Rule):
     severity = Severity.ERROR
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        """Findings of the import analysis for this rule."""
-        for f in import_findings(project, self.id):
-            yield self.at(f.span, f.message, help=f.help, service=f.service, related=f.related, severity=f.severity)
+        """Imports resolved to `NotCopied`: why, with the repository copy and the build context."""
+        for found in import_resolutions(project):
+            match found.resolution:
+                case NotCopied() as missing:
+                    yield self.at(
+                        found.span,
+                        f'`{found.top}` exists in the repository but not in the image of service "{found.service}": '
+                        + _why(missing),
+                        help="COPY it into the image (and keep it on sys.path), or move it into the package the image "
+                        "copies",
+                        service=found.service,
+                        related=_related(found.top, missing),
+                        severity=Severity.WARNING if found.runtime.guessed else Severity.ERROR,
+                    )
+                case _:
+                    pass
+
+
+def _why(missing: NotCopied) -> str:
+    match missing.why:
+        case OutsideContext():
+            return f"it is outside the build context `{missing.context_rel}`"
+        case Excluded(pattern):
+            return f"`.dockerignore` pattern `{pattern}` keeps it out of the build context"
+        case OffSysPath(copied_to, sys_path):
+            return f"it is copied to `{copied_to}`, which is not on sys.path ({', '.join(sys_path)})"
+        case NeverCopied():
+            return "no COPY puts it in the image"
+        case _:
+            assert_never(missing.why)
+
+
+def _related(top: str, missing: NotCopied) -> list[Related]:
+    related = [
+        Related(Span(missing.found_at, 1, 1), f"`{top}` is here in the repository"),
+        Related(missing.context, f"build context `{missing.context_rel}`"),
+    ]
+    match missing.why:
+        case Excluded(_, at):
+            related.append(Related(at, "excluded here"))
+        case NeverCopied(last_copy) if last_copy is not None:
+            related.append(Related(last_copy, "the Dockerfile copies only this"))
+        case _:
+            pass
+    return related

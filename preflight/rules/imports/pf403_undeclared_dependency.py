@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Diagnostic, Severity
+from preflight.diagnostics import Diagnostic, Related, Severity
+from preflight.model.imports import Undeclared, import_resolutions
 from preflight.rules.base import Rule
-from preflight.rules.imports._findings import import_findings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -43,6 +44,24 @@ class UndeclaredDependency(Rule):
     severity = Severity.WARNING
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        """Findings of the import analysis for this rule."""
-        for f in import_findings(project, self.id):
-            yield self.at(f.span, f.message, help=f.help, service=f.service, related=f.related, severity=f.severity)
+        """Imports resolved to `Undeclared`: one finding per service and module, at its first import."""
+        found_by_module: dict[tuple[str, str], Diagnostic] = {}
+        for found in import_resolutions(project):
+            match found.resolution:
+                case Undeclared():
+                    key = (found.service, found.top)
+                    first = found_by_module.get(key)
+                    if first is not None:
+                        also = Related(found.span, f"`{found.top}` is also imported here")
+                        found_by_module[key] = dataclasses.replace(first, related=(*first.related, also))
+                        continue
+                    found_by_module[key] = self.at(
+                        found.span,
+                        f"`{found.top}` is imported but no requirement of the image declares it; it may only arrive "
+                        "as a dependency of another package",
+                        help=f"add the distribution that provides `{found.top}` to the image's requirements",
+                        service=found.service,
+                    )
+                case _:
+                    pass
+        yield from found_by_module.values()

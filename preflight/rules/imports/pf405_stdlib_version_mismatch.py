@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.imports import NotInThisPython, import_resolutions
 from preflight.rules.base import Rule
-from preflight.rules.imports._findings import import_findings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -44,6 +44,18 @@ class StdlibVersionMismatch(Rule):
     severity = Severity.ERROR
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        """Findings of the import analysis for this rule."""
-        for f in import_findings(project, self.id):
-            yield self.at(f.span, f.message, help=f.help, service=f.service, related=f.related, severity=f.severity)
+        """Imports resolved to `NotInThisPython`."""
+        for found in import_resolutions(project):
+            match found.resolution:
+                case NotInThisPython(python, base):
+                    yield self.at(
+                        found.span,
+                        f"`{found.top}` is not in the standard library of Python {python}, the image's Python "
+                        f"({base or 'base image'})",
+                        help="install the backport (e.g. `setuptools`, `tomli`), or pick a base image with a Python "
+                        "that has it",
+                        service=found.service,
+                        severity=Severity.WARNING if found.runtime.guessed else Severity.ERROR,
+                    )
+                case _:
+                    pass

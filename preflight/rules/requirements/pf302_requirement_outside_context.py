@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.image.requirements import (
+    CopiedLater,
+    InContextNotCopied,
+    LocalTargetMissing,
+    OutsideContextBeside,
+)
 from preflight.rules.base import Rule
-from preflight.rules.requirements._install_issues import install_issues
+from preflight.rules.requirements._install_locations import install_locations
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,5 +56,36 @@ class RequirementOutsideContext(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Local requirements missing from the image at install time."""
-        for issue, service in install_issues(project, self.id):
-            yield self.at(issue.span, issue.message, help=issue.help, service=service, related=issue.related)
+        for analysis in project.installs():
+            for problem in analysis.problems:
+                match problem:
+                    case LocalTargetMissing():
+                        yield self.at(
+                            problem.span,
+                            f"`{problem.written}` is not in the image when pip runs: pip resolves it from "
+                            f"`{problem.cwd}` to `{problem.image_path}`, which nothing has copied there"
+                            + _where(problem),
+                            help=(
+                                "build from a context that contains the library (e.g. `context: .` with "
+                                "`dockerfile: <service>/Dockerfile`), COPY it before installing, and install it by "
+                                "its path in the image; or build a wheel and install that"
+                            ),
+                            service=analysis.first_service,
+                            related=install_locations(analysis, with_run=problem.in_file),
+                        )
+                    case _:
+                        pass
+
+
+def _where(problem: LocalTargetMissing) -> str:
+    match problem.where:
+        case None:
+            return ""
+        case OutsideContextBeside(repo_path, context_rel):
+            return f"; next to the requirements file it is `{repo_path}`, outside the build context `{context_rel}`"
+        case InContextNotCopied():
+            return "; it is in the build context but not yet COPYed"
+        case CopiedLater(at):
+            return f"; it is COPYed only later, at {at.path}:{at.line}"
+        case _:
+            assert_never(problem.where)

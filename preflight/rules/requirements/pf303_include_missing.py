@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
+from preflight.model.image.requirements import RequirementsFileMissing
 from preflight.model.requirement_files import repository_requirement_files
 from preflight.rules.base import Rule
-from preflight.rules.requirements._install_issues import install_issues
+from preflight.rules.requirements._install_locations import install_locations
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -58,5 +59,19 @@ class IncludeMissing(Rule):
                         Span(parsed.path, include.line, include.col, include.line, include.end_col),
                         f"included file `{include.target}` does not exist (relative to {parsed.path})",
                     )
-        for issue, service in install_issues(project, self.id):
-            yield self.at(issue.span, issue.message, help=issue.help, service=service, related=issue.related)
+        for analysis in project.installs():
+            for problem in analysis.problems:
+                match problem:
+                    case RequirementsFileMissing():
+                        kind = "constraints" if problem.constraint else "requirements"
+                        excluded = problem.excluded_by
+                        why = f" ({problem.reason} `{excluded.text}`)" if excluded is not None else ""
+                        yield self.at(
+                            problem.span,
+                            f"{kind} file `{problem.image_path}` is not in the image when pip runs{why}",
+                            help="COPY it into the image before the RUN that installs it",
+                            service=analysis.first_service,
+                            related=install_locations(analysis, with_run=problem.in_file),
+                        )
+                    case _:
+                        pass

@@ -68,7 +68,7 @@ class ConflictingPins(Rule):
         reported_by_image: dict[int, set[str]] = {}
         for analysis in project.installs():
             pins = _pins(analysis)
-            service = analysis.model.services[0].name if analysis.model.services else None
+            service = analysis.first_service
             for name, items in pins.items():
                 if satisfiable([r.specifier for r, _, _ in items]) is False:
                     yield self._report(name, items, service, Severity.ERROR, "in one install")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
+from preflight.model.image.requirements import NotAProject
 from preflight.rules.base import Rule
-from preflight.rules.requirements._install_issues import install_issues
+from preflight.rules.requirements._install_locations import install_locations
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -47,5 +48,17 @@ class LocalProjectInvalid(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Local install targets without project metadata."""
-        for issue, service in install_issues(project, self.id):
-            yield self.at(issue.span, issue.message, help=issue.help, service=service, related=issue.related)
+        for analysis in project.installs():
+            for problem in analysis.problems:
+                match problem:
+                    case NotAProject():
+                        yield self.at(
+                            problem.span,
+                            f"`{problem.written}` ({problem.image_path}) is not a Python project: it has no "
+                            "pyproject.toml, setup.py or setup.cfg",
+                            help="point pip at the folder that holds the project's pyproject.toml",
+                            service=analysis.first_service,
+                            related=install_locations(analysis, with_run=problem.in_file),
+                        )
+                    case _:
+                        pass
