@@ -64,7 +64,7 @@ class InstallFails:
 class UnknownReason(enum.Enum):
     """Why the model cannot say whether the container has a module."""
 
-    IMAGE_UNSEEN = "the image may hold it where the model cannot see (a folder it cannot read)"
+    IMAGE_UNSEEN = "the image may hold it unseen: a RUN, a mount or an unreadable folder may put it there"
     INSTALL_NOT_UNDERSTOOD = "an install of the image is not understood: it may have brought it"
 
 
