@@ -195,3 +195,22 @@ def test_one_answer_per_import_site_and_kind_across_services(tmp_path: Path) -> 
         ("api", "yaml", "yaml", 1, Missing()),
         ("api", "yaml.constructor", "yaml", 2, Missing()),
     ]
+
+
+def test_precedence_not_in_this_python_before_not_copied(tmp_path: Path) -> None:
+    """A repository copy of a module the image's Python lacks does not make it "not copied"."""
+    dockerfile = DOCKERFILE.replace("python:3.12-slim", "python:3.10-slim")
+    found = _resolve(tmp_path, "import tomllib\n", {"api/Dockerfile": dockerfile, "tomllib.py": ""})
+    assert found["tomllib"] == NotInThisPython("3.10", "python:3.10-slim")
+
+
+def test_precedence_installed_before_not_copied(tmp_path: Path) -> None:
+    """A module site-packages provides is installed, whatever copies of it the repository holds."""
+    found = _resolve(tmp_path, "import yaml\n", {"api/requirements.txt": "PyYAML\n", "vendor/yaml/__init__.py": ""})
+    assert found["yaml"] == Installed("pyyaml", transitive=False)
+
+
+def test_precedence_not_copied_before_undeclared(tmp_path: Path) -> None:
+    """A module the repository has is first-party: it is "not copied", not an undeclared distribution."""
+    found = _resolve(tmp_path, "import config\n", {"api/requirements.txt": "somethingunknown\n", "config.py": ""})
+    assert isinstance(found["config"], NotCopied)
