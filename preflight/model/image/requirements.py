@@ -3,7 +3,8 @@
 For every `pip install` of the stages an image builds: the `-r`/`-c` files must be in the image
 at that step (COPY order matters; `RUN --mount=type=bind` sources count for that RUN), nested
 includes are followed relative to the including file, and local paths (`-e ../lib`, `.`) are
-resolved as pip does: from the command's working directory.
+resolved as pip does: from the command's working directory. What will make pip fail is recorded
+as a typed `InstallProblem` (facts only: the rules of the requirements family word them).
 """
 
 from __future__ import annotations
