@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, ClassVar
+import sys
+from typing import TYPE_CHECKING, ClassVar, NoReturn
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
 
@@ -11,6 +12,15 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from preflight.model.project import Project
+
+if sys.version_info >= (3, 11):
+    from typing import assert_never as assert_never
+else:  # pragma: no cover - Python 3.10 has no typing.assert_never
+
+    def assert_never(value: NoReturn) -> NoReturn:
+        """Mark a branch an exhaustive `match` never reaches (mypy checks it)."""
+        raise AssertionError(f"unhandled value: {value!r}")
+
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
 

@@ -8,16 +8,16 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from preflight.diagnostics import Span
-    from preflight.model.compose.project import ComposeIssue
+    from preflight.model.compose.problems import LoadProblem
+    from preflight.model.compose.project import ComposeProject
     from preflight.model.project import Project
 
 
-def compose_issues(project: Project, code: str) -> Iterator[ComposeIssue]:
-    """Loading problems of every compose project that belong to the rule `code`."""
+def load_problems(project: Project) -> Iterator[tuple[ComposeProject, LoadProblem]]:
+    """The problems met while loading each compose project; each rule words the kinds it owns."""
     for compose in project.compose:
-        for issue in compose.issues:
-            if issue.code == code:
-                yield issue
+        for problem in compose.problems:
+            yield compose, problem
 
 
 def services_by_span(pairs: Iterable[tuple[Span, str]]) -> dict[Span, list[str]]:

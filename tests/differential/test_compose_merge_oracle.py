@@ -1085,7 +1085,7 @@ def _load_preflight(root: Path, sc: Scenario) -> ComposeProject:
     project = build_project(root, Config(compose_files=sc.compose_files, profiles=sc.profiles))
     found = [c for c in project.compose if c.directory == root]
     assert len(found) == 1, [c.directory for c in project.compose]
-    issues = [f"{i.code} {i.span.path}:{i.span.line} {i.message}" for i in found[0].issues]
+    issues = [f"{i.kind.value} {i.span.path}:{i.span.line} {i.subject} {i.detail}" for i in found[0].problems]
     assert not issues, issues
     return found[0]
 

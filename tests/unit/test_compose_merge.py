@@ -91,7 +91,7 @@ def _service_node(tmp_path: Path, files: dict[str, str], compose_files: tuple[st
         (tmp_path / name).write_text(text, encoding="utf-8")
     project = build_project(tmp_path, Config(compose_files=compose_files))
     (compose,) = project.compose
-    assert not compose.issues, compose.issues
+    assert not compose.problems, compose.problems
     return compose.services["s"].node
 
 

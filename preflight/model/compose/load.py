@@ -17,9 +17,10 @@ from preflight.diagnostics import Span
 from preflight.files import FileProblem, SourceTree
 from preflight.model.compose.merge import clean, enforce_unicity, is_null, merge_maps
 from preflight.model.compose.paths import rebase_service
+from preflight.model.compose.problems import LoadProblem
+from preflight.model.compose.problems import LoadProblemKind as Kind
 from preflight.model.compose.project import (
     RESOURCE_KINDS,
-    ComposeIssue,
     ComposeProject,
     Service,
     VarStatus,
@@ -27,7 +28,7 @@ from preflight.model.compose.project import (
     is_remote,
 )
 from preflight.model.compose.yamlpath import locate, locate_key
-from preflight.parse.interpolate import INVALID_REFERENCE, Interpolation, interpolate
+from preflight.parse.interpolate import Interpolation, interpolate
 from preflight.parse.yaml import RESET, YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class LoadedFile:
     rel: str
     root: YMap | None
     uses: list[VarUse] = field(default_factory=list)
-    issues: list[ComposeIssue] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -72,20 +73,19 @@ class Loader:
         self.cache[path] = loaded
         source = self.tree.read_text(path)
         if isinstance(source, FileProblem):
-            loaded.issues.append(ComposeIssue("PF002", Span(rel, source.line, source.col), source.message))
+            span = Span(rel, source.line, source.col)
+            loaded.problems.append(LoadProblem(Kind.UNREADABLE, span, detail=source.message))
             return loaded
         document = parse_yaml(source.text, rel)
         for problem in document.problems:
             span = Span(rel, problem.line, problem.col)
-            loaded.issues.append(ComposeIssue("PF001", span, problem.message))
+            loaded.problems.append(LoadProblem(Kind.UNPARSABLE, span, detail=problem.message))
         if document.root is None:
             if not document.problems:
                 loaded.root = YMap((), Span(rel))
             return loaded
         if not isinstance(document.root, YMap):
-            loaded.issues.append(
-                ComposeIssue("PF101", document.root.span, "a compose file must be a mapping at the top level")
-            )
+            loaded.problems.append(LoadProblem(Kind.NOT_A_MAPPING, document.root.span))
             return loaded
         interpolated = self._interpolate(document.root, (), loaded)
         assert isinstance(interpolated, YMap)  # noqa: S101 - interpolation keeps node kinds
@@ -136,10 +136,12 @@ class Loader:
                 (_ref_span(node, r.start, r.end) for r in result.refs if r.name == result.required_error.name),
                 node.span,
             )
-            loaded.issues.append(ComposeIssue("PF202", span, result.required_error.message, service=service))
+            missing = result.required_error
+            problem = LoadProblem(Kind.REQUIRED_VARIABLE, span, missing.name, missing.reason, service)
+            loaded.problems.append(problem)
         if result.error is not None:
-            message = f"{_dotted(path)}: invalid interpolation: {INVALID_REFERENCE}"
-            loaded.issues.append(ComposeIssue("PF101", node.span, message, service=service))
+            dotted = ".".join(str(p) for p in path)
+            loaded.problems.append(LoadProblem(Kind.INVALID_INTERPOLATION, node.span, dotted, service=service))
 
     def _validate(self, loaded: LoadedFile, base: YMap | None) -> None:
         from preflight.model.compose.schema import validate_compose
@@ -156,7 +158,7 @@ class Loader:
             key = locate_key(loaded.root, problem.path)
             span = key.span if key is not None else (target.span if target is not None else loaded.root.span)
             service = str(problem.path[1]) if len(problem.path) > 1 and problem.path[0] == "services" else None
-            loaded.issues.append(ComposeIssue("PF101", span, problem.message, service=service))
+            loaded.problems.append(LoadProblem(Kind.SCHEMA, span, detail=problem.message, service=service))
 
 
 def _has_value(root: YMap, path: PathT) -> bool:
@@ -192,10 +194,6 @@ def _looks_quoted(node: YScalar) -> bool:
     return node.span.end_col - node.span.col >= len(text) + 2
 
 
-def _dotted(path: PathT) -> str:
-    return ".".join(str(p) for p in path)
-
-
 def load_project(
     tree: SourceTree,
     directory: Path,
@@ -213,7 +211,7 @@ def load_project(
         return project
     if files and not any(merged.get(key) is not None for key in _CONTENT_KEYS):
         first = project.files[0] if project.files else tree.rel(files[0])
-        project.issues.append(ComposeIssue("PF101", Span(first), "empty compose file: it defines no services"))
+        project.problems.append(LoadProblem(Kind.EMPTY, Span(first)))
         return project
     name = merged.get("name")
     project.name = name.text() if isinstance(name, YScalar) else None
@@ -228,7 +226,7 @@ def load_project(
 def _collect(loader: Loader, project: ComposeProject) -> None:
     for loaded in loader.cache.values():
         project.var_uses.extend(loaded.uses)
-        project.issues.extend(loaded.issues)
+        project.problems.extend(loaded.problems)
 
 
 def _load_files(
@@ -297,14 +295,12 @@ def _with_includes(
         ]
         for scalar, file in zip(paths, files, strict=False):
             if not file.is_file():
-                project.issues.append(
-                    ComposeIssue("PF002", scalar.span, f"included compose file `{scalar.text()}` not found")
-                )
+                project.problems.append(LoadProblem(Kind.INCLUDE_MISSING, scalar.span, scalar.text()))
         existing = [f for f in files if f.is_file()]
         if not existing:
             continue
         if existing[0] in chain:
-            project.issues.append(ComposeIssue("PF101", paths[0].span, f"include cycle: `{paths[0].text()}`"))
+            project.problems.append(LoadProblem(Kind.INCLUDE_CYCLE, paths[0].span, paths[0].text()))
             continue
         sub_loader = Loader(loader.tree, project.env, whole_project=len(existing) == 1)
         sub = _load_files(sub_loader, project, existing[0].parent, existing, chain)
@@ -330,8 +326,8 @@ def _import(project: ComposeProject, root: YMap, sub: YMap, sub_dir: Path) -> YM
             if existing is None:
                 items.append((key, node))
             elif kind == "services" and to_plain(existing) != to_plain(node):
-                message = f'service "{key.text()}" is defined by an included project too'
-                project.issues.append(ComposeIssue("PF101", key.span, message, service=key.text()))
+                conflict = LoadProblem(Kind.INCLUDED_SERVICE_CONFLICT, key.span, key.text(), service=key.text())
+                project.problems.append(conflict)
         root = _replace(root, kind, YMap(tuple(items), target.span, target.tag))
     return root
 
@@ -392,9 +388,8 @@ def _extended(
             # a project file's `extends.file` is relative to the project folder, an extended file's to its own
             other = (source.folder / file_node.text()).resolve()
             if not other.is_file():
-                project.issues.append(
-                    ComposeIssue("PF002", file_node.span, f"extends file `{file_node.text()}` not found", service=name)
-                )
+                missing = LoadProblem(Kind.EXTENDS_MISSING, file_node.span, file_node.text(), service=name)
+                project.problems.append(missing)
                 return without
             loaded = loader.load_file(other)
             services = loaded.root.get("services") if loaded.root is not None else None
@@ -403,20 +398,12 @@ def _extended(
         return without
     key = (target.file.path, base_name.text())
     if key in chain:
-        project.issues.append(
-            ComposeIssue("PF101", base_name.span, f'circular extends from service "{name}"', service=name)
-        )
+        project.problems.append(LoadProblem(Kind.EXTENDS_CYCLE, base_name.span, base_name.text(), service=name))
         return without
     base = target.services.get(base_name.text()) if target.services is not None else None
     if not isinstance(base, YMap):
-        project.issues.append(
-            ComposeIssue(
-                "PF102",
-                base_name.span,
-                f'service "{name}" extends service "{base_name.text()}", which is not defined in {target.file.rel}',
-                service=name,
-            )
-        )
+        kind, file = Kind.UNDEFINED_BASE_SERVICE, target.file.rel
+        project.problems.append(LoadProblem(kind, base_name.span, base_name.text(), service=name, in_file=file))
         return without
     base = _extended(loader, target, base_name.text(), base, project, [*chain, key])
     if target.file is not source.file:

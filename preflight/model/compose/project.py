@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from preflight.diagnostics import Span
     from preflight.model.compose.env import InterpolationEnv
+    from preflight.model.compose.problems import LoadProblem
 
 RESOURCE_KINDS = ("volumes", "networks", "secrets", "configs")
 
@@ -41,17 +42,6 @@ class VarUse:
     path: tuple[str | int, ...]
     template: str
     """The whole scalar the reference sits in, as written (not a value from any env file)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ComposeIssue:
-    """A problem found while loading compose files, reported by the rule owning `code`."""
-
-    code: str
-    span: Span
-    message: str
-    help: str | None = None
-    service: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +108,7 @@ class ComposeProject:
     inactive: dict[str, Service] = field(default_factory=dict)
     resources: dict[str, YMap] = field(default_factory=dict)
     var_uses: list[VarUse] = field(default_factory=list)
-    issues: list[ComposeIssue] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
     name: str | None = None
     explicit: bool = False
     """Loaded from files someone names (`-f`, a command in the repository), not found by name."""

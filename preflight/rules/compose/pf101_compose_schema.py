@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
-from preflight.rules.base import Rule
-from preflight.rules.issues import compose_issues
+from preflight.model.compose.problems import LoadProblemKind as Kind
+from preflight.parse.interpolate import INVALID_REFERENCE
+from preflight.rules.base import Rule, assert_never
+from preflight.rules.issues import load_problems
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from preflight.model.compose.problems import LoadProblem
     from preflight.model.compose.project import ComposeProject
     from preflight.model.project import Project
 
@@ -57,8 +60,10 @@ class ComposeSchema(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Schema problems found while loading, and services that cannot be created."""
-        for issue in compose_issues(project, self.id):
-            yield self.at(issue.span, issue.message, service=issue.service)
+        for _, loading in load_problems(project):
+            message = _message(loading)
+            if message is not None:
+                yield self.at(loading.span, message, service=loading.service)
         for compose, service in project.services():
             if service.name in compose.remote or _is_fragment(compose):
                 continue  # it extends a remote file, or the whole file is an overlay of another
@@ -79,3 +84,33 @@ def _is_fragment(compose: ComposeProject) -> bool:
         and bool(services)
         and all(s.get("image") is None and s.get("build") is None for s in services)
     )
+
+
+def _message(problem: LoadProblem) -> str | None:
+    """The message for a file or project compose refuses as written (others: other rules)."""
+    match problem.kind:
+        case Kind.NOT_A_MAPPING:
+            return "a compose file must be a mapping at the top level"
+        case Kind.EMPTY:
+            return "empty compose file: it defines no services"
+        case Kind.INVALID_INTERPOLATION:
+            return f"{problem.subject}: invalid interpolation: {INVALID_REFERENCE}"
+        case Kind.SCHEMA:
+            return problem.detail
+        case Kind.INCLUDE_CYCLE:
+            return f"include cycle: `{problem.subject}`"
+        case Kind.INCLUDED_SERVICE_CONFLICT:
+            return f'service "{problem.subject}" is defined by an included project too'
+        case Kind.EXTENDS_CYCLE:
+            return f'circular extends from service "{problem.service}"'
+        case (
+            Kind.UNREADABLE
+            | Kind.UNPARSABLE
+            | Kind.REQUIRED_VARIABLE
+            | Kind.INCLUDE_MISSING
+            | Kind.EXTENDS_MISSING
+            | Kind.UNDEFINED_BASE_SERVICE
+        ):
+            return None
+        case _:
+            assert_never(problem.kind)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
+from preflight.model.compose.problems import LoadProblemKind as Kind
 from preflight.parse.yaml import YScalar, YSeq
-from preflight.rules.base import Rule
-from preflight.rules.issues import compose_issues
+from preflight.rules.base import Rule, assert_never
+from preflight.rules.issues import load_problems
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from preflight.model.compose.problems import LoadProblem
     from preflight.model.compose.project import Service
     from preflight.model.project import Project
 
@@ -72,8 +74,10 @@ class UndefinedService(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """References to services that are not defined."""
-        for issue in compose_issues(project, self.id):
-            yield self.at(issue.span, issue.message, service=issue.service)
+        for _, loading in load_problems(project):
+            message = _message(loading)
+            if message is not None:
+                yield self.at(loading.span, message, service=loading.service)
         for compose, service in project.services():
             if "*" in compose.remote:
                 continue  # a remote include may define the service
@@ -93,3 +97,30 @@ def _did_you_mean(name: str, candidates: list[str]) -> str | None:
 
     close = difflib.get_close_matches(name, candidates, n=1)
     return f'did you mean "{close[0]}"?' if close else None
+
+
+def _message(problem: LoadProblem) -> str | None:
+    """The message for an `extends` of a service that does not exist (others: other rules)."""
+    match problem.kind:
+        case Kind.UNDEFINED_BASE_SERVICE:
+            return (
+                f'service "{problem.service}" extends service "{problem.subject}", '
+                f"which is not defined in {problem.in_file}"
+            )
+        case (
+            Kind.UNREADABLE
+            | Kind.UNPARSABLE
+            | Kind.NOT_A_MAPPING
+            | Kind.EMPTY
+            | Kind.INVALID_INTERPOLATION
+            | Kind.SCHEMA
+            | Kind.REQUIRED_VARIABLE
+            | Kind.INCLUDE_MISSING
+            | Kind.INCLUDE_CYCLE
+            | Kind.INCLUDED_SERVICE_CONFLICT
+            | Kind.EXTENDS_MISSING
+            | Kind.EXTENDS_CYCLE
+        ):
+            return None
+        case _:
+            assert_never(problem.kind)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
-from preflight.rules.base import Rule
-from preflight.rules.issues import compose_issues
+from preflight.model.compose.problems import LoadProblemKind as Kind
+from preflight.rules.base import Rule, assert_never
+from preflight.rules.issues import load_problems
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from preflight.model.compose.problems import LoadProblem
     from preflight.model.project import Project
 
 
@@ -44,12 +46,33 @@ class RequiredVariable(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Required variables that are missing."""
-        for compose in project.compose:
-            for issue in compose_issues(project, self.id):
-                if issue in compose.issues:
-                    yield self.at(
-                        issue.span,
-                        issue.message,
-                        help=f"{compose.env.describe_sources()}",
-                        service=issue.service,
-                    )
+        for compose, problem in load_problems(project):
+            message = _message(problem)
+            if message is not None:
+                yield self.at(problem.span, message, help=compose.env.describe_sources(), service=problem.service)
+
+
+def _message(problem: LoadProblem) -> str | None:
+    """Compose's own words for a required variable without a value (others: other rules)."""
+    match problem.kind:
+        case Kind.REQUIRED_VARIABLE:
+            if problem.detail:
+                return f"required variable {problem.subject} is missing a value: {problem.detail}"
+            return f"required variable {problem.subject} is missing a value"
+        case (
+            Kind.UNREADABLE
+            | Kind.UNPARSABLE
+            | Kind.NOT_A_MAPPING
+            | Kind.EMPTY
+            | Kind.INVALID_INTERPOLATION
+            | Kind.SCHEMA
+            | Kind.INCLUDE_MISSING
+            | Kind.INCLUDE_CYCLE
+            | Kind.INCLUDED_SERVICE_CONFLICT
+            | Kind.EXTENDS_MISSING
+            | Kind.EXTENDS_CYCLE
+            | Kind.UNDEFINED_BASE_SERVICE
+        ):
+            return None
+        case _:
+            assert_never(problem.kind)

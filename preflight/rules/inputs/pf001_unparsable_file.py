@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
+from preflight.model.compose.problems import LoadProblemKind as Kind
 from preflight.model.image.built_projects import broken_build_configs
-from preflight.rules.base import Rule
-from preflight.rules.issues import compose_issues
+from preflight.rules.base import Rule, assert_never
+from preflight.rules.issues import load_problems
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from preflight.model.compose.problems import LoadProblem
     from preflight.model.project import Project
 
 
@@ -75,8 +77,10 @@ class UnparsableFile(Rule):
                 service=broken.service,
                 related=[Related(broken.installed_by, "pip builds the project here")],
             )
-        for issue in compose_issues(project, self.id):
-            yield self.at(issue.span, issue.message, service=issue.service)
+        for _, loading in load_problems(project):
+            message = _message(loading)
+            if message is not None:
+                yield self.at(loading.span, message, service=loading.service)
         for compose in project.compose:
             for path, problem in compose.env.problems:
                 yield self.at(Span(path, problem.line, problem.col), problem.message)
@@ -96,3 +100,27 @@ class UnparsableFile(Rule):
                         help="the container imports this module at start and would fail here",
                         service=runtime.service.name,
                     )
+
+
+def _message(problem: LoadProblem) -> str | None:
+    """The message for a compose file that is not YAML (the other kinds belong to other rules)."""
+    match problem.kind:
+        case Kind.UNPARSABLE:
+            return problem.detail
+        case (
+            Kind.UNREADABLE
+            | Kind.NOT_A_MAPPING
+            | Kind.EMPTY
+            | Kind.INVALID_INTERPOLATION
+            | Kind.SCHEMA
+            | Kind.REQUIRED_VARIABLE
+            | Kind.INCLUDE_MISSING
+            | Kind.INCLUDE_CYCLE
+            | Kind.INCLUDED_SERVICE_CONFLICT
+            | Kind.EXTENDS_MISSING
+            | Kind.EXTENDS_CYCLE
+            | Kind.UNDEFINED_BASE_SERVICE
+        ):
+            return None
+        case _:
+            assert_never(problem.kind)

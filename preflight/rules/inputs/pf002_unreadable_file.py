@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
-from preflight.rules.base import Rule
-from preflight.rules.issues import compose_issues
+from preflight.model.compose.problems import LoadProblemKind as Kind
+from preflight.rules.base import Rule, assert_never
+from preflight.rules.issues import load_problems
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from preflight.model.compose.problems import LoadProblem
     from preflight.model.project import Project
 
 
@@ -47,11 +49,39 @@ class UnreadableFile(Rule):
         unread = project.config.unread
         if unread is not None and not unread.syntax:
             yield self.at(Span(unread.path, unread.problem.line, unread.problem.col), unread.problem.message)
-        for issue in compose_issues(project, self.id):
-            yield self.at(issue.span, issue.message, service=issue.service)
+        for _, loading in load_problems(project):
+            message = _message(loading)
+            if message is not None:
+                yield self.at(loading.span, message, service=loading.service)
         for compose in project.compose:
             for problem in compose.env.file_problems:
                 yield self.at(Span(problem.path, problem.line, problem.col), problem.message)
         project.runtimes()  # the model reads the rest lazily: complete it before asking what failed
         for problem in project.tree.problems():
             yield self.at(Span(problem.path, problem.line, problem.col), problem.message)
+
+
+def _message(problem: LoadProblem) -> str | None:
+    """The message for a compose file that cannot be read or is not there (others: other rules)."""
+    match problem.kind:
+        case Kind.UNREADABLE:
+            return problem.detail
+        case Kind.INCLUDE_MISSING:
+            return f"included compose file `{problem.subject}` not found"
+        case Kind.EXTENDS_MISSING:
+            return f"extends file `{problem.subject}` not found"
+        case (
+            Kind.UNPARSABLE
+            | Kind.NOT_A_MAPPING
+            | Kind.EMPTY
+            | Kind.INVALID_INTERPOLATION
+            | Kind.SCHEMA
+            | Kind.REQUIRED_VARIABLE
+            | Kind.INCLUDE_CYCLE
+            | Kind.INCLUDED_SERVICE_CONFLICT
+            | Kind.EXTENDS_CYCLE
+            | Kind.UNDEFINED_BASE_SERVICE
+        ):
+            return None
+        case _:
+            assert_never(problem.kind)
