@@ -1,23 +1,30 @@
-"""Variables each container needs at run time, against the environment it really receives."""
+"""What each container reads from its environment, and whether it really receives it.
+
+Facts only: the environment reads of the code a container runs (:func:`container_code`), the
+`$VAR` its commands leave for the container to expand (:func:`command_refs`), and where a
+variable the container lacks is defined instead (:func:`defined_elsewhere`). The rules decide
+what of it is a finding and word it.
+"""
 
 from __future__ import annotations
 
+import enum
 import posixpath
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Related, Severity, Span
+from preflight.diagnostics import Span
 from preflight.files import read_small_text
 from preflight.model.compose.env import EnvSource
-from preflight.model.findings import Finding
 from preflight.model.image.filesystem import Presence
-from preflight.model.runtime.environment import RuntimeEnv, runtime_env
+from preflight.model.runtime.environment import EnvAbsent, EnvUnknown, RuntimeEnv, RuntimeVar, runtime_env
 from preflight.parse.compose_dotenv import parse_compose_dotenv
 from preflight.parse.python_env import EnvKind
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from preflight.model.compose.project import ComposeProject, Service
     from preflight.model.project import Project
@@ -33,48 +40,192 @@ _TESTED = re.compile(r"-[nz]\s+\"?\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash", "/usr/bin/env"}
 
 
-def where_defined(compose: ComposeProject, service: Service, name: str) -> tuple[str, list[Related]]:
-    """Explain where `name` is defined, when not in the service's container environment."""
+@dataclass(frozen=True, slots=True)
+class SetAtStart:
+    """Set as the container starts: by the entry script or the command itself, or loaded from an
+    env file by the code (`load_dotenv`)."""
+
+
+Lookup = RuntimeVar | SetAtStart | EnvAbsent | EnvUnknown
+"""Whether a variable reaches the process that reads it."""
+
+
+class WhenMissing(enum.Enum):
+    """What a read does when the variable is not there."""
+
+    HANDLED = "handled"
+    """An optional read, or one with a default: the code copes."""
+    RAISES = "raises"
+    """`os.environ["X"]`, or an env library's required read."""
+    NONE_REFUSED = "none-refused"
+    """`os.getenv("X")` whose None the code then refuses."""
+    INVALID_SETTINGS = "invalid-settings"
+    """A required field of a settings class: creating it fails validation."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRead:
+    """One environment read in code a container runs, and whether the container has the variable."""
+
+    name: str
+    span: Span
+    when_missing: WhenMissing
+    found: Lookup
+    settings: str = ""
+    """For a settings field: the class's name."""
+    field: str = ""
+    """For a settings field: the field's name."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerCode:
+    """The Python code a container runs and what it reads from the environment."""
+
+    runtime: ServiceRuntime
+    modules: tuple[PythonModule, ...]
+    """The modules the container loads, in the order they are reached."""
+    reads: tuple[CodeRead, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRef:
+    """A `$VAR` that survives compose (written `$$VAR`) in `command`, `entrypoint` or `healthcheck.test`."""
+
+    compose: ComposeProject
+    service: Service
+    attr: str
+    name: str
+    span: Span
+    shell: bool
+    """A shell runs the command, so the container expands the reference; else it stays literal."""
+    guarded: bool
+    """The command tests it (`-n`/`-z`) or gives a default or alternative (`${X:-y}`)."""
+    found: Lookup
+
+
+@dataclass(frozen=True, slots=True)
+class InterpolationOnly:
+    """The variable is set in an env file that only feeds compose interpolation (`.env`)."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class OtherService:
+    """The variable is set in another service's `environment`."""
+
+    name: str
+    key_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Nowhere:
+    """No place compose looks sets the variable."""
+
+
+def defined_elsewhere(
+    compose: ComposeProject, service: Service, name: str
+) -> InterpolationOnly | OtherService | Nowhere:
+    """Where `name` is defined, when not in the service's container environment."""
     value = compose.env.values.get(name)
     if value is not None and value.source is EnvSource.ENV_FILE and value.origin is not None:
-        note = Related(Span(value.origin, value.line, 1), f"`{name}` is set here, for compose interpolation only")
-        return (
-            f"it is set in {value.origin}, which only feeds compose interpolation; add `{name}: ${{{name}}}` "
-            f"under services.{service.name}.environment",
-            [note],
-        )
+        return InterpolationOnly(value.origin, value.line)
     for other in compose.all_services().values():
         if other is service:
             continue
         key = other.mapping("environment").key_node(name)
         if key is not None:
-            return (
-                f'it is set for service "{other.name}" only; add it to services.{service.name}.environment',
-                [Related(key.span, f'`{name}` is set for "{other.name}" here')],
-            )
-    return f"it is set nowhere compose looks; add it to services.{service.name}.environment", []
+            return OtherService(other.name, key.span)
+    return Nowhere()
 
 
-def _group(findings: list[Finding]) -> list[Finding]:
-    """One finding per location: services that share an image share their code."""
-    merged: dict[tuple[str, int, int, str], Finding] = {}
-    for finding in findings:
-        key = (finding.span.path, finding.span.line, finding.span.col, finding.code)
-        merged.setdefault(key, finding)
-    return list(merged.values())
+def healthy_dependents(compose: ComposeProject, service: Service) -> list[tuple[str, Span]]:
+    """(service, `depends_on` key) of the services that wait for `service` to be healthy."""
+    found = []
+    for other in compose.services.values():
+        for key, spec in other.mapping("depends_on").items:
+            condition = spec.get("condition") if isinstance(spec, YMap) else None
+            if key.text() == service.name and isinstance(condition, YScalar) and condition.text() == "service_healthy":
+                found.append((other.name, key.span))
+    return found
 
 
-def check_env(project: Project) -> list[Finding]:
-    """PF203 and PF208 findings of every service."""
-    findings: list[Finding] = []
+def container_code(project: Project) -> list[ContainerCode]:
+    """The code of every container whose environment is fully known (the others are left out)."""
+    found = []
     for runtime in project.runtimes():
-        findings.extend(_code_reads(project, runtime))
+        if not runtime.env.complete:
+            continue
+        # variables an entrypoint script exports before it starts the Python process
+        script_env = {name for entry in runtime.entries for name in entry.env_names}
+        loaded = _loaded_env_keys(runtime)  # env files the code loads itself (load_dotenv...)
+        if "*" in loaded:
+            continue
+        modules = tuple(r.source for r in runtime.reached.values() if r.source is not None)
+        reads = tuple(read for module in modules for read in _reads(runtime, module, script_env | loaded))
+        found.append(ContainerCode(runtime, modules, reads))
+    return found
+
+
+def _reads(runtime: ServiceRuntime, module: PythonModule, script_env: set[str]) -> Iterator[CodeRead]:
+    for read in module.env_reads:
+        span = Span(module.path, read.line, read.col, read.end_line, read.end_col)
+        if read.optional or read.has_default:
+            when = WhenMissing.HANDLED
+        elif read.kind in (EnvKind.SUBSCRIPT, EnvKind.LIBRARY):
+            when = WhenMissing.RAISES
+        elif read.kind is EnvKind.GET and read.required:
+            when = WhenMissing.NONE_REFUSED
+        else:
+            when = WhenMissing.HANDLED
+        yield CodeRead(read.name, span, when, _lookup(runtime.env, (read.name,), script_env))
+    for settings in module.settings:
+        file_keys = _settings_file_keys(runtime, settings)
+        for field in settings.fields:
+            names = field.env_names
+            span = Span(module.path, field.line, field.col, field.end_line, field.end_col)
+            when = WhenMissing.INVALID_SETTINGS if field.required else WhenMissing.HANDLED
+            if "*" in file_keys:
+                found: Lookup = EnvUnknown(f"the env_file of `{settings.name}` cannot be read")
+            elif any(n.upper() in file_keys for n in names):
+                found = SetAtStart()
+            else:
+                found = _lookup(runtime.env, names, script_env, settings.case_sensitive)
+            yield CodeRead(names[0], span, when, found, settings.name, field.name)
+
+
+def _lookup(env: RuntimeEnv, names: Iterable[str], set_at_start: set[str], case_sensitive: bool = True) -> Lookup:
+    """The first of `names` the container has; else absent or unknown, as the environment is."""
+    missing: Lookup = EnvAbsent()
+    for name in names:
+        found = env.lookup(name, case_sensitive)
+        if isinstance(found, RuntimeVar):
+            return found
+        if name in set_at_start:
+            return SetAtStart()
+        missing = found
+    return missing
+
+
+def command_refs(project: Project) -> Iterator[CommandRef]:
+    """Every `$VAR` of every service's commands that the container (or nobody) expands."""
     for compose, service in project.services():
         model = project.image_of(service)
         stage = model.image.final if model is not None and model.image is not None else None
         env = runtime_env(project, compose, service, stage)
-        findings.extend(_command_refs(compose, service, env))
-    return _group(findings)
+        for attr, node, shell in _command_nodes(service):
+            for item in node:
+                if item.unknown or not isinstance(item.value, str):
+                    continue
+                text = item.value
+                assigned = set(re.findall(r"(?:^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)=", text))
+                tested = {m.group("name") for m in _TESTED.finditer(text)}
+                for match in _REF.finditer(text):
+                    name = match.group("braced") or match.group("plain")
+                    found = SetAtStart() if name in assigned else _lookup(env, (name,), set())
+                    guarded = name in tested or bool(match.group("op"))
+                    yield CommandRef(compose, service, attr, name, item.span, shell, guarded, found)
 
 
 def _settings_file_keys(runtime: ServiceRuntime, settings: SettingsClass) -> set[str]:
@@ -128,157 +279,6 @@ def _loaded_env_keys(runtime: ServiceRuntime) -> set[str]:
                     keys.update(e.key for e in parse_compose_dotenv(text, found.context_path).entries)
                     break
     return keys
-
-
-def _code_reads(project: Project, runtime: ServiceRuntime) -> Iterator[Finding]:
-    if not runtime.env.complete:
-        return
-    service = runtime.service
-    soft = runtime.guessed
-    # variables an entrypoint script exports before it starts the Python process
-    script_env = {name for entry in runtime.entries for name in entry.env_names}
-    loaded = _loaded_env_keys(runtime)  # env files the code loads itself (load_dotenv...)
-    if "*" in loaded:
-        return
-    script_env |= loaded
-    for reached in runtime.reached.values():
-        module = reached.source
-        if module is None:
-            continue
-        yield from _bool_casts(module, service.name)
-        for read in module.env_reads:
-            if read.optional or read.has_default or runtime.env.has(read.name) or read.name in script_env:
-                continue
-            if read.kind in (EnvKind.SUBSCRIPT, EnvKind.LIBRARY):
-                severity, effect = Severity.ERROR, "raises an error"
-            elif read.kind is EnvKind.GET and read.required:
-                severity, effect = Severity.ERROR, "returns None, which the code then refuses"
-            else:
-                continue  # an optional read: the code handles None
-            yield _missing(
-                runtime,
-                module,
-                read.name,
-                read.line,
-                read.col,
-                read.end_line,
-                read.end_col,
-                Severity.WARNING if soft else severity,
-                effect,
-            )
-        for settings in module.settings:
-            file_keys = _settings_file_keys(runtime, settings)
-            if "*" in file_keys:
-                continue
-            for field in settings.fields:
-                if not field.required:
-                    continue
-                names = field.env_names
-                if any(
-                    runtime.env.has(n, settings.case_sensitive) or n.upper() in file_keys or n in script_env
-                    for n in names
-                ):
-                    continue
-                yield _missing(
-                    runtime,
-                    module,
-                    names[0],
-                    field.line,
-                    field.col,
-                    field.end_line,
-                    field.end_col,
-                    Severity.WARNING if soft else Severity.ERROR,
-                    f"makes `{settings.name}()` fail validation (required field `{field.name}`)",
-                )
-
-
-def _missing(
-    runtime: ServiceRuntime,
-    module: PythonModule,
-    name: str,
-    line: int,
-    col: int,
-    end_line: int,
-    end_col: int,
-    severity: Severity,
-    effect: str,
-) -> Finding:
-    why, notes = where_defined(runtime.compose, runtime.service, name)
-    return Finding(
-        "PF203",
-        severity,
-        Span(module.path, line, col, end_line, end_col),
-        f'`{name}` is read here, but the container of service "{runtime.service.name}" does not receive it '
-        f"(reading it {effect}); {why}",
-        help=f"pass it under services.{runtime.service.name}.environment (or an env_file), or give the read a default",
-        related=(Related(runtime.service.key_span, f'service "{runtime.service.name}"'), *notes),
-        service=runtime.service.name,
-    )
-
-
-def _bool_casts(module: PythonModule, service: str) -> Iterator[Finding]:
-    for cast in module.bool_casts:
-        yield Finding(
-            "PF208",
-            Severity.WARNING,
-            Span(module.path, cast.line, cast.col, cast.end_line, cast.end_col),
-            f'`bool(...)` of `{cast.name}` is True for any non-empty value, including "0" and "false"',
-            help=f'compare the text instead: `os.getenv("{cast.name}", "").lower() in ("1", "true", "yes")`',
-            related=(),
-            service=service,
-        )
-
-
-def _command_refs(compose: ComposeProject, service: Service, env: RuntimeEnv) -> Iterator[Finding]:
-    """`$VAR` that survives compose (written `$$VAR`) in command/entrypoint/healthcheck.test."""
-    for attr, node, shell in _command_nodes(service):
-        for item in node:
-            if item.unknown or not isinstance(item.value, str):
-                continue
-            text = item.value
-            assigned = set(re.findall(r"(?:^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)=", text))
-            tested = {m.group("name") for m in _TESTED.finditer(text)}
-            for match in _REF.finditer(text):
-                name = match.group("braced") or match.group("plain")
-                if name in assigned or env.has(name):
-                    continue
-                if not shell:
-                    yield Finding(
-                        "PF203",
-                        Severity.WARNING,
-                        item.span,
-                        f"`${name}` in `{attr}` is passed literally: no shell runs this exec-form command, "
-                        "so nothing expands it",
-                        help=f'run it through a shell (`["CMD-SHELL", "..."]` or `sh -c`) so `${name}` is expanded',
-                        related=(),
-                        service=service.name,
-                    )
-                    continue
-                if not env.complete or name in tested or match.group("op"):
-                    continue  # checked by the command, or with a default/alternative: not missing
-                why, notes = where_defined(compose, service, name)
-                dependents = _healthy_dependents(compose, service) if attr == "healthcheck.test" else []
-                yield Finding(
-                    "PF203",
-                    Severity.ERROR,
-                    item.span,
-                    f'`${name}` in `{attr}` is expanded in the container of service "{service.name}", '
-                    f"which does not receive `{name}`; {why}",
-                    help=f"add `{name}: ${{{name}}}` under services.{service.name}.environment",
-                    related=(*notes, *dependents),
-                    service=service.name,
-                )
-
-
-def _healthy_dependents(compose: ComposeProject, service: Service) -> list[Related]:
-    """Notes on the services that wait for `service` to be healthy (they never start)."""
-    notes = []
-    for other in compose.services.values():
-        for key, spec in other.mapping("depends_on").items:
-            condition = spec.get("condition") if isinstance(spec, YMap) else None
-            if key.text() == service.name and isinstance(condition, YScalar) and condition.text() == "service_healthy":
-                notes.append(Related(key.span, f'"{other.name}" waits for "{service.name}" to be healthy'))
-    return notes
 
 
 def _command_nodes(service: Service) -> Iterator[tuple[str, tuple[YScalar, ...], bool]]:

@@ -134,6 +134,18 @@ class RuntimeVar:
 
 
 @dataclass(frozen=True, slots=True)
+class EnvAbsent:
+    """The container certainly does not have the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnvUnknown:
+    """Whether the container has the variable cannot be known."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class RuntimeEnv:
     """A service's container environment; `complete` False when the image may add unknown names."""
 
@@ -145,6 +157,17 @@ class RuntimeEnv:
         if name in self.vars:
             return True
         return not case_sensitive and name.upper() in {n.upper() for n in self.vars}
+
+    def lookup(self, name: str, case_sensitive: bool = True) -> RuntimeVar | EnvAbsent | EnvUnknown:
+        """The container's variable `name`, its certain absence, or why that cannot be known."""
+        found = self.vars.get(name)
+        if found is None and not case_sensitive:
+            found = next((v for n, v in self.vars.items() if n.upper() == name.upper()), None)
+        if found is not None:
+            return found
+        if not self.complete:
+            return EnvUnknown("the image may set variables preflight does not know")
+        return EnvAbsent()
 
     def values(self) -> dict[str, str | None]:
         """Name -> value (None unknown), the convention the entry-point analysis uses."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Diagnostic, Severity
+from preflight.diagnostics import Diagnostic, Severity, Span
+from preflight.model.env_reads import container_code
 from preflight.rules.base import Rule
-from preflight.rules.env._findings import env_findings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -44,5 +44,17 @@ class EnvBoolCast(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Bool casts of environment values."""
-        for f in env_findings(project, self.id):
-            yield self.at(f.span, f.message, help=f.help, service=f.service, related=f.related, severity=f.severity)
+        seen: set[tuple[str, int, int]] = set()
+        for code in project.memo("container_code", lambda: container_code(project)):
+            for module in code.modules:
+                for cast in module.bool_casts:
+                    if (module.path, cast.line, cast.col) in seen:
+                        continue  # services that share an image share their code: one finding
+                    seen.add((module.path, cast.line, cast.col))
+                    instead = f'os.getenv("{cast.name}", "").lower() in ("1", "true", "yes")'
+                    yield self.at(
+                        Span(module.path, cast.line, cast.col, cast.end_line, cast.end_col),
+                        f'`bool(...)` of `{cast.name}` is True for any non-empty value, including "0" and "false"',
+                        help=f"compare the text instead: `{instead}`",
+                        service=code.runtime.service.name,
+                    )
