@@ -187,6 +187,7 @@ def _refuses(d: Diagnostic, facts: ServiceFacts) -> bool:
 def stack_verdict(diagnostics: Iterable[Diagnostic], facts: Sequence[ServiceFacts]) -> StackVerdict:
     """Judge every service from the unsuppressed findings of a check."""
     from preflight.diagnostics import Severity
+    from preflight.rules.stages import UNREADABLE_INPUT
 
     findings = list(diagnostics)
     projects = len({f.project for f in facts})
@@ -195,7 +196,7 @@ def stack_verdict(diagnostics: Iterable[Diagnostic], facts: Sequence[ServiceFact
     for d in findings:
         if d.severity is not Severity.ERROR:
             continue
-        unreadable_compose = d.code in ("PF001", "PF002") and d.span.path in compose_files
+        unreadable_compose = d.code in UNREADABLE_INPUT and d.span.path in compose_files
         if unreadable_compose or _stage(d, None) is Stage.PROJECT:
             refused.append(d)
     steps: dict[str, dict[Stage, list[Diagnostic]]] = {}

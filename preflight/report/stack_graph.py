@@ -8,9 +8,9 @@ value from a ``.env`` file), and nothing from ``environment:`` is ever put into 
 Findings are attached where they belong: to an edge when they point into it (a ``depends_on``
 entry naming an undefined service, a ``service_healthy`` condition on a service without a
 health check, an undeclared volume), to a service through their ``service`` or because their
-file lies in its build context, and to a note otherwise. Findings of code ``PF203`` (a
-variable that never reaches a service) become a red edge from the file they point at to their
-service. Everything is ordered deterministically.
+file lies in its build context, and to a note otherwise. Findings of the rules marked
+``env_edge`` (a variable that never reaches a service) become a red edge from the file they
+point at to their service. Everything is ordered deterministically.
 """
 
 from __future__ import annotations
@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["Cluster", "Edge", "Finding", "Node", "StackGraph", "build_graph", "worst"]
 
 DOWN, UNHEALTHY, UP = "would not start", "would not become healthy", "up"
-
-ENV_EDGE_CODE = "PF203"
-"""Findings of this code are drawn as an edge from the env file they name to their service."""
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_]+")
 _QUOTED_NAME = re.compile(r"`\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?`")
@@ -153,6 +150,13 @@ def _inside(span: Span, start: Span, end: Span) -> bool:
     return begin <= (span.line, span.col) <= stop
 
 
+def _env_edge_codes() -> frozenset[str]:
+    """The rules that say a variable never reaches a service (their rule classes say so)."""
+    from preflight.rules import ALL_RULES
+
+    return frozenset(rule.id for rule in ALL_RULES if rule.env_edge)
+
+
 @dataclass(slots=True)
 class _Builder:
     project: Project
@@ -161,6 +165,8 @@ class _Builder:
     ids: set[str] = field(default_factory=set)
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    env_edge_codes: frozenset[str] = field(default_factory=lambda: _env_edge_codes())
+    """Findings of these rules are drawn as an edge from the env file they name to their service."""
 
     def new_id(self, cluster: int, kind: str, name: str) -> str:
         base = f"c{cluster}_{kind}_{_UNSAFE_ID.sub('_', name).strip('_') or 'x'}"
@@ -174,7 +180,7 @@ class _Builder:
         """Findings that point into a region, marked so that no other edge takes them."""
         taken = []
         for index, d in enumerate(self.diagnostics):
-            if index not in self.used and d.code != ENV_EDGE_CODE and _inside(d.span, start, end):
+            if index not in self.used and d.code not in self.env_edge_codes and _inside(d.span, start, end):
                 self.used.add(index)
                 taken.append(Finding.of(d))
         return tuple(taken)
@@ -320,7 +326,7 @@ def _add_volumes(b: _Builder, ci: int, compose: ComposeProject, ids: dict[str, s
 
 
 def _env_source(d: Diagnostic) -> str:
-    """The env file a PF203 finding names among its related locations, else its own file."""
+    """The env file an env-edge finding names among its related locations, else its own file."""
     for related in d.related:
         name = related.span.path.rsplit("/", 1)[-1]
         if name.startswith(".env") or name.endswith(".env"):
@@ -335,7 +341,7 @@ def _env_label(finding: Finding) -> str:
 
 
 def _attach(b: _Builder) -> None:
-    """Put every finding on its services (and PF203 edges), the rest on a note per cluster."""
+    """Put every finding on its services (and env edges), the rest on a note per cluster."""
     per_service: dict[str, list[Finding]] = {}
     notes: dict[int, list[Finding]] = {}
     env_nodes: dict[tuple[int, str], str] = {}
@@ -348,7 +354,7 @@ def _attach(b: _Builder) -> None:
             per_service.setdefault(owner, []).append(finding)
         if not owners and index not in b.used:
             notes.setdefault(ci if ci is not None else -1, []).append(finding)
-        if d.code == ENV_EDGE_CODE and owners and ci is not None:
+        if d.code in b.env_edge_codes and owners and ci is not None:
             source = _env_source(d)
             key = (ci, source)
             if key not in env_nodes:

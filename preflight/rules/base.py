@@ -39,6 +39,9 @@ class Rule:
     """CVSS-like 0.0-10.0 for rules that find security problems (code scanning's security alerts)."""
     runs_last: ClassVar[bool] = False
     """It reports what the other rules met while reading files, so it runs after them."""
+    env_edge: ClassVar[bool] = False
+    """Its findings are a variable that never reaches a service: the stack graph draws each as an
+    edge from the env file it names to the service."""
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Yield this rule's findings for the project."""
