@@ -27,7 +27,7 @@ from preflight.model.compose.project import (
     VarUse,
     is_remote,
 )
-from preflight.model.compose.yamlpath import locate, locate_key
+from preflight.model.compose.yamlpath import locate, locate_key, ref_span
 from preflight.parse.interpolate import Interpolation, interpolate
 from preflight.parse.yaml import RESET, YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
 
@@ -116,7 +116,7 @@ class Loader:
         service = str(path[1]) if len(path) >= 2 and path[0] == "services" else None
         template = node.value if isinstance(node.value, str) else ""
         for ref in result.refs:
-            span = _ref_span(node, ref.start, ref.end)
+            span = ref_span(node, ref.start, ref.end)
             operator = ref.operator.name
             loaded.uses.append(
                 VarUse(
@@ -133,7 +133,7 @@ class Loader:
             )
         if result.required_error is not None:
             span = next(
-                (_ref_span(node, r.start, r.end) for r in result.refs if r.name == result.required_error.name),
+                (ref_span(node, r.start, r.end) for r in result.refs if r.name == result.required_error.name),
                 node.span,
             )
             missing = result.required_error
@@ -177,21 +177,6 @@ def _cast(path: PathT, value: str) -> str | int | float | bool | None:
 
     cast = cast_interpolated(path, value)
     return cast if isinstance(cast, str | int | float | bool) or cast is None else value
-
-
-def _ref_span(node: YScalar, start: int, end: int) -> Span:
-    """Exact columns for single-line scalars; the scalar's start otherwise."""
-    s = node.span
-    if not node.single_line or s.line != s.end_line:
-        return Span(s.path, s.line, s.col, s.line, s.col + 1)
-    offset = s.col + (1 if node.quoted and _looks_quoted(node) else 0)
-    return Span(s.path, s.line, offset + start, s.line, offset + end)
-
-
-def _looks_quoted(node: YScalar) -> bool:
-    # A scalar that was quoted in the source spans two more columns than its text
-    text = node.value if isinstance(node.value, str) else ""
-    return node.span.end_col - node.span.col >= len(text) + 2
 
 
 def load_project(
@@ -408,6 +393,5 @@ def _extended(
     base = _extended(loader, target, base_name.text(), base, project, [*chain, key])
     if target.file is not source.file:
         base = rebase_service(base, target.file.path.parent)
-    cleaned = clean(base)  # the base's own `!reset`/`!override` concern its file, not this service
-    assert isinstance(cleaned, YMap)  # noqa: S101 - cleaning keeps node kinds
-    return merge_maps(cleaned, without, ("services", name))
+    # the base's own `!reset`/`!override` concern its file, not this service
+    return merge_maps(_clean_root(base), without, ("services", name))

@@ -1,7 +1,8 @@
-"""Find the node (or key) at a JSON-style path in a positioned YAML tree."""
+"""Find the node (or key) at a JSON-style path in a positioned YAML tree, or a part of a scalar."""
 
 from __future__ import annotations
 
+from preflight.diagnostics import Span
 from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
 
 
@@ -28,3 +29,19 @@ def locate_key(root: YNode, path: tuple[str | int, ...]) -> YScalar | None:
     if isinstance(parent, YMap):
         return parent.key_node(path[-1])
     return None
+
+
+def ref_span(node: YScalar, start: int, end: int) -> Span:
+    """The span of characters `start:end` of a scalar's text: exact columns for single-line
+    scalars, the scalar's start otherwise."""
+    s = node.span
+    if not node.single_line or s.line != s.end_line:
+        return Span(s.path, s.line, s.col, s.line, s.col + 1)
+    offset = s.col + (1 if node.quoted and _looks_quoted(node) else 0)
+    return Span(s.path, s.line, offset + start, s.line, offset + end)
+
+
+def _looks_quoted(node: YScalar) -> bool:
+    # A scalar that was quoted in the source spans two more columns than its text
+    text = node.value if isinstance(node.value, str) else ""
+    return node.span.end_col - node.span.col >= len(text) + 2
