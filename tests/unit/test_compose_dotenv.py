@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from preflight.diagnostics import ParseProblem
 from preflight.parse.compose_dotenv import DotenvEntry, Quote, parse_compose_dotenv
-from preflight.parse.dotenv_lint import DotenvIssue, DotenvIssueKind, lint_dotenv
+from preflight.parse.dotenv_lint import DotenvIssue, DotenvIssueKind, DotenvReason, lint_dotenv
 from preflight.parse.interpolate import INVALID_REFERENCE, UNKNOWN, Unknown
+from preflight.rules.env.pf205_dotenv_syntax import _message as words
 
 BASIC = """# comment
 A=1
@@ -186,14 +187,36 @@ def test_lint_duplicates_spaces_and_colon() -> None:
         (DotenvIssueKind.SPACES_AROUND_EQUALS, 4, 1, 4, "C"),
     ]
     (issue,) = lint_dotenv("X=1\nX=2\n", ".env")
-    assert issue == DotenvIssue(
-        DotenvIssueKind.DUPLICATE_KEY,
-        "X is defined more than once (first on line 1); Compose uses the last one",
-        2,
-        1,
-        2,
-        "X",
-    )
+    assert issue == DotenvIssue(DotenvIssueKind.DUPLICATE_KEY, DotenvReason.DUPLICATE_KEY, 2, 1, 2, "X", first_line=1)
+    assert words(issue) == "X is defined more than once (first on line 1); Compose uses the last one"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "message"),
+    [
+        ("A B=1\n", DotenvReason.NAME_SPACE, "Compose cannot parse this line: variable name contains a space"),
+        (
+            'A="open\n',
+            DotenvReason.UNTERMINATED_QUOTE,
+            "the quoted value of A is never closed; Compose rejects the file",
+        ),
+        ("=1\n", DotenvReason.NO_KEY, "no variable name on this line"),
+        (
+            "C: 4\n",
+            DotenvReason.COLON_SEPARATOR,
+            "`C: value` is Compose-only syntax; `docker run --env-file` and shells need `C=value`",
+        ),
+        (
+            "A=${B\n",
+            DotenvReason.INVALID_TEMPLATE,
+            "the value of A has a `${` Compose cannot interpolate; write `$$` for a literal `$`",
+        ),
+    ],
+)
+def test_lint_reasons_and_their_wording(text: str, reason: DotenvReason, message: str) -> None:
+    (issue,) = lint_dotenv(text, ".env")
+    assert issue.reason is reason
+    assert words(issue) == message
 
 
 def test_lint_unquoted_multiline_and_invalid_lines() -> None:
@@ -216,6 +239,7 @@ secret = st.text(st.sampled_from("abcXYZ019!@%^&*()[]{}<>~`|;,./?+-_"), min_size
 def test_lint_messages_never_show_values(value: str, shape: str) -> None:
     text = shape.replace("{}", value) + "\n"
     for issue in lint_dotenv(text, ".env"):
-        assert value not in issue.message
+        assert value not in words(issue)
+        assert value not in issue.detail
     for problem in parse_compose_dotenv(text, ".env").problems:
         assert value not in problem.message

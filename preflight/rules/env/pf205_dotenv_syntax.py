@@ -9,13 +9,15 @@ from preflight.diagnostics import Diagnostic, Severity, Span
 from preflight.files import SourceText
 from preflight.model.compose.dotenv_files import dotenv_paths
 from preflight.parse.dotenv_lint import DotenvIssueKind as IssueKind
+from preflight.parse.dotenv_lint import DotenvReason as Reason
 from preflight.parse.dotenv_lint import lint_dotenv
-from preflight.rules.base import Rule
+from preflight.rules.base import Rule, assert_never
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from preflight.model.project import Project
+    from preflight.parse.dotenv_lint import DotenvIssue
 
 _SEVERITY = {
     IssueKind.INVALID_LINE: Severity.ERROR,
@@ -86,6 +88,49 @@ class DotenvSyntax(Rule):
                     continue
                 yield self.at(
                     Span(source.path, issue.line, issue.col, issue.line, issue.end_col),
-                    issue.message,
+                    _message(issue),
                     severity=_SEVERITY.get(issue.kind, self.severity),
                 )
+
+
+def _message(issue: DotenvIssue) -> str:
+    """Our own wording: compose's messages may quote a whole line, value included."""
+    key, of = issue.key, f" of {issue.key}" if issue.key else ""
+    match issue.reason:
+        case Reason.NAME_CHARACTER:
+            return "Compose cannot parse this line: invalid character in a variable name"
+        case Reason.NAME_SPACE:
+            return "Compose cannot parse this line: variable name contains a space"
+        case Reason.UNTERMINATED_QUOTE:
+            return f"the quoted value{of} is never closed; Compose rejects the file"
+        case Reason.EXPORT_WITHOUT_NAME:
+            return "`export` without a variable name; Compose rejects the file"
+        case Reason.INVALID_TEMPLATE:
+            return f"the value{of} has a `${{` Compose cannot interpolate; write `$$` for a literal `$`"
+        case Reason.OTHER_SYNTAX:
+            return issue.detail
+        case Reason.NO_KEY:
+            return "no variable name on this line"
+        case Reason.NO_EQUALS_AT_EOF:
+            return (
+                "last line has no `=` and no final newline: Compose reads it as the value of a variable "
+                "named '', not as a variable taken from the environment"
+            )
+        case Reason.DUPLICATE_KEY:
+            return f"{key} is defined more than once (first on line {issue.first_line}); Compose uses the last one"
+        case Reason.SPACES_AROUND_EQUALS:
+            return f"spaces around `=` after {key}: Compose accepts them, `docker run --env-file` and shells do not"
+        case Reason.COLON_SEPARATOR:
+            return f"`{key}: value` is Compose-only syntax; `docker run --env-file` and shells need `{key}=value`"
+        case Reason.UNQUOTED_MULTILINE:
+            return (
+                f"the value of {key} seems to continue on the next line; "
+                "Compose reads one line of an unquoted value, quote it"
+            )
+        case Reason.DOLLAR_INTERPOLATED:
+            return (
+                f"the value of {key} contains a `$` that Compose interpolates; "
+                "write `$$` or single-quote the value if the `$` is literal"
+            )
+        case _:
+            assert_never(issue.reason)
