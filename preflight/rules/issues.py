@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from preflight.diagnostics import Span
+    from preflight.model.compose.env import InterpolationEnv
     from preflight.model.compose.problems import LoadProblem
     from preflight.model.compose.project import ComposeProject
     from preflight.model.project import Project
@@ -18,6 +19,17 @@ def load_problems(project: Project) -> Iterator[tuple[ComposeProject, LoadProble
     for compose in project.compose:
         for problem in compose.problems:
             yield compose, problem
+
+
+def interpolation_sources(env: InterpolationEnv) -> str:
+    """The sources compose interpolates from, for a help line: 'looked in .env; process environment not read'."""
+    parts = [f"looked in {', '.join(env.env_files)}" if env.env_files else "no .env file found"]
+    if env.template:
+        parts.append(f"template {env.template}")
+    if env.provided:
+        parts.append("provided-env")
+    parts.append("the process environment" if env.use_os_env else "process environment not read (--use-os-env)")
+    return "; ".join(parts)
 
 
 def services_by_span(pairs: Iterable[tuple[Span, str]]) -> dict[Span, list[str]]:

@@ -77,16 +77,6 @@ class InterpolationEnv:
             return UNKNOWN  # an env file that could not be read (PF002) may set it
         return None
 
-    def describe_sources(self) -> str:
-        """The sources looked at, for messages: 'looked in .env; the process environment was not read'."""
-        parts = [f"looked in {', '.join(self.env_files)}" if self.env_files else "no .env file found"]
-        if self.template:
-            parts.append(f"template {self.template}")
-        if self.provided:
-            parts.append("provided-env")
-        parts.append("the process environment" if self.use_os_env else "process environment not read (--use-os-env)")
-        return "; ".join(parts)
-
 
 def build_env(
     tree: SourceTree,

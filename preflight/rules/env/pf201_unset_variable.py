@@ -9,6 +9,7 @@ from preflight.model.compose.compose_time import compose_time_expansions
 from preflight.model.compose.project import VarStatus
 from preflight.model.compose.shell_assigned import shell_assigned_uses
 from preflight.rules.base import Rule
+from preflight.rules.issues import interpolation_sources
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -69,7 +70,7 @@ class UnsetVariable(Rule):
                 yield self.at(
                     use.span,
                     f"variable `{use.name}` is not set; compose substitutes an empty string",
-                    help=f"{compose.env.describe_sources()}; define it, give a default "
+                    help=f"{interpolation_sources(compose.env)}; define it, give a default "
                     f"(`${{{use.name}:-...}}`) or list it in `provided-env`",
                     service=use.service,
                 )

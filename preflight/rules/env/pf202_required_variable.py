@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from preflight.diagnostics import Diagnostic, Severity
 from preflight.model.compose.problems import LoadProblemKind as Kind
 from preflight.rules.base import Rule, assert_never
-from preflight.rules.issues import load_problems
+from preflight.rules.issues import interpolation_sources, load_problems
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -49,7 +49,7 @@ class RequiredVariable(Rule):
         for compose, problem in load_problems(project):
             message = _message(problem)
             if message is not None:
-                yield self.at(problem.span, message, help=compose.env.describe_sources(), service=problem.service)
+                yield self.at(problem.span, message, help=interpolation_sources(compose.env), service=problem.service)
 
 
 def _message(problem: LoadProblem) -> str | None:
