@@ -69,7 +69,6 @@ class ContainerEnvMissing(Rule):
     id = "PF203"
     name = "container-env-missing"
     severity = Severity.ERROR
-
     env_edge = True
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
