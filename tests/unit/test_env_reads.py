@@ -18,7 +18,15 @@ from preflight.model.env_reads import (
     defined_elsewhere,
     healthy_dependents,
 )
-from preflight.model.runtime.environment import EnvAbsent, EnvOrigin, EnvUnknown, RuntimeEnv, RuntimeVar
+from preflight.model.runtime.environment import (
+    ALWAYS_SET,
+    EnvAbsent,
+    EnvOrigin,
+    EnvUnknown,
+    RuntimeEnv,
+    RuntimeVar,
+    runtime_env,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,6 +83,51 @@ def test_lookup_ignores_case_only_when_asked() -> None:
 def test_lookup_is_unknown_when_the_image_may_add_variables() -> None:
     assert isinstance(_env(complete=False).lookup("OTHER"), EnvUnknown)
     assert isinstance(_env(complete=False).lookup("Redis_Url"), RuntimeVar)
+
+
+# --- runtime_env: what the container gets -------------------------------------------------------
+
+
+def _runtime_env(project: Project, name: str) -> RuntimeEnv:
+    (compose,) = project.compose
+    service = compose.services[name]
+    model = project.image_of(service)
+    stage = model.image.final if model is not None and model.image is not None else None
+    return runtime_env(project, compose, service, stage)
+
+
+def test_runtime_env_layers_image_env_file_and_environment(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  api:\n    build: ./api\n    env_file: api.env\n"
+        "    environment:\n      MODE: prod\n      FROM_BOTH: environment\n"
+    )
+    dockerfile = 'FROM python:3.12-slim\nENV APP_HOME=/app FROM_BOTH=dockerfile\nCMD ["python"]\n'
+    files = {"compose.yaml": compose, "api/Dockerfile": dockerfile, "api.env": "FROM_FILE=1\nFROM_BOTH=file\n"}
+    env = _runtime_env(_project(tmp_path, files), "api")
+    assert env.complete  # python:3.12-slim is an image whose ENV is known
+    origins = {name: var.origin for name, var in env.vars.items()}
+    assert origins["APP_HOME"] is EnvOrigin.DOCKERFILE
+    assert origins["FROM_FILE"] is EnvOrigin.ENV_FILE
+    assert origins["MODE"] is EnvOrigin.ENVIRONMENT
+    assert origins["FROM_BOTH"] is EnvOrigin.ENVIRONMENT  # environment wins over env_file and ENV
+    assert origins["PYTHON_VERSION"] is EnvOrigin.BASE_IMAGE
+    assert set(origins) >= ALWAYS_SET
+    assert origins["HOSTNAME"] is EnvOrigin.DOCKER
+    assert origins["PATH"] is EnvOrigin.BASE_IMAGE  # the image's own PATH replaces Docker's
+
+
+def test_runtime_env_of_an_unknown_image_is_incomplete(tmp_path: Path) -> None:
+    files = {"compose.yaml": "services:\n  app:\n    image: registry.example/app:1\n"}
+    env = _runtime_env(_project(tmp_path, files), "app")
+    assert not env.complete
+    assert isinstance(env.lookup("ANYTHING"), EnvUnknown)
+
+
+def test_runtime_env_of_a_known_registry_image(tmp_path: Path) -> None:
+    files = {"compose.yaml": "services:\n  cache:\n    image: redis:7\n"}
+    env = _runtime_env(_project(tmp_path, files), "cache")
+    assert env.complete
+    assert isinstance(env.lookup("REDIS_PASSWORD"), EnvAbsent)
 
 
 # --- code reads ----------------------------------------------------------------------------------
