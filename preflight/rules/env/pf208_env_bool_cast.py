@@ -45,6 +45,7 @@ class EnvBoolCast(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Bool casts of environment values."""
         seen: set[tuple[str, int, int]] = set()
+        # the containers whose environment is known (as PF203 reads them); the others are not judged
         for code in project.memo("container_code", lambda: container_code(project)):
             for module in code.modules:
                 for cast in module.bool_casts:
