@@ -165,8 +165,7 @@ class _Builder:
     ids: set[str] = field(default_factory=set)
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
-    env_edge_codes: frozenset[str] = field(default_factory=lambda: _env_edge_codes())
-    """Findings of these rules are drawn as an edge from the env file they name to their service."""
+    env_edge_codes: frozenset[str] = field(default_factory=_env_edge_codes)  # drawn from env file to service
 
     def new_id(self, cluster: int, kind: str, name: str) -> str:
         base = f"c{cluster}_{kind}_{_UNSAFE_ID.sub('_', name).strip('_') or 'x'}"
