@@ -36,7 +36,7 @@ class LoadProblemKind(enum.Enum):
     EXTENDS_MISSING = "extends-missing"
     """An `extends.file` does not exist; `subject` is the reference as written."""
     EXTENDS_CYCLE = "extends-cycle"
-    """A chain of `extends` leads back to `service`."""
+    """A chain of `extends` from `service` (through `subject`) leads back to itself."""
     UNDEFINED_BASE_SERVICE = "undefined-base-service"
     """`service` extends `subject`, which `in_file` does not define."""
 
