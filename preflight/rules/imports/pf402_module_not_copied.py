@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
 from preflight.model.imports import (
@@ -13,7 +13,7 @@ from preflight.model.imports import (
     OutsideContext,
     import_resolutions,
 )
-from preflight.rules.base import Rule
+from preflight.rules.base import Rule, assert_never
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

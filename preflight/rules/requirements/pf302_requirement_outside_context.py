@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
 from preflight.model.image.requirements import (
@@ -11,7 +11,7 @@ from preflight.model.image.requirements import (
     LocalTargetMissing,
     OutsideContextBeside,
 )
-from preflight.rules.base import Rule
+from preflight.rules.base import Rule, assert_never
 from preflight.rules.requirements._install_locations import install_locations
 
 if TYPE_CHECKING:
