@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Span
 from preflight.files import FileProblem, SourceTree
-from preflight.model.compose.merge import clean, enforce_unicity, is_null, merge_maps
+from preflight.model.compose.merge import clean, compose_file_root, enforce_unicity, is_null, merge_maps
 from preflight.model.compose.paths import rebase_service
 from preflight.model.compose.project import (
     RESOURCE_KINDS,
@@ -78,16 +78,15 @@ class Loader:
         for problem in document.problems:
             span = Span(rel, problem.line, problem.col)
             loaded.issues.append(ComposeIssue("PF001", span, problem.message))
-        if document.root is None:
+        root = compose_file_root(document)
+        if root is None:
             if not document.problems:
                 loaded.root = YMap((), Span(rel))
             return loaded
-        if not isinstance(document.root, YMap):
-            loaded.issues.append(
-                ComposeIssue("PF101", document.root.span, "a compose file must be a mapping at the top level")
-            )
+        if not isinstance(root, YMap):
+            loaded.issues.append(ComposeIssue("PF101", root.span, "a compose file must be a mapping at the top level"))
             return loaded
-        interpolated = self._interpolate(document.root, (), loaded)
+        interpolated = self._interpolate(root, (), loaded)
         assert isinstance(interpolated, YMap)  # noqa: S101 - interpolation keeps node kinds
         loaded.root = interpolated
         self._validate(loaded, base)

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Span
-from preflight.parse.yaml import OVERRIDE, RESET, YMap, YNode, YScalar, YSeq
+from preflight.parse.yaml import OVERRIDE, RESET, YamlDocument, YMap, YNode, YScalar, YSeq
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -409,3 +409,17 @@ def as_mapping(node: YNode) -> YMap:
             index[name] = len(items)
             items.append(entry)
     return YMap(tuple(items), node.span)
+
+
+def compose_file_root(document: YamlDocument) -> YNode | None:
+    """The root of a compose file: several `---` documents are read as successive overrides."""
+    roots = document.documents
+    if not roots:
+        return None
+    if len(roots) == 1 or not all(isinstance(r, YMap) for r in roots):
+        return roots[0]
+    maps = [root for root in roots if isinstance(root, YMap)]
+    result = maps[0]
+    for other in maps[1:]:
+        result = merge_maps(result, other, ())
+    return result
