@@ -67,7 +67,9 @@ def _group(findings: list[Finding]) -> list[Finding]:
 def check_env(project: Project) -> list[Finding]:
     """PF203 and PF208 findings of every service."""
     findings: list[Finding] = []
-    for runtime in project.runtimes():
+    from preflight.model.runtime.container import project_runtimes
+
+    for runtime in project_runtimes(project):
         findings.extend(_code_reads(project, runtime))
     for compose, service in project.services():
         model = project.image_of(service)

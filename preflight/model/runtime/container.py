@@ -367,7 +367,11 @@ def _installed(runtime: ServiceRuntime, module: str) -> bool:
 
 
 def project_runtimes(project: Project) -> list[ServiceRuntime]:
-    """The runtime model of every active service that is built from a Dockerfile."""
+    """The runtime model of every active service that is built from a Dockerfile (once per check)."""
+    return project.derived(_runtimes)
+
+
+def _runtimes(project: Project) -> list[ServiceRuntime]:
     runtimes = []
     sources = PythonSources(project.tree, store=project.python_facts)
     for compose, service in project.services():

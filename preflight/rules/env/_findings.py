@@ -15,6 +15,6 @@ if TYPE_CHECKING:
 
 def env_findings(project: Project, code: str) -> Iterator[Finding]:
     """The runtime environment findings of one rule."""
-    for finding in project.memo("env", lambda: check_env(project)):
+    for finding in project.derived(check_env):
         if finding.code == code:
             yield finding
