@@ -74,7 +74,7 @@ class Operator(enum.Enum):
 
 
 class VarStatus(enum.Enum):
-    """What the lookup said about a referenced variable."""
+    """What compose knows about a referenced variable at interpolation time (the lookup's answer)."""
 
     SET = "set"
     UNSET = "unset"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from preflight.model.compose.project import ComposeProject, Service, VarStatus, VarUse
 from preflight.model.runtime.environment import ContainerVar, container_env
+from preflight.parse.interpolate import VarStatus
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from preflight.model.compose.project import ComposeProject, Service, VarUse
     from preflight.model.project import Project
 
 

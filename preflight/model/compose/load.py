@@ -22,7 +22,6 @@ from preflight.model.compose.project import (
     ComposeIssue,
     ComposeProject,
     Service,
-    VarStatus,
     VarUse,
     is_remote,
 )
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from preflight.model.compose.env import InterpolationEnv
 
 PathT = tuple[str | int, ...]
-_STATUS = {"SET": VarStatus.SET, "UNSET": VarStatus.UNSET, "UNKNOWN": VarStatus.UNKNOWN}
 
 
 @dataclass(slots=True)
@@ -121,7 +119,7 @@ class Loader:
                 VarUse(
                     name=ref.name,
                     span=span,
-                    status=_STATUS.get(ref.status.name, VarStatus.UNKNOWN),
+                    status=ref.status,
                     evaluated=ref.evaluated,
                     has_fallback=operator.startswith(("DEFAULT", "ALT")),
                     required=operator.startswith("REQUIRED"),
