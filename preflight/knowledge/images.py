@@ -21,9 +21,9 @@ from preflight.knowledge.image_types import (
     EnvRuleKind,
     ImageInfo,
     Level,
-    parse_image_ref,
 )
 from preflight.knowledge.tables import KnowledgeError, _load_toml, _validate
+from preflight.model.image.refs import parse_image_ref
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
