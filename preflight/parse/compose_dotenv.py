@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 from preflight.diagnostics import ParseProblem
 from preflight.parse.dotenv_entries import DotenvEntry, DotenvFile, Quote, RecordedProblem, bare_entry
 from preflight.parse.dotenv_multiline import fold_continuations
-from preflight.parse.interpolate import INVALID_REFERENCE, UNKNOWN, Unknown, go_quote, interpolate
+from preflight.parse.interpolate import INVALID_REFERENCE, UNKNOWN, Unknown, interpolate
+from preflight.parse.template_text import go_quote
 
 if TYPE_CHECKING:
     from preflight.parse.interpolate import Lookup

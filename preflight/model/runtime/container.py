@@ -32,8 +32,9 @@ from preflight.model.runtime.command.entrypoint import (
 )
 from preflight.model.runtime.environment import RuntimeEnv, runtime_env
 from preflight.model.runtime.mounts import service_mounts
-from preflight.parse.interpolate import interpolate, references_only
+from preflight.parse.interpolate import interpolate
 from preflight.parse.python import ImportRef, PythonModule, resolve_relative
+from preflight.parse.template_text import references_only
 from preflight.parse.yaml import YScalar, YSeq
 
 if TYPE_CHECKING:
