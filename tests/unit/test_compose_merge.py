@@ -6,8 +6,9 @@ from pathlib import Path
 
 from preflight.config import Config
 from preflight.model.build import build_project
-from preflight.model.compose.merge import as_mapping, clean, compose_file_root, enforce_unicity, merge_maps
+from preflight.model.compose.merge import as_mapping, clean, compose_file_root, merge_maps
 from preflight.model.compose.paths import rebase_service
+from preflight.model.compose.unicity import enforce_unicity
 from preflight.parse.yaml import OVERRIDE, RESET, YMap, YNode, YScalar, parse_yaml, to_plain
 
 

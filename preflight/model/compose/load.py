@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Span
 from preflight.files import FileProblem, SourceTree
-from preflight.model.compose.merge import clean, compose_file_root, enforce_unicity, is_null, merge_maps
+from preflight.model.compose.merge import clean, compose_file_root, is_null, merge_maps
 from preflight.model.compose.paths import rebase_service
 from preflight.model.compose.project import (
     RESOURCE_KINDS,
@@ -25,6 +25,7 @@ from preflight.model.compose.project import (
     VarUse,
     is_remote,
 )
+from preflight.model.compose.unicity import enforce_unicity
 from preflight.model.compose.yamlpath import locate, locate_key
 from preflight.parse.interpolate import INVALID_REFERENCE, Interpolation, interpolate
 from preflight.parse.yaml import RESET, YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
