@@ -21,7 +21,8 @@ from preflight.parse.interpolate import UNKNOWN, interpolate
 from preflight.parse.pyproject import read_local_project
 from preflight.parse.python import analyze_python
 from preflight.parse.requirements import parse_requirements
-from preflight.parse.shell.words import ShellSyntaxError, lex_script, split_compose_command
+from preflight.parse.shell.compose_words import split_compose_command
+from preflight.parse.shell.words import ShellSyntaxError, lex_script
 from preflight.parse.template_text import references_only
 from preflight.parse.toml import parse_toml
 from preflight.parse.yaml import parse_yaml, to_plain
