@@ -7,14 +7,18 @@ import statement wherever it stands: at the top, inside functions, under `TYPE_C
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "preflight"
 MAX_LINES = 400
 MAX_MODEL_MODULES = 12
 
-OVER_MAX_LINES: dict[str, str] = {}
-"""Package files still over MAX_LINES (path relative to the package -> who splits it)."""
+OVER_MAX_LINES: dict[str, str] = {
+    # its loading findings move into the rules of the compose family, which shrinks it
+    "model/compose/load.py": "the compose-load verdicts work of issue 8",
+}
+"""Package files still over MAX_LINES (path relative to the package -> the work that splits it)."""
 
 
 def _modules() -> dict[str, Path]:
@@ -38,7 +42,6 @@ def _imported(module: str, path: Path, modules: dict[str, Path]) -> dict[str, in
 
     targets: dict[str, int] = {}
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -49,6 +52,8 @@ def _imported(module: str, path: Path, modules: dict[str, Path]) -> dict[str, in
                 base = ".".join([*package, base] if base else package)
             # `from pkg import sub` imports the module pkg.sub; `from pkg import name`, pkg itself
             names = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+        else:
+            continue
         for name in names:
             target = known(name) if name.split(".")[0] == "preflight" else None
             if target is not None and target != module:
@@ -98,6 +103,26 @@ def _cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
     return found
 
 
+def _loop_through(start: str, graph: dict[str, dict[str, int]], members: set[str]) -> list[str]:
+    """A shortest import path from `start` back to itself inside one cycle's modules."""
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for target in sorted(graph[node]):
+                if target == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return [start, *reversed(path[:-1]), start]
+                if target in members and target not in came_from:
+                    came_from[target] = node
+                    following.append(target)
+        frontier = following
+    return [start]
+
+
 def test_the_package_has_no_import_cycle() -> None:
     modules = _modules()
     graph = {name: _imported(name, path, modules) for name, path in modules.items()}
@@ -105,14 +130,9 @@ def test_the_package_has_no_import_cycle() -> None:
     assert "preflight.parse.yaml" in graph["preflight.model.compose.merge"]  # and reads imports
     problems = []
     for component in _cycles(graph):
-        members = set(component)
-        ties = [
-            f"  {source} -> {target} (line {line})"
-            for source in component
-            for target, line in sorted(graph[source].items())
-            if target in members
-        ]
-        problems.append(f"cycle of {len(component)} modules:\n" + "\n".join(ties))
+        loop = _loop_through(component[0], graph, set(component))
+        ties = [f"  {a} -> {b} (line {graph[a][b]})" for a, b in itertools.pairwise(loop)]
+        problems.append(f"{len(component)} modules import each other, for instance:\n" + "\n".join(ties))
     assert not problems, "\n".join(problems)
 
 
