@@ -41,10 +41,9 @@ if TYPE_CHECKING:
     from preflight.diagnostics import Span
     from preflight.model.compose.project import ComposeProject, Service
     from preflight.model.image.build import ImageModel
-    from preflight.model.image.filesystem import ImageFS
+    from preflight.model.image.filesystem import ImageFS, Mount
     from preflight.model.image.stages import Command, Stage
     from preflight.model.project import Project
-    from preflight.model.runtime.mounts import Mount
 
 
 @dataclass(frozen=True, slots=True)
