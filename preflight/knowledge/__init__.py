@@ -33,7 +33,7 @@ runtime sets in every container (``HOSTNAME``, ``HOME`` unless the image sets it
 
 The implementation is split over package-private modules: :mod:`preflight.knowledge.tables`
 (reading and validating tables), :mod:`preflight.knowledge.image_types` (the value types; image
-references are :mod:`preflight.model.image.refs`), :mod:`preflight.knowledge.images` (``images.toml``) and
+references are :mod:`preflight.parse.image_ref`), :mod:`preflight.knowledge.images` (``images.toml``) and
 :mod:`preflight.knowledge.python` (import names, transitive requirements, stdlib lists).  Import
 the public names from here.
 """

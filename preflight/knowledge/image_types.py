@@ -3,7 +3,7 @@
 :class:`EnvRule` and :class:`CommandArgRule` are the constraints an image puts on its container's
 environment and command line (evaluated three-valued: ``None`` is *unknown*); :class:`ImageInfo`
 is what :func:`preflight.knowledge.image_info` answers for one reference (images are named by
-:class:`preflight.model.image.refs.ImageRef`).  Nothing here reads a table.
+:class:`preflight.parse.image_ref.ImageRef`).  Nothing here reads a table.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-    from preflight.model.image.refs import ImageRef
+    from preflight.parse.image_ref import ImageRef
 
 __all__ = [
     "CommandArgRule",

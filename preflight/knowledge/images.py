@@ -21,7 +21,7 @@ from preflight.knowledge.image_types import (
     ImageInfo,
 )
 from preflight.knowledge.tables import KnowledgeError, _load_toml, _validate
-from preflight.model.image.refs import parse_image_ref
+from preflight.parse.image_ref import parse_image_ref
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

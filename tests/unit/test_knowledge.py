@@ -23,7 +23,7 @@ from preflight.knowledge import (
 )
 from preflight.knowledge import images as image_tables
 from preflight.knowledge import python as python_tables
-from preflight.model.image.refs import ImageRef, parse_image_ref
+from preflight.parse.image_ref import ImageRef, parse_image_ref
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from preflight.model.image.refs import parse_image_ref, reference_problem, split_reference
+from preflight.parse.image_ref import parse_image_ref, reference_problem, split_reference
 
 # distribution/reference's grammar as one regular expression: the oracle for `reference_problem`
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
