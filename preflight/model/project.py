@@ -1,15 +1,14 @@
 """The whole deployment model the rules ask questions of.
 
-A :class:`Project` holds what was loaded from the repository (compose projects, images) and the
-analyses over it, each computed once per check: the typed cached properties below for what the
-loaded files alone decide, and :meth:`Project.derived` for an analysis that is built on the
-project itself (the containers' runtimes, a rule family's findings), which this module must not
-import.
+A :class:`Project` holds what was loaded from the repository (compose projects, images), frozen,
+and the analyses over it, each computed once per check by :meth:`Project.derived`: a cache keyed
+by the analysis function itself, typed by what it returns. Analyses built on the model above this
+module (the containers' runtimes, a rule family's findings) are asked for the same way, so that
+this module imports none of them.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -49,19 +48,13 @@ class Project:
             self._derived[analysis] = analysis(self)
         return cast("T", self._derived[analysis])
 
-    @functools.cached_property
     def repo_modules(self) -> dict[str, list[Path]]:
-        """Top-level module names found anywhere in the repository."""
-        from preflight.model.repo_modules import build_module_index
+        """Top-level module names found anywhere in the repository (once per check)."""
+        return self.derived(_repo_modules)
 
-        return build_module_index(self.root, self.folders)
-
-    @functools.cached_property
     def installs(self) -> list[InstallAnalysis]:
-        """Every package install of every image, resolved."""
-        from preflight.model.image.requirements import analyze_image
-
-        return [a for model in self.images for a in analyze_image(self.tree, model)]
+        """Every package install of every image, resolved (once per check)."""
+        return self.derived(_installs)
 
     def image_of(self, service: Service) -> ImageModel | None:
         """The image a service with `build:` runs."""
@@ -74,3 +67,15 @@ class Project:
     def rel(self, path: Path) -> str:
         """Root-relative POSIX path."""
         return self.tree.rel(path)
+
+
+def _repo_modules(project: Project) -> dict[str, list[Path]]:
+    from preflight.model.repo_modules import build_module_index
+
+    return build_module_index(project.root, project.folders)
+
+
+def _installs(project: Project) -> list[InstallAnalysis]:
+    from preflight.model.image.requirements import analyze_image
+
+    return [a for model in project.images for a in analyze_image(project.tree, model)]

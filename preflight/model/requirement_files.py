@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def repository_requirement_files(project: Project) -> list[RequirementsFile]:
     """Every requirements/constraints file of the repository, plus those images install."""
     seen: dict[str, RequirementsFile] = {}
-    for analysis in project.installs:
+    for analysis in project.installs():
         for req_file in analysis.files:
             seen.setdefault(req_file.rel, req_file.parsed)
     for folder in project.folders:

@@ -28,8 +28,8 @@ def test_an_analysis_is_computed_once_and_shared(tmp_path: Path) -> None:
     assert project.derived(analysis) == ["web"]
     assert project.derived(analysis) is project.derived(analysis)
     assert calls == [project]
-    assert project.installs is project.installs
-    assert project.repo_modules is project.repo_modules
+    assert project.installs() is project.installs()
+    assert project.repo_modules() is project.repo_modules()
 
 
 def test_the_project_is_frozen(tmp_path: Path) -> None:

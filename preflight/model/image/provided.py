@@ -163,7 +163,7 @@ def provided_modules(project: Project, model: ImageModel) -> Provided:
     """Everything the image's installs put in site-packages, as import names."""
     provided = Provided()
     overrides: dict[str, list[str]] = {name: list(modules) for name, modules in project.config.import_names}
-    analyses: list[InstallAnalysis] = [a for a in project.installs if a.model is model]
+    analyses: list[InstallAnalysis] = [a for a in project.installs() if a.model is model]
     builds_wheels = any(a.install.tool == "pip wheel" for a in analyses)
     for analysis in analyses:
         if analysis.globbed and not builds_wheels:

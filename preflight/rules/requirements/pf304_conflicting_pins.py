@@ -66,7 +66,7 @@ class ConflictingPins(Rule):
         """Unsatisfiable specifier sets, per install and per image."""
         by_image: dict[int, dict[str, list[Pin]]] = {}
         reported_by_image: dict[int, set[str]] = {}
-        for analysis in project.installs:
+        for analysis in project.installs():
             pins = _pins(analysis)
             service = analysis.first_service
             for name, items in pins.items():
