@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import posixpath
 from typing import TYPE_CHECKING
 
+from preflight.model.compose.command_refs import in_command, through_shell
 from preflight.model.runtime.environment import ContainerVar, container_env
 from preflight.parse.interpolate import VarStatus
 
@@ -13,12 +13,6 @@ if TYPE_CHECKING:
 
     from preflight.model.compose.project import ComposeProject, Service, VarUse
     from preflight.model.project import Project
-
-
-def in_command(use: VarUse) -> bool:
-    """Whether the reference sits in `command`, `entrypoint` or `healthcheck.test`."""
-    rest = use.path[2:] if len(use.path) > 2 and use.path[0] == "services" else ()
-    return bool(rest) and (rest[0] in ("command", "entrypoint") or rest[:2] == ("healthcheck", "test"))
 
 
 def compose_time_expansions(
@@ -34,7 +28,7 @@ def compose_time_expansions(
         and u.evaluated
         and not u.has_fallback
         and not u.required
-        and _through_shell(service, u)
+        and through_shell(service, u)
     ]
     if not uses:
         return
@@ -42,33 +36,3 @@ def compose_time_expansions(
     for use in uses:
         if use.name in env:
             yield use, env[use.name]
-
-
-_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash"})
-
-
-def _through_shell(service: Service, use: VarUse) -> bool:
-    """Whether a shell in the container would expand `$$VAR` (so the `$$` advice is right): `sh -c`,
-    `CMD-SHELL` or a string health check; not an exec form, where compose-time expansion is the only one."""
-    from preflight.parse.yaml import YMap, YScalar, YSeq
-
-    attr = use.path[2]
-    node = service.get(str(attr))
-    if attr == "healthcheck":
-        node = node.get("test") if isinstance(node, YMap) else None
-        if isinstance(node, YSeq):
-            first = node.items[0] if node.items else None
-            return isinstance(first, YScalar) and first.text() == "CMD-SHELL"
-        return isinstance(node, YScalar)
-    if isinstance(node, YSeq):
-        words = [i.text() for i in node.items[:3] if isinstance(i, YScalar)]
-    elif isinstance(node, YScalar) and node.value is not None:
-        words = node.text().split()[:3]
-    else:
-        return False
-    return bool(words) and words[0] in _SHELLS and "-c" in words[1:3]
-
-
-through_shell = _through_shell
-"""Public name for other analyses of commands (shell-assigned variables)."""
-SHELLS = frozenset(posixpath.basename(s) for s in _SHELLS)
