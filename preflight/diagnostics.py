@@ -5,10 +5,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from preflight.verdict import ServiceFacts
 
 
 class Severity(enum.Enum):
@@ -126,6 +122,22 @@ def printable_diagnostic(diag: Diagnostic) -> Diagnostic:
             for r in diag.related
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceFacts:
+    """What the per-service verdict needs to know of a service (taken from the model by `preflight.verdict`)."""
+
+    name: str
+    project: str
+    """The compose project's folder, relative to the root ("" for the root)."""
+    builds: bool
+    healthcheck: bool | None
+    """Whether the container has a health check (None: cannot be known)."""
+    healthcheck_span: Span | None
+    depends_on: tuple[tuple[str, str], ...] = ()
+    """(service, condition) pairs."""
+    compose_files: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

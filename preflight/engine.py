@@ -69,10 +69,9 @@ def check(root: Path, config: Config, cwd: Path | None = None, cache: CheckCache
     from preflight.model.build import build_project
 
     try:
-        project = build_project(root, config, cwd)
+        project = build_project(root, config, cwd, python_facts=cache)
     except Exception as err:
         raise InternalError("loading the project model", err) from err
-    project.python_facts = cache
     try:
         return _check(project, config)
     finally:

@@ -15,20 +15,14 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from preflight.diagnostics import ServiceFacts
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from preflight.diagnostics import Diagnostic, Span
     from preflight.model.project import Project
-
-
-class Stage(enum.Enum):
-    """The steps of `docker compose up`, in order."""
-
-    PROJECT = "project"
-    BUILD = "build"
-    START = "start"
-    HEALTHY = "healthy"
+    from preflight.rules.stages import Stage
 
 
 class Outcome(enum.Enum):
@@ -39,22 +33,6 @@ class Outcome(enum.Enum):
     BLOCKED = "blocked"
     NOT_APPLICABLE = "-"
     """No build (a registry image), no health check, or a step after one that fails."""
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceFacts:
-    """What the verdict needs to know of a service, taken from the model."""
-
-    name: str
-    project: str
-    """The compose project's folder, relative to the root ("" for the root)."""
-    builds: bool
-    healthcheck: bool | None
-    """Whether the container has a health check (None: cannot be known)."""
-    healthcheck_span: Span | None
-    depends_on: tuple[tuple[str, str], ...] = ()
-    """(service, condition) pairs."""
-    compose_files: tuple[str, ...] = ()
 
 
 def service_facts(project: Project) -> tuple[ServiceFacts, ...]:
@@ -155,7 +133,7 @@ def _inside(span: Span, region: Span | None) -> bool:
 
 
 def _stage(d: Diagnostic, facts: ServiceFacts | None) -> Stage | None:
-    from preflight.rules.stages import BREAKS, UNREADABLE_INPUT
+    from preflight.rules.stages import BREAKS, UNREADABLE_INPUT, Stage
 
     if d.code in UNREADABLE_INPUT:
         if facts is None:
@@ -187,7 +165,7 @@ def _refuses(d: Diagnostic, facts: ServiceFacts) -> bool:
 def stack_verdict(diagnostics: Iterable[Diagnostic], facts: Sequence[ServiceFacts]) -> StackVerdict:
     """Judge every service from the unsuppressed findings of a check."""
     from preflight.diagnostics import Severity
-    from preflight.rules.stages import UNREADABLE_INPUT
+    from preflight.rules.stages import UNREADABLE_INPUT, Stage
 
     findings = list(diagnostics)
     projects = len({f.project for f in facts})
@@ -224,6 +202,8 @@ def _propagate(
     facts: Sequence[ServiceFacts], steps: dict[str, dict[Stage, list[Diagnostic]]], other: dict[str, list[Diagnostic]]
 ) -> tuple[ServiceVerdict, ...]:
     """Verdicts in dependency order: a service waits for what it depends on."""
+    from preflight.rules.stages import Stage
+
     by_key = {f"{f.project}/{f.name}": f for f in facts}
     done: dict[str, ServiceVerdict] = {}
 

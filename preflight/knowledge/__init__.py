@@ -32,8 +32,8 @@ value is the empty string, meaning "set by the image, value not fixed here".  Va
 runtime sets in every container (``HOSTNAME``, ``HOME`` unless the image sets it) are not listed.
 
 The implementation is split over package-private modules: :mod:`preflight.knowledge.tables`
-(reading and validating tables), :mod:`preflight.knowledge.image_types` (image references and
-the value types), :mod:`preflight.knowledge.images` (``images.toml``) and
+(reading and validating tables), :mod:`preflight.knowledge.image_types` (the value types; image
+references are :mod:`preflight.parse.image_ref`), :mod:`preflight.knowledge.images` (``images.toml``) and
 :mod:`preflight.knowledge.python` (import names, transitive requirements, stdlib lists).  Import
 the public names from here.
 """
@@ -45,9 +45,7 @@ from preflight.knowledge.image_types import (
     EnvRule,
     EnvRuleKind,
     ImageInfo,
-    ImageRef,
     Level,
-    parse_image_ref,
 )
 from preflight.knowledge.images import (
     _image_table as _image_table,  # the tests clear these caches
@@ -87,7 +85,6 @@ __all__ = [
     "EnvRule",
     "EnvRuleKind",
     "ImageInfo",
-    "ImageRef",
     "KnowledgeError",
     "Level",
     "canonicalize_distribution",
@@ -97,7 +94,6 @@ __all__ = [
     "import_names_for",
     "is_stdlib_module",
     "known_images",
-    "parse_image_ref",
     "python_version_of",
     "stdlib_modules",
     "stdlib_versions",

@@ -1,10 +1,9 @@
-"""Value types of the image knowledge (see :mod:`preflight.knowledge`): references, rules, facts.
+"""Value types of the image knowledge (see :mod:`preflight.knowledge`): rules and facts.
 
-:class:`ImageRef` and :func:`parse_image_ref` name an image the way Docker resolves it;
 :class:`EnvRule` and :class:`CommandArgRule` are the constraints an image puts on its container's
 environment and command line (evaluated three-valued: ``None`` is *unknown*); :class:`ImageInfo`
-is what :func:`preflight.knowledge.image_info` answers for one reference.  Nothing here reads a
-table.
+is what :func:`preflight.knowledge.image_info` answers for one reference (images are named by
+:class:`preflight.parse.image_ref.ImageRef`).  Nothing here reads a table.
 """
 
 from __future__ import annotations
@@ -16,14 +15,14 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from preflight.parse.image_ref import ImageRef
+
 __all__ = [
     "CommandArgRule",
     "EnvRule",
     "EnvRuleKind",
     "ImageInfo",
-    "ImageRef",
     "Level",
-    "parse_image_ref",
 ]
 
 EnvRuleKind = Literal["require_any", "forbid", "exclusive", "pattern", "min_length"]
@@ -195,106 +194,6 @@ class CommandArgRule:
             elif self.requires_value and arg == self.flag + "=":
                 found.append(index)
         return tuple(found)
-
-
-_HUB_REGISTRIES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"})
-# Registries that mirror Docker Hub's official images under a path prefix.
-_HUB_MIRRORS = {
-    ("public.ecr.aws", "docker/library/"): "library/",
-    ("mirror.gcr.io", "library/"): "library/",
-    ("mirror.gcr.io", ""): "",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class ImageRef:
-    """A parsed image reference.
-
-    ``registry`` is ``"docker.io"`` for Docker Hub (and its aliases and mirrors),
-    ``repository`` the path within it (``"library/postgres"`` for official images), both
-    lower-case.  ``tag`` is None when absent (or not statically known, see ``tag_unknown``).
-    """
-
-    registry: str
-    repository: str
-    tag: str | None
-    digest: str | None
-    tag_unknown: bool = False
-
-    @property
-    def name(self) -> str:
-        """The lookup key: ``postgres``, ``bitnami/redis``, ``ghcr.io/astral-sh/uv``."""
-        if self.registry == "docker.io":
-            return self.repository.removeprefix("library/")
-        return f"{self.registry}/{self.repository}"
-
-    @property
-    def effective_tag(self) -> str | None:
-        """The tag Docker resolves: the tag, ``latest`` when neither tag nor digest is given."""
-        if self.tag is not None:
-            return self.tag
-        if self.digest is None and not self.tag_unknown:
-            return "latest"
-        return None
-
-
-_REF_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
-
-
-def parse_image_ref(ref: str) -> ImageRef | None:
-    """Parse ``[registry/]repository[:tag][@digest]``; None when it is not a usable reference.
-
-    A ``$`` (unresolved interpolation) in the repository part makes the reference unusable; in
-    the tag or digest it makes the tag unknown (``tag_unknown``, ``tag`` and ``digest`` None).
-    A malformed tag or digest also gives None.
-    """
-    text = ref.strip()
-    if not text or any(ch.isspace() for ch in text):
-        return None
-    tag: str | None = None
-    digest: str | None = None
-    tag_unknown = False
-    if "$" in text:
-        # Only a repository followed by an interpolated tag or digest stays usable.
-        head = text[: text.index("$")]
-        if "@" in head:
-            text = head[: head.index("@")]
-        elif head.rfind(":") > head.rfind("/"):
-            text = head[: head.rfind(":")]
-        else:
-            return None
-        tag_unknown = True
-    else:
-        if "@" in text:
-            text, digest = text.split("@", 1)
-            if ":" not in digest:
-                return None
-        slash = text.rfind("/")
-        colon = text.rfind(":")
-        if colon > slash:
-            text, tag = text[:colon], text[colon + 1 :]
-            if not _REF_TAG.match(tag):
-                return None
-    if not text:
-        return None
-    parts = text.split("/")
-    first = parts[0]
-    if len(parts) > 1 and ("." in first or ":" in first or first == "localhost"):
-        registry, path = first.lower(), "/".join(parts[1:]).lower()
-    else:
-        registry, path = "docker.io", text.lower()
-    if not path or "" in path.split("/"):
-        return None
-    if registry in _HUB_REGISTRIES:
-        registry = "docker.io"
-    else:
-        for (mirror, prefix), replacement in _HUB_MIRRORS.items():
-            if registry == mirror and path.startswith(prefix):
-                registry, path = "docker.io", replacement + path[len(prefix) :]
-                break
-    if registry == "docker.io" and "/" not in path:
-        path = "library/" + path
-    return ImageRef(registry, path, tag, digest, tag_unknown)
 
 
 @dataclass(frozen=True, slots=True)

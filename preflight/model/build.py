@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from preflight.config import Config
+    from preflight.model.compose.project import ComposeProject
+    from preflight.model.image.build import ImageModel
+    from preflight.model.python_sources import FactStore
 
 
 def _env_string(values: dict[str, object], name: str) -> str | None:
@@ -28,19 +31,21 @@ def _env_string(values: dict[str, object], name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def build_project(root: Path, config: Config, cwd: Path | None = None) -> Project:
-    """Discover and load every compose project under `root`."""
+def build_project(
+    root: Path, config: Config, cwd: Path | None = None, python_facts: FactStore | None = None
+) -> Project:
+    """Discover and load every compose project under `root` (Python facts from `python_facts` when given)."""
     root = root.resolve()
     tree = SourceTree(root)
     folders = walk_repository(root, config.exclude, config.respect_gitignore, tree.folder_error)
-    project = Project(root, tree, config, folders=folders)
+    composes: list[ComposeProject] = []
     targets: list[ComposeTarget]
     invocations = Invocations()
     if config.compose_files:
         targets = [explicit_target(root, config.compose_files, cwd)]
     else:
-        targets = find_compose_projects(project.folders)
-        invocations = find_invocations(root, project.folders)
+        targets = find_compose_projects(folders)
+        invocations = find_invocations(root, folders)
         targets.extend(_invoked_targets(targets, invocations))
     if targets:
         # the compose, YAML and env parsers load only when there is a compose project to read
@@ -65,12 +70,13 @@ def build_project(root: Path, config: Config, cwd: Path | None = None) -> Projec
         compose.name = _env_string(dict(env.values), "COMPOSE_PROJECT_NAME") or compose.name
         compose.explicit = target.explicit
         compose.started = target.services
-        project.compose.append(compose)
-    if project.compose or any(dockerfile_names(folder.files) for folder in project.folders):
+        composes.append(compose)
+    images: list[ImageModel] = []
+    if composes or any(dockerfile_names(folder.files) for folder in folders):
         from preflight.model.image.build import build_images
 
-        project.images = build_images(tree, project.compose, project.folders, invocations)
-    return project
+        images = build_images(tree, composes, folders, invocations)
+    return Project(root, tree, config, folders, composes, images, python_facts)
 
 
 def _invoked_targets(defaults: list[ComposeTarget], invocations: Invocations) -> list[ComposeTarget]:

@@ -153,8 +153,10 @@ def healthy_dependents(compose: ComposeProject, service: Service) -> list[tuple[
 
 def container_code(project: Project) -> list[ContainerCode]:
     """The code of every container whose environment is fully known (the others are left out)."""
+    from preflight.model.runtime.container import project_runtimes
+
     found = []
-    for runtime in project.runtimes():
+    for runtime in project_runtimes(project):
         if not runtime.env.complete:
             continue
         # variables an entrypoint script exports before it starts the Python process

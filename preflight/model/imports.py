@@ -189,13 +189,15 @@ def import_resolutions(project: Project) -> list[ResolvedImport]:
     Imports are in the order the containers reach them. An import (file, line, name) that several
     services resolve to the same kind of answer is listed once, for the first of them.
     """
-    return project.memo("imports", lambda: _resolve_all(project))
+    return project.derived(_resolve_all)
 
 
 def _resolve_all(project: Project) -> list[ResolvedImport]:
+    from preflight.model.runtime.container import project_runtimes
+
     resolved: list[ResolvedImport] = []
     seen: set[tuple[str, int, str, type[Resolution]]] = set()
-    for runtime in project.runtimes():
+    for runtime in project_runtimes(project):
         for module, ref, absolute in runtime.imports:
             resolution = resolve(project, runtime, module, ref, absolute)
             span = _span(module, ref)

@@ -1,9 +1,16 @@
-"""The whole deployment model the rules ask questions of."""
+"""The whole deployment model the rules ask questions of.
+
+A :class:`Project` holds what was loaded from the repository (compose projects, images), frozen,
+and the analyses over it, each computed once per check by :meth:`Project.derived`: a cache keyed
+by the analysis function itself, typed by what it returns. Analyses built on the model above this
+module (the containers' runtimes, a rule family's findings) are asked for the same way, so that
+this module imports none of them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -18,10 +25,9 @@ if TYPE_CHECKING:
     from preflight.model.image.build import ImageModel
     from preflight.model.image.requirements import InstallAnalysis
     from preflight.model.python_sources import FactStore
-    from preflight.model.runtime.container import ServiceRuntime
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True)
 class Project:
     """Everything preflight knows about the checked repository."""
 
@@ -34,40 +40,21 @@ class Project:
     images: list[ImageModel] = field(default_factory=list)
     python_facts: FactStore | None = None
     """Where Python analyses may come from instead of parsing (the persistent cache)."""
-    _installs: list[InstallAnalysis] | None = None
-    _runtimes: list[ServiceRuntime] | None = None
-    _modules: dict[str, list[Path]] | None = None
-    _memo: dict[str, object] = field(default_factory=dict)
+    _derived: dict[Callable[[Project], object], object] = field(default_factory=dict, repr=False, compare=False)
 
-    def memo(self, key: str, compute: Callable[[], T]) -> T:
-        """Compute an analysis once per check and share it between the rules that report it."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]  # type: ignore[return-value]
+    def derived(self, analysis: Callable[[Project], T]) -> T:
+        """`analysis(self)`, computed once per check and shared by everyone who asks for it."""
+        if analysis not in self._derived:
+            self._derived[analysis] = analysis(self)
+        return cast("T", self._derived[analysis])
 
     def repo_modules(self) -> dict[str, list[Path]]:
-        """Top-level module names found anywhere in the repository (computed once)."""
-        if self._modules is None:
-            from preflight.model.repo_modules import build_module_index
-
-            self._modules = build_module_index(self.root, self.folders)
-        return self._modules
-
-    def runtimes(self) -> list[ServiceRuntime]:
-        """What every built service's container runs (computed once)."""
-        if self._runtimes is None:
-            from preflight.model.runtime.container import project_runtimes
-
-            self._runtimes = project_runtimes(self)
-        return self._runtimes
+        """Top-level module names found anywhere in the repository (once per check)."""
+        return self.derived(_repo_modules)
 
     def installs(self) -> list[InstallAnalysis]:
-        """Every package install of every image, resolved (computed once)."""
-        if self._installs is None:
-            from preflight.model.image.requirements import analyze_image
-
-            self._installs = [a for model in self.images for a in analyze_image(self.tree, model)]
-        return self._installs
+        """Every package install of every image, resolved (once per check)."""
+        return self.derived(_installs)
 
     def image_of(self, service: Service) -> ImageModel | None:
         """The image a service with `build:` runs."""
@@ -80,3 +67,15 @@ class Project:
     def rel(self, path: Path) -> str:
         """Root-relative POSIX path."""
         return self.tree.rel(path)
+
+
+def _repo_modules(project: Project) -> dict[str, list[Path]]:
+    from preflight.model.repo_modules import build_module_index
+
+    return build_module_index(project.root, project.folders)
+
+
+def _installs(project: Project) -> list[InstallAnalysis]:
+    from preflight.model.image.requirements import analyze_image
+
+    return [a for model in project.images for a in analyze_image(project.tree, model)]

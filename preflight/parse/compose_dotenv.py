@@ -20,7 +20,6 @@ as keys, and reporting them as keys would print the secret.
 from __future__ import annotations
 
 import bisect
-import enum
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,69 +27,15 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 from preflight.diagnostics import ParseProblem
-from preflight.parse.interpolate import INVALID_REFERENCE, UNKNOWN, Unknown, go_quote, interpolate
+from preflight.parse.dotenv_entries import DotenvEntry, DotenvFile, Quote, RecordedProblem, bare_entry
+from preflight.parse.dotenv_multiline import fold_continuations
+from preflight.parse.interpolate import INVALID_REFERENCE, UNKNOWN, Unknown, interpolate
+from preflight.parse.template_text import go_quote
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from preflight.parse.interpolate import Lookup
 
 __all__ = ["DotenvEntry", "DotenvFile", "DotenvParser", "Quote", "parse_compose_dotenv"]
-
-
-class Quote(enum.Enum):
-    """How a value was quoted."""
-
-    NONE = "none"
-    SINGLE = "single"
-    DOUBLE = "double"
-
-
-@dataclass(frozen=True, slots=True)
-class DotenvEntry:
-    """One ``KEY=value`` statement; positions are 1-based, ``line``/``col`` are the key's.
-
-    ``value`` is None for a bare ``KEY`` that neither ``lookup`` nor an earlier entry resolves
-    (compose then leaves the variable unset) and for a value whose interpolation failed.
-    ``raw_value`` is the value as written, quotes included.  ``separator`` is ``=``, ``:`` or
-    ``""``: for a bare ``KEY`` line (``inherited``), and for a last line without ``=`` nor
-    newline, which compose reads as the value of a variable named ``""``.  ``dollars`` holds
-    the (line, col, end_col) of every ``$`` reference compose interpolates in the value.
-    """
-
-    key: str
-    value: str | Unknown | None
-    raw_value: str
-    quote: Quote
-    line: int
-    col: int
-    value_line: int
-    value_col: int
-    end_line: int
-    has_export: bool = False
-    spaces_around_equals: bool = False
-    separator: str = "="
-    dollars: tuple[tuple[int, int, int], ...] = ()
-    inherited: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DotenvFile:
-    """A parsed env file: its statements, compose's problems and the resulting variables.
-
-    ``problems[0]`` is the error compose would stop at (its message without compose's
-    ``failed to read <path>:`` prefix); later ones are found by resuming on the next line.
-    ``values`` maps each key to its final value (the last definition wins); ``unset`` lists the
-    variables compose warns about while interpolating values.
-    """
-
-    path: str
-    entries: tuple[DotenvEntry, ...] = ()
-    problems: tuple[ParseProblem, ...] = ()
-    values: Mapping[str, str | Unknown | None] = field(default_factory=lambda: MappingProxyType({}))
-    unset: tuple[str, ...] = ()
-    compose_messages: tuple[str, ...] = ()
-    """Compose's text for each of ``problems`` (it may quote values: compare it, never report it)."""
 
 
 # Go's unicode.IsSpace, and the parser's isSpace (no line break).
@@ -115,17 +60,6 @@ class _Stop(Exception):
     def __init__(self, message: str, start: int, end: int, resume: int, compose: str) -> None:
         super().__init__(message)
         self.message, self.start, self.end, self.resume, self.compose = message, start, end, resume, compose
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedProblem:
-    """A problem, the key of the statement it was met in, and compose's text for it."""
-
-    problem: ParseProblem
-    key: str
-    compose: str
-    folded: bool = False
-    """It stands for the broken lines of an unquoted multi-line value."""
 
 
 @dataclass(slots=True)
@@ -191,7 +125,7 @@ class DotenvParser:
                     break
                 pos = stop.resume
                 self.go_line = self.where(pos)[0]
-        _fold_continuations(self)
+        fold_continuations(self.text, self.entries, self.values, self.recorded, self.continued)
 
     def statement_start(self, pos: int) -> int:
         """getStatementStart: skip blanks and comment lines, counting newlines like compose."""
@@ -249,7 +183,7 @@ class DotenvParser:
         if inherited:
             found = self.resolve(key)
             self.values[key] = found  # resolve() falls back on the earlier value, if any
-            self.entries.append(_bare(key, found, line, col, has_export))
+            self.entries.append(bare_entry(key, found, line, col, has_export))
             return value_pos
         spaces = key != raw_key
         if value_pos < len(text) and text[value_pos] in "'\"":
@@ -348,96 +282,6 @@ def _show_char(ch: str) -> str:
     return go_quote(ch) if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
 
 
-_BEGIN: Final = "-----BEGIN"
-_END: Final = "-----END"
-_OPEN: Final = {"{": "}", "[": "]"}
-# `KEY=value` (a base64 line padded with `=` is not one)
-_ASSIGNMENT: Final = re.compile(r"[\t ]*(?:export[\t ]+)?[A-Za-z_][\w.-]*[\t ]*[=:](?![=\s]*$)")
-
-
-def _continuation_end(lines: list[str], first: int, raw: str) -> int:
-    """The last line (0-based) of an unquoted value starting on line ``first``, or ``first``.
-
-    A PEM block runs to its ``-----END`` line and a JSON document to its closing bracket, each
-    stopping early at a blank line or at what reads as the next assignment; a line ending with
-    ``\\`` continues on the next line.
-    """
-    last = len(lines) - 1
-    i = first
-    if raw.startswith(_BEGIN) or raw[:1] in _OPEN:
-        depth = raw.count(raw[0]) - raw.count(_OPEN[raw[0]]) if raw[:1] in _OPEN else 1
-        while depth > 0 and i < last:
-            following = lines[i + 1]
-            if not following.strip() or _ASSIGNMENT.match(following):
-                break
-            i += 1
-            if raw[0] in _OPEN:
-                depth += following.count(raw[0]) - following.count(_OPEN[raw[0]])
-            elif _END in following:
-                depth = 0
-        return i
-    while lines[i].rstrip().endswith("\\") and i < last and not _ASSIGNMENT.match(lines[i + 1]):
-        i += 1
-    return i
-
-
-def _fold_continuations(p: DotenvParser) -> None:
-    """Fold the lines of unquoted multi-line values into their value (see the module doc)."""
-    lines = p.text.split("\n")
-    folded: dict[int, tuple[int, DotenvEntry]] = {}  # continuation line -> (value line, entry)
-    for entry in p.entries:
-        if entry.quote is not Quote.NONE or entry.inherited or not entry.raw_value or entry.line in folded:
-            continue
-        end = _continuation_end(lines, entry.value_line - 1, entry.raw_value) + 1
-        if end > entry.value_line:
-            p.continued[entry.line] = end
-            for line in range(entry.value_line + 1, end + 1):
-                folded[line] = (entry.line, entry)
-    if not folded:
-        return
-    kept = [e for e in p.entries if e.line not in folded]
-    for dropped in p.entries:
-        if dropped.line in folded and all(e.key != dropped.key for e in kept):
-            p.values.pop(dropped.key, None)
-    p.entries[:] = kept
-    recorded: list[RecordedProblem] = []
-    merged: set[int] = set()
-    for r in p.recorded:
-        owner = folded.get(r.problem.line)
-        if owner is None:
-            recorded.append(r)
-            continue
-        if owner[0] in merged:
-            continue
-        merged.add(owner[0])
-        entry = owner[1]
-        message = (
-            f"the unquoted value of {entry.key} continues on the next lines, which Compose reads as "
-            "variable names and cannot parse; quote the value"
-        )
-        span = ParseProblem(message, entry.value_line, entry.value_col, entry.value_line, entry.value_col + 1)
-        recorded.append(RecordedProblem(span, entry.key, r.compose, folded=True))
-    p.recorded[:] = sorted(recorded, key=lambda r: (r.problem.line, r.problem.col))
-
-
-def _bare(key: str, found: str | Unknown | None, line: int, col: int, export: bool) -> DotenvEntry:
-    """The entry of a bare ``KEY`` line."""
-    return DotenvEntry(
-        key,
-        found,
-        "",
-        Quote.NONE,
-        line,
-        col,
-        line,
-        col + len(key),
-        line,
-        export,
-        separator="",
-        inherited=True,
-    )
-
-
 def _expand_escapes(value: str, offsets: list[int]) -> tuple[str, list[int]]:
     """compose-go's expandEscapes (``\\n``, ``\\"``, ``\\$``, ``\\0ddd`` ...), tracking offsets."""
     out: list[str] = []
@@ -500,7 +344,7 @@ def _parse_raw(p: DotenvParser) -> None:
             continue
         found = p.lookup(key)
         p.values[key] = p.values.get(key) if found is None else found
-        p.entries.append(_bare(key, found, number, col, False))
+        p.entries.append(bare_entry(key, found, number, col, False))
 
 
 def parse_compose_dotenv(text: str, path: str, lookup: Lookup | None = None, raw: bool = False) -> DotenvFile:

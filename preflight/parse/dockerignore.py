@@ -39,11 +39,11 @@ rule). docker-py's matcher differs again; its divergences are pinned in the test
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import ParseProblem
+from preflight.parse.dockerignore_patterns import CompiledPattern, MatchKind, PatternIssue, compile_pattern
 from preflight.parse.gomatch import clean_path, is_valid_pattern
 
 if TYPE_CHECKING:
@@ -62,12 +62,6 @@ __all__ = [
 # Go's unicode.IsSpace (Python's str.isspace also counts \x1c-\x1f)
 _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 _MAX_LINE_BYTES = 64 * 1024  # bufio.Scanner's MaxScanTokenSize: longer lines abort ReadAll
-_RE_QUOTED = frozenset(".+()|{}$")  # patternmatcher's shouldEscape
-_CONTROL = {"a": "\x07", "f": "\x0c", "n": "\n", "r": "\r", "t": "\t", "v": "\x0b"}
-_PERL = {"d": "[0-9]", "D": "[^0-9]", "s": "[\t\n\f\r ]", "S": "[^\t\n\f\r ]"}
-_PERL |= {"w": "[0-9A-Za-z_]", "W": "[^0-9A-Za-z_]"}
-_ASSERT = {"b": r"\b", "B": r"\B", "A": r"\A", "z": r"\Z"}
-_UNMODELLED = frozenset("pPQx01234567")
 _PATTERN_CHARS = frozenset("*[]?^\\")  # fsutil's patternChars on Linux
 
 
@@ -76,144 +70,6 @@ class Builder(enum.Enum):
 
     BUILDKIT = "buildkit"
     CLASSIC = "classic"
-
-
-class MatchKind(enum.Enum):
-    """How patternmatcher compares a path with a pattern."""
-
-    EXACT = "exact"
-    PREFIX = "prefix"
-    SUFFIX = "suffix"
-    REGEX = "regex"
-
-
-class _Issue(Exception):
-    """A pattern Docker accepts but compiles to something not modelled, or fails on later."""
-
-
-def _unmodelled(ch: str) -> _Issue:
-    return _Issue(f"'\\{ch}' is a regular-expression escape in Docker that preflight does not model")
-
-
-def _invalid_escape(ch: str) -> _Issue:
-    return _Issue(f"Docker turns '\\{ch}' into an invalid regular expression; the build fails")
-
-
-def _escape(ch: str) -> str:
-    """The Python regex for RE2's ``\\ch`` outside a class."""
-    if ch.isascii() and not ch.isalnum():
-        return re.escape(ch)
-    if ch in _CONTROL:
-        return re.escape(_CONTROL[ch])
-    if ch in _PERL:
-        return _PERL[ch]
-    if ch in _ASSERT:
-        return _ASSERT[ch]
-    raise _unmodelled(ch) if ch in _UNMODELLED else _invalid_escape(ch)
-
-
-def _class_char(p: str, j: int) -> tuple[str, int]:
-    """One member of a class (the character it stands for) and the index after it."""
-    ch = p[j]
-    if ch == "\\":
-        esc = p[j + 1]
-        if esc.isascii() and not esc.isalnum():
-            return esc, j + 2
-        if esc in _CONTROL:
-            return _CONTROL[esc], j + 2
-        raise _unmodelled(esc) if esc in _UNMODELLED or esc in _PERL else _invalid_escape(esc)
-    if ch in "*?" or (ch == "[" and p[j + 1] == ":"):
-        raise _Issue(f"'{ch}' inside a character class is rewritten by Docker; preflight does not model it")
-    return ch, j + 1
-
-
-def _class(p: str, j: int) -> tuple[str, int]:
-    # the pattern already passed filepath.Match, so the class is well formed
-    out = "["
-    if p[j] == "^":
-        out += "^"
-        j += 1
-    first = True
-    while first or p[j] != "]":
-        first = False
-        lo, j = _class_char(p, j)
-        if p[j] == "-":
-            hi, j = _class_char(p, j + 1)
-            if lo > hi:
-                raise _Issue("Docker turns this class range into an invalid regular expression")
-            out += f"{re.escape(lo)}-{re.escape(hi)}"
-        else:
-            out += re.escape(lo)
-    return out + "]", j + 1
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledPattern:
-    """A pattern as patternmatcher compares it: the literal (exact/prefix/suffix) or the regex."""
-
-    kind: MatchKind
-    literal: str
-    regex: re.Pattern[str] | None
-
-    def matches(self, path: str) -> bool:
-        """patternmatcher's ``Pattern.match`` for a cleaned relative path."""
-        if self.kind is MatchKind.EXACT:
-            return path == self.literal
-        if self.kind is MatchKind.PREFIX:
-            return path.startswith(self.literal)
-        if self.kind is MatchKind.SUFFIX:
-            if path.endswith(self.literal):
-                return True
-            return self.literal.startswith("/") and path == self.literal[1:]
-        return self.regex is not None and self.regex.fullmatch(path) is not None
-
-
-def _compile(p: str) -> CompiledPattern:
-    """Mirror of patternmatcher's Pattern.compile, producing an equivalent Python regex."""
-    parts: list[str] = []
-    kind = MatchKind.EXACT
-    pos, step = 0, 0
-    while pos < len(p):
-        ch = p[pos]
-        pos += 1
-        if ch == "*" and p[pos : pos + 1] == "*":
-            pos += 1
-            if p[pos : pos + 1] == "/":
-                pos += 1
-            if pos >= len(p):
-                if kind is MatchKind.EXACT:
-                    kind = MatchKind.PREFIX
-                else:
-                    parts.append(".*")
-                    kind = MatchKind.REGEX
-            else:
-                parts.append("(?:.*/)?")
-                kind = MatchKind.REGEX
-            if step == 0:
-                kind = MatchKind.SUFFIX
-        elif ch in "*?":
-            parts.append("[^/]*" if ch == "*" else "[^/]")
-            kind = MatchKind.REGEX
-        elif ch in _RE_QUOTED:
-            parts.append(re.escape(ch))
-        elif ch == "\\":
-            parts.append(_escape(p[pos]))
-            pos += 1
-            kind = MatchKind.REGEX
-        elif ch == "[":
-            text, pos = _class(p, pos)
-            parts.append(text)
-            kind = MatchKind.REGEX
-        elif ch == "]":
-            parts.append(r"\]")
-            kind = MatchKind.REGEX
-        else:
-            # '^' stays an anchor, as in the Go regexp
-            parts.append("^" if ch == "^" else re.escape(ch))
-        step += 1
-    literal = {MatchKind.PREFIX: p[:-2], MatchKind.SUFFIX: p[2:]}.get(kind, p)
-    regex = re.compile("".join(parts), re.ASCII) if kind is MatchKind.REGEX else None
-    return CompiledPattern(kind, literal, regex)
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,8 +269,8 @@ def parse_dockerignore(text: str, path: str) -> DockerIgnore:
             problems.append(_problem(f"syntax error in pattern {written!r}", number, col, end_col))
             continue
         try:
-            compiled = _compile(entry)
-        except _Issue as issue:
+            compiled = compile_pattern(entry)
+        except PatternIssue as issue:
             problems.append(_problem(f"pattern {written!r} ignored: {issue}", number, col, end_col))
             continue
         patterns.append(IgnorePattern(entry, exception, number, col, end_col, written, compiled))

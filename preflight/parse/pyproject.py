@@ -11,10 +11,8 @@ flat layout), in the backend's words.
 
 from __future__ import annotations
 
-import ast
-import configparser
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from preflight.diagnostics import ParseProblem
@@ -27,6 +25,7 @@ from preflight.parse.pyproject_packages import (
     string_list,
     sub_table,
 )
+from preflight.parse.setuptools_files import Declared, read_setup_cfg, read_setup_py
 from preflight.parse.toml import parse_toml
 
 if TYPE_CHECKING:
@@ -78,32 +77,22 @@ class LocalProject:
     has_project_table: bool = False
 
 
-@dataclass(slots=True)
-class _Found:
-    name: str | None = None
-    dependencies: list[str] | None = None
-    extras: list[tuple[str, tuple[str, ...]]] | None = None
-    python_requires: str | None = None
-    setuptools: SetuptoolsConfig = field(default_factory=SetuptoolsConfig)
-    problems: list[tuple[str, ParseProblem]] = field(default_factory=list)
-
-
 def read_local_project(root: Path) -> LocalProject | None:
     """Read the project at ``root`` statically; None when it has no pyproject.toml/setup.py/setup.cfg."""
     tree = Tree(root)
     files = tuple(f for f in ("pyproject.toml", "setup.cfg", "setup.py") if tree.is_file(f))
     if not files:
         return None
-    found = _Found()
+    found = Declared()
     data = _read_toml(tree, found) if "pyproject.toml" in files else {}
     project, tool = sub_table(data, "project"), sub_table(data, "tool")
     poetry = sub_table(tool, "poetry")
     _read_pep621(project, found)
     _read_poetry(poetry, found)
     if "setup.py" in files:
-        _read_setup_py(tree, found)
+        read_setup_py(tree, found)
     if "setup.cfg" in files:
-        _read_setup_cfg(tree, found)
+        read_setup_cfg(tree, found)
     _read_tool_setuptools(sub_table(tool, "setuptools"), found.setuptools)
     backend = sub_table(data, "build-system").get("build-backend")
     backend = backend if isinstance(backend, str) else None
@@ -163,7 +152,7 @@ def _dynamic_files(tool: dict[str, object]) -> object:
     return sub_table(sub_table(sub_table(tool, "setuptools"), "dynamic"), "dependencies").get("file")
 
 
-def _read_toml(tree: Tree, found: _Found) -> dict[str, object]:
+def _read_toml(tree: Tree, found: Declared) -> dict[str, object]:
     text = tree.read_text("pyproject.toml")
     if text is None:
         return {}  # unreadable: the reason is in tree.problems
@@ -174,7 +163,7 @@ def _read_toml(tree: Tree, found: _Found) -> dict[str, object]:
     return parsed
 
 
-def _read_pep621(project: dict[str, object], found: _Found) -> None:
+def _read_pep621(project: dict[str, object], found: Declared) -> None:
     dynamic = string_list(project.get("dynamic")) or []
     if isinstance(project.get("name"), str):
         found.name = str(project["name"])
@@ -219,7 +208,7 @@ def _poetry_dependency(name: str, spec: object) -> str | None:
     return f"{text}; {markers}" if isinstance(markers, str) else text
 
 
-def _read_poetry(poetry: dict[str, object], found: _Found) -> None:
+def _read_poetry(poetry: dict[str, object], found: Declared) -> None:
     if found.name is None and isinstance(poetry.get("name"), str):
         found.name = str(poetry["name"])
     deps = sub_table(poetry, "dependencies")
@@ -237,142 +226,6 @@ def _read_poetry(poetry: dict[str, object], found: _Found) -> None:
             (extra, tuple(lookup.get(_canonical_name(n), n) for n in string_list(names) or ()))
             for extra, names in extras.items()
         ]
-
-
-def _cfg_list(text: str, *, semicolons: bool = False) -> list[str]:
-    lines = [line.split(" #", 1)[0].strip() for line in text.splitlines()]
-    if semicolons or len([line for line in lines if line]) > 1:
-        return [line for line in lines if line and not line.startswith("#")]
-    return [item.strip() for item in ",".join(lines).split(",") if item.strip()]
-
-
-def _read_setup_cfg(tree: Tree, found: _Found) -> None:
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    try:
-        parser.read_string(tree.read_text("setup.cfg") or "", source="setup.cfg")
-    except configparser.Error as exc:
-        found.problems.extend(("setup.cfg", problem) for problem in _cfg_problems(exc))
-        return
-    get = parser.get
-    if found.name is None and parser.has_option("metadata", "name"):
-        found.name = get("metadata", "name").strip()
-    if found.dependencies is None and parser.has_option("options", "install_requires"):
-        found.dependencies = _cfg_list(get("options", "install_requires"), semicolons=True)
-    if found.extras is None and parser.has_section("options.extras_require"):
-        extras = parser.items("options.extras_require")
-        found.extras = [(k, tuple(_cfg_list(v, semicolons=True))) for k, v in extras]
-    if found.python_requires is None and parser.has_option("options", "python_requires"):
-        found.python_requires = get("options", "python_requires").strip()
-    config = found.setuptools
-    if not config.package_dir and parser.has_option("options", "package_dir"):
-        pairs = (item.partition("=") for item in _cfg_list(get("options", "package_dir")))
-        config.package_dir = {k.strip(): v.strip() for k, _, v in pairs}
-    if config.packages is None and not config.unknown and parser.has_option("options", "packages"):
-        value = get("options", "packages").strip()
-        if value in ("find:", "find_namespace:"):
-            section = "options.packages.find"
-
-            def opt(key: str) -> list[str] | None:
-                return _cfg_list(get(section, key)) if parser.has_option(section, key) else None
-
-            where = opt("where") or ["."]  # not package_dir: a classic cause of empty wheels
-            config.packages = Find(
-                (where[0],), tuple(opt("include") or ("*",)), tuple(opt("exclude") or ()), value != "find:"
-            )
-        else:
-            config.packages = _cfg_list(value)
-    if config.py_modules is None and parser.has_option("options", "py_modules"):
-        config.py_modules = _cfg_list(get("options", "py_modules"))
-
-
-def _cfg_problems(exc: configparser.Error) -> list[ParseProblem]:
-    if isinstance(exc, configparser.MissingSectionHeaderError):
-        return [ParseProblem("File contains no section headers.", exc.lineno)]
-    if isinstance(exc, configparser.ParsingError):
-        errors = getattr(exc, "errors", [])
-        return [ParseProblem(f"Source contains a parsing error: {_unrepr(line)!r}", int(n)) for n, line in errors]
-    if isinstance(exc, configparser.DuplicateOptionError):
-        message = f"option {exc.option!r} in section {exc.section!r} already exists"
-        return [ParseProblem(message, exc.lineno or 1)]
-    if isinstance(exc, configparser.DuplicateSectionError):
-        return [ParseProblem(f"section {exc.section!r} already exists", exc.lineno or 1)]
-    return [ParseProblem(str(exc).splitlines()[0] if str(exc) else "invalid setup.cfg")]
-
-
-def _unrepr(text: object) -> str:
-    try:
-        value = ast.literal_eval(str(text))
-    except (ValueError, SyntaxError):
-        value = text
-    return str(value).strip()
-
-
-def _literal(node: ast.expr) -> object:
-    try:
-        return ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return SetuptoolsConfig  # a marker: present but not a literal
-
-
-def _call_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ""
-
-
-def _find_call(node: ast.expr) -> Find | None:
-    if not isinstance(node, ast.Call):
-        return None
-    kind = _call_name(node.func)
-    if kind not in ("find_packages", "find_namespace_packages"):
-        return None
-    args = dict(zip(("where", "exclude", "include"), node.args, strict=False))
-    args.update({kw.arg: kw.value for kw in node.keywords if kw.arg})
-    values = {key: _literal(value) for key, value in args.items()}
-    where = values.get("where", ".")
-    if not isinstance(where, str):
-        return None
-    include, exclude = string_list(values.get("include", ["*"])), string_list(values.get("exclude", []))
-    if include is None or exclude is None:
-        return None
-    return Find((where,), tuple(include), tuple(exclude), kind == "find_namespace_packages")
-
-
-def _read_setup_py(tree: Tree, found: _Found) -> None:
-    try:
-        module = ast.parse(tree.read_text("setup.py") or "", filename="setup.py")
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        line, col = getattr(exc, "lineno", None) or 1, getattr(exc, "offset", None) or 1
-        message = getattr(exc, "msg", "") or str(exc) or "source is nested too deeply to parse"
-        found.problems.append(("setup.py", ParseProblem(message, line, col)))
-        return
-    calls = [n for n in ast.walk(module) if isinstance(n, ast.Call) and _call_name(n.func) == "setup"]
-    if not calls:
-        return
-    keywords = {kw.arg: kw.value for kw in calls[0].keywords if kw.arg}
-    values = {key: _literal(node) for key, node in keywords.items()}
-    config = found.setuptools
-    if isinstance(values.get("name"), str) and found.name is None:
-        found.name = str(values["name"])
-    if found.dependencies is None and (deps := string_list(values.get("install_requires"))) is not None:
-        found.dependencies = deps
-    extras = values.get("extras_require")
-    if found.extras is None and isinstance(extras, dict):
-        found.extras = [(str(k), tuple(string_list(v) or ())) for k, v in extras.items()]
-    if isinstance(values.get("python_requires"), str) and found.python_requires is None:
-        found.python_requires = str(values["python_requires"])
-    package_dir = values.get("package_dir")
-    if isinstance(package_dir, dict):
-        config.package_dir = {str(k): str(v) for k, v in package_dir.items()}
-    if "packages" in keywords:
-        finder = _find_call(keywords["packages"])
-        config.packages = finder or string_list(values["packages"])
-        config.unknown = config.packages is None
-    if "py_modules" in keywords:
-        config.py_modules = string_list(values["py_modules"]) or []
-    if any(not kw.arg for kw in calls[0].keywords):  # setup(**kwargs): nothing is certain
-        config.unknown = config.unknown or (config.packages is None and config.py_modules is None)
 
 
 def _read_tool_setuptools(table: dict[str, object], config: SetuptoolsConfig) -> None:

@@ -102,10 +102,15 @@ YNode = YScalar | YMap | YSeq
 
 @dataclass(frozen=True, slots=True)
 class YamlDocument:
-    """The result of parsing one YAML file: a root (None if empty or broken) and problems."""
+    """The result of parsing one YAML file: its `---` documents (none if empty or broken) and problems."""
 
-    root: YNode | None
+    documents: tuple[YNode, ...]
     problems: tuple[ParseProblem, ...]
+
+    @property
+    def root(self) -> YNode | None:
+        """The first document (compose reads several as overrides: `model.compose.merge`)."""
+        return self.documents[0] if self.documents else None
 
 
 class _TooManyNodes(Exception):
@@ -253,7 +258,7 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
     text, depth = limit_depth(text)
     if depth > COMPOSE_MAX_DEPTH:
         message = f"nested deeper than {COMPOSE_MAX_DEPTH} levels, which Compose refuses"
-        return YamlDocument(None, (ParseProblem(f"invalid YAML: {message}"),))
+        return YamlDocument((), (ParseProblem(f"invalid YAML: {message}"),))
     loader = YAML(typ="safe", pure=True)
     try:
         with warnings.catch_warnings():
@@ -264,9 +269,9 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         message = " ".join(part for part in (err.context, err.problem) if part) or "invalid YAML"
-        return YamlDocument(None, (ParseProblem(f"invalid YAML: {message}", line, col),))
+        return YamlDocument((), (ParseProblem(f"invalid YAML: {message}", line, col),))
     except (YAMLError, ValueError, RecursionError) as err:
-        return YamlDocument(None, (ParseProblem(f"invalid YAML: {err}"),))
+        return YamlDocument((), (ParseProblem(f"invalid YAML: {err}"),))
     converter = _Converter(path, lambda text: _implicit_tag(loader, text))
     roots: list[YNode] = []
     try:
@@ -275,32 +280,16 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
             converter.size(root_node)
     except _TooManyNodes:
         limit = MAX_EXPANDED_NODES
-        return YamlDocument(None, (ParseProblem(f"document contains excessive aliasing (over {limit} nodes)"),))
+        return YamlDocument((), (ParseProblem(f"document contains excessive aliasing (over {limit} nodes)"),))
     except RecursionError:
-        return YamlDocument(None, (ParseProblem("document is nested too deeply"),))
-    root = _merge_documents(roots)
-    return YamlDocument(root, tuple(converter.problems))
+        return YamlDocument((), (ParseProblem("document is nested too deeply"),))
+    return YamlDocument(tuple(roots), tuple(converter.problems))
 
 
 def _implicit_tag(loader: YAML, text: str) -> str:
     from ruamel.yaml.nodes import ScalarNode
 
     return str(loader.resolver.resolve(ScalarNode, text, (True, False)))
-
-
-def _merge_documents(roots: list[YNode]) -> YNode | None:
-    """Several `---` documents in one compose file are read as successive overrides."""
-    if not roots:
-        return None
-    if len(roots) == 1 or not all(isinstance(r, YMap) for r in roots):
-        return roots[0]
-    from preflight.model.compose.merge import merge_maps
-
-    maps = [root for root in roots if isinstance(root, YMap)]
-    result = maps[0]
-    for other in maps[1:]:
-        result = merge_maps(result, other, ())
-    return result
 
 
 def to_plain(node: YNode | None) -> object:

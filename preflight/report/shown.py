@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from preflight.parse.interpolate import MASK, references_only
+from preflight.parse.template_text import MASK, references_only
 
 __all__ = ["MASK", "Origin", "Shown", "references_only"]
 

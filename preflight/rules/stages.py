@@ -7,7 +7,17 @@ listed, the verdict stays as it was.
 
 from __future__ import annotations
 
-from preflight.verdict import Stage
+import enum
+
+
+class Stage(enum.Enum):
+    """The steps of `docker compose up`, in order."""
+
+    PROJECT = "project"
+    BUILD = "build"
+    START = "start"
+    HEALTHY = "healthy"
+
 
 BREAKS: dict[str, Stage] = {
     # compose refuses to load the project: no service comes up

@@ -43,6 +43,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from preflight.model.compose.merge import compose_file_root
 from preflight.model.compose.schema import validate_compose
 from preflight.model.compose.schema_spec import Arr, JType, Node, Obj, OneOf, Scalar, load_spec
 from preflight.parse.compose_dotenv import parse_compose_dotenv
@@ -125,7 +126,7 @@ def load_corpus_file(path: Path) -> Doc:
         env = {key: value for key, value in parsed.values.items() if isinstance(value, str)}
     document = parse_yaml(path.read_text(encoding="utf-8"), path.name)
     assert not document.problems
-    doc = _interpolated(to_plain(document.root), env)
+    doc = _interpolated(to_plain(compose_file_root(document)), env)
     assert isinstance(doc, dict)
     return doc
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from preflight.cli import _Progress, main
+from preflight.cli import main
+from preflight.cli.options import Progress
 from preflight.rules import ALL_RULES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -384,7 +385,7 @@ def test_progress_line_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PRE_COMMIT", "CI", "TERM"):
         monkeypatch.delenv(name, raising=False)
     stream = _FakeTerminal()
-    with _Progress("preflight: checking .", stream, delay=0.0, interval=0.01):
+    with Progress("preflight: checking .", stream, delay=0.0, interval=0.01):
         time.sleep(0.2)
     text = stream.getvalue()
     assert text.startswith("\rpreflight: checking . ")
@@ -396,15 +397,15 @@ def test_no_progress_for_short_checks_pipes_and_hooks(monkeypatch: pytest.Monkey
     for name in ("PRE_COMMIT", "CI", "TERM"):
         monkeypatch.delenv(name, raising=False)
     quick = _FakeTerminal()
-    with _Progress("x", quick, delay=5.0):
+    with Progress("x", quick, delay=5.0):
         pass
     assert quick.getvalue() == ""
     piped = io.StringIO()
-    with _Progress("x", piped, delay=0.0, interval=0.01):
+    with Progress("x", piped, delay=0.0, interval=0.01):
         time.sleep(0.05)
     assert piped.getvalue() == ""
     monkeypatch.setenv("PRE_COMMIT", "1")
     hooked = _FakeTerminal()
-    with _Progress("x", hooked, delay=0.0, interval=0.01):
+    with Progress("x", hooked, delay=0.0, interval=0.01):
         time.sleep(0.05)
     assert hooked.getvalue() == ""

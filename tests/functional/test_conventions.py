@@ -281,7 +281,7 @@ def test_image_of_a_mistyped_service_suggests_one(capsys: pytest.CaptureFixture[
 
 
 def test_rule_id_suggestions_read_look_alike_letters_as_digits_and_prefer_the_longest_prefix() -> None:
-    from preflight.cli import did_you_mean
+    from preflight.cli.options import did_you_mean
 
     assert did_you_mean("PF2O1") == "; did you mean `PF201`?"
     assert did_you_mean("pf4O2") == "; did you mean `PF402`?"

@@ -17,11 +17,13 @@ from preflight.parse.dockerfile import parse_dockerfile
 from preflight.parse.dockerignore import parse_dockerignore
 from preflight.parse.dotenv_lint import lint_dotenv
 from preflight.parse.gomatch import BadPattern, go_match
-from preflight.parse.interpolate import UNKNOWN, interpolate, references_only
+from preflight.parse.interpolate import UNKNOWN, interpolate
 from preflight.parse.pyproject import read_local_project
 from preflight.parse.python import analyze_python
 from preflight.parse.requirements import parse_requirements
-from preflight.parse.shell.words import ShellSyntaxError, lex_script, split_compose_command
+from preflight.parse.shell.compose_words import split_compose_command
+from preflight.parse.shell.words import ShellSyntaxError, lex_script
+from preflight.parse.template_text import references_only
 from preflight.parse.toml import parse_toml
 from preflight.parse.yaml import parse_yaml, to_plain
 from preflight.parse.yaml_depth import limit_depth

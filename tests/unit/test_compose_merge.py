@@ -6,8 +6,9 @@ from pathlib import Path
 
 from preflight.config import Config
 from preflight.model.build import build_project
-from preflight.model.compose.merge import as_mapping, clean, enforce_unicity, merge_maps
+from preflight.model.compose.merge import as_mapping, clean, compose_file_root, merge_maps
 from preflight.model.compose.paths import rebase_service
+from preflight.model.compose.unicity import enforce_unicity
 from preflight.parse.yaml import OVERRIDE, RESET, YMap, YNode, YScalar, parse_yaml, to_plain
 
 
@@ -104,3 +105,11 @@ def test_compose_file_in_dotenv_is_a_project_without_default_file(tmp_path: Path
     files = {".env": "COMPOSE_FILE=a.yaml:b.yaml\n", "a.yaml": "services: {s: {image: a}}\n"}
     files["b.yaml"] = "services: {s: {environment: {X: '1'}}}\n"
     assert to_plain(_service_node(tmp_path, files)) == {"image": "a", "environment": {"X": "1"}}
+
+
+def test_documents_of_one_compose_file_are_successive_overrides() -> None:
+    document = parse_yaml("services:\n  a:\n    image: x\n---\nservices:\n  a:\n    ports: ['80']\n", "c.yaml")
+    assert len(document.documents) == 2
+    assert to_plain(document.root) == {"services": {"a": {"image": "x"}}}
+    assert to_plain(compose_file_root(document)) == {"services": {"a": {"image": "x", "ports": ["80"]}}}
+    assert compose_file_root(parse_yaml("", "c.yaml")) is None

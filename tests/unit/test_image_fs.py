@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from preflight.diagnostics import Span
-from preflight.model.image.filesystem import ContextFS, ImageFS, Presence, image_paths_of
-from preflight.model.image.stages import BuildSpec, evaluate
+from preflight.model.image.context import ContextFS
+from preflight.model.image.evaluation import evaluate
+from preflight.model.image.filesystem import ImageFS, Presence, image_paths_of
+from preflight.model.image.stages import BuildSpec
 from preflight.parse.dockerfile import parse_dockerfile
 from preflight.parse.dockerignore import parse_dockerignore
 

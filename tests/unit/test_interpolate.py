@@ -16,9 +16,9 @@ from preflight.parse.interpolate import (
     Unknown,
     VarRef,
     VarStatus,
-    go_quote,
     interpolate,
 )
+from preflight.parse.template_text import go_quote
 
 ENV: dict[str, str | Unknown | None] = {"SET": "v", "EMPTY": "", "U": UNKNOWN}
 

@@ -12,12 +12,10 @@ import pytest
 from preflight import knowledge as k
 from preflight.knowledge import (
     EnvRule,
-    ImageRef,
     KnowledgeError,
     has_program,
     image_info,
     import_names_for,
-    parse_image_ref,
     python_version_of,
     stdlib_modules,
     tables,
@@ -25,6 +23,7 @@ from preflight.knowledge import (
 )
 from preflight.knowledge import images as image_tables
 from preflight.knowledge import python as python_tables
+from preflight.parse.image_ref import ImageRef, parse_image_ref
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -280,9 +280,9 @@ def cast_interpolated(path: Path, value: str) -> object:
 def shell_command_error(line: str) -> str | None:
     """Why Compose cannot split a string ``command``/``entrypoint`` into words, or None.
 
-    The splitting itself is `preflight.parse.shell.words` (go-shellwords, as Compose uses it).
+    The splitting itself is `preflight.parse.shell.compose_words` (go-shellwords, as Compose uses it).
     """
-    from preflight.parse.shell.words import split_compose_command
+    from preflight.parse.shell.compose_words import split_compose_command
 
     return split_compose_command(line).error
 

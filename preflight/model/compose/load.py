@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Span
 from preflight.files import FileProblem, SourceTree
-from preflight.model.compose.merge import clean, enforce_unicity, is_null, merge_maps
+from preflight.model.compose.merge import clean, compose_file_root, is_null, merge_maps
 from preflight.model.compose.paths import rebase_service
 from preflight.model.compose.problems import LoadProblem
 from preflight.model.compose.problems import LoadProblemKind as Kind
@@ -23,10 +23,10 @@ from preflight.model.compose.project import (
     RESOURCE_KINDS,
     ComposeProject,
     Service,
-    VarStatus,
     VarUse,
     is_remote,
 )
+from preflight.model.compose.unicity import enforce_unicity
 from preflight.model.compose.yamlpath import locate, locate_key, ref_span
 from preflight.parse.interpolate import Interpolation, interpolate
 from preflight.parse.yaml import RESET, YMap, YNode, YScalar, YSeq, parse_yaml, to_plain
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from preflight.model.compose.env import InterpolationEnv
 
 PathT = tuple[str | int, ...]
-_STATUS = {"SET": VarStatus.SET, "UNSET": VarStatus.UNSET, "UNKNOWN": VarStatus.UNKNOWN}
 
 
 @dataclass(slots=True)
@@ -80,14 +79,15 @@ class Loader:
         for problem in document.problems:
             span = Span(rel, problem.line, problem.col)
             loaded.problems.append(LoadProblem(Kind.UNPARSABLE, span, detail=problem.message))
-        if document.root is None:
+        root = compose_file_root(document)
+        if root is None:
             if not document.problems:
                 loaded.root = YMap((), Span(rel))
             return loaded
-        if not isinstance(document.root, YMap):
-            loaded.problems.append(LoadProblem(Kind.NOT_A_MAPPING, document.root.span))
+        if not isinstance(root, YMap):
+            loaded.problems.append(LoadProblem(Kind.NOT_A_MAPPING, root.span))
             return loaded
-        interpolated = self._interpolate(document.root, (), loaded)
+        interpolated = self._interpolate(root, (), loaded)
         assert isinstance(interpolated, YMap)  # noqa: S101 - interpolation keeps node kinds
         loaded.root = interpolated
         self._validate(loaded, base)
@@ -122,7 +122,7 @@ class Loader:
                 VarUse(
                     name=ref.name,
                     span=span,
-                    status=_STATUS.get(ref.status.name, VarStatus.UNKNOWN),
+                    status=ref.status,
                     evaluated=ref.evaluated,
                     has_fallback=operator.startswith(("DEFAULT", "ALT")),
                     required=operator.startswith("REQUIRED"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,16 +15,9 @@ if TYPE_CHECKING:
     from preflight.diagnostics import Span
     from preflight.model.compose.env import InterpolationEnv
     from preflight.model.compose.problems import LoadProblem
+    from preflight.parse.interpolate import VarStatus
 
 RESOURCE_KINDS = ("volumes", "networks", "secrets", "configs")
-
-
-class VarStatus(enum.Enum):
-    """What compose knows about a variable at interpolation time."""
-
-    SET = "set"
-    UNSET = "unset"
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)

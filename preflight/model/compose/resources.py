@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.parse.interpolate import references_only
+from preflight.parse.template_text import references_only
 from preflight.parse.yaml import YMap, YNode, YScalar, YSeq
 
 if TYPE_CHECKING:

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Span
-from preflight.model.compose.compose_time import SHELLS, in_command, through_shell
-from preflight.model.compose.project import VarStatus, VarUse
+from preflight.model.compose.command_refs import SHELLS, in_command, through_shell
 from preflight.model.compose.var_refs import use_refs
+from preflight.parse.interpolate import VarStatus
 from preflight.parse.yaml import YScalar, YSeq
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from preflight.model.compose.project import ComposeProject, Service
+    from preflight.model.compose.project import ComposeProject, Service, VarUse
 
 _SEPARATED = re.compile(r"[\s;&|]")
 

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 from preflight.files import read_small_text
 from preflight.model.compose.env import TEMPLATE_NAMES
-from preflight.model.image.filesystem import Presence, image_paths_of, path_under
+from preflight.model.image.context import path_under
+from preflight.model.image.filesystem import Presence, image_paths_of
 from preflight.model.image.stages import CopyOp
 from preflight.parse.gitignore import MAX_GITIGNORE_BYTES, Gitignore, parse_gitignore
 
@@ -121,11 +122,15 @@ def baked_secrets(project: Project) -> Iterator[BakedSecret]:
 
 def _secret_files(project: Project, root: Path) -> list[tuple[str, str]]:
     """`_candidates` of a build context, found once per check (images often share a context)."""
+    found = project.derived(_secret_files_by_context)
+    if root not in found:
+        found[root] = list(_candidates(root))
+    return found[root]
 
-    def walk() -> list[tuple[str, str]]:
-        return list(_candidates(root))
 
-    return project.memo(f"secret-files:{root}", walk)
+def _secret_files_by_context(project: Project) -> dict[Path, list[tuple[str, str]]]:
+    """The check's cache of `_secret_files`, by build context."""
+    return {}
 
 
 def _git_ignored(root: Path, repo_path: str) -> bool:

@@ -11,8 +11,10 @@ from preflight.files import PathKind, SourceText, SourceTree, probe
 from preflight.invocations import Invocations
 from preflight.model.compose.merge import as_mapping
 from preflight.model.image.build_paths import build_paths
-from preflight.model.image.filesystem import ContextFS, ImageFS
-from preflight.model.image.stages import BuildSpec, Env, Image, evaluate
+from preflight.model.image.context import ContextFS
+from preflight.model.image.evaluation import evaluate
+from preflight.model.image.filesystem import ImageFS
+from preflight.model.image.stages import BuildSpec, Env, Image
 from preflight.parse.dockerfile import parse_dockerfile
 from preflight.parse.dockerignore import DockerIgnore, find_dockerignore, parse_dockerignore
 from preflight.parse.interpolate import Unknown

@@ -10,20 +10,24 @@ from __future__ import annotations
 import enum
 import os
 import posixpath
-import stat
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from preflight.files import FileProblem
+from preflight.model.image.context import (
+    ContextFS,
+    clean_path,
+    context_copies,
+    file_destination,
+    folder_destination,
+    path_under,
+)
 from preflight.model.image.stages import CopyOp, Image, RunOp, Stage
-from preflight.parse.gomatch import BadPattern, glob_in_tree, go_match, has_glob
+from preflight.parse.gomatch import BadPattern, go_match, has_glob
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from preflight.files import SourceTree
-    from preflight.model.runtime.mounts import Mounts
-    from preflight.parse.dockerignore import DockerIgnore, IgnorePattern
+    from preflight.parse.dockerignore import IgnorePattern
 
 
 class Presence(enum.Enum):
@@ -45,107 +49,32 @@ class Found:
     reason: str | None = None
 
 
-@dataclass(slots=True)
-class ContextFS:
-    """A build context on disk, seen through its `.dockerignore` (read lazily, cached)."""
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """One mount of a container (compose's, read by `model.runtime.mounts`): target and bind-mount host folder."""
 
-    root: Path
-    ignore: DockerIgnore | None
-    known: bool = True
-    """False when the build context is a guess (a Dockerfile nobody is seen building)."""
-    tree: SourceTree | None = None
-    """Where a folder that cannot be read is recorded (and then reported as PF002)."""
-    _kinds: dict[str, str | None] = field(default_factory=dict)
-    _dirs: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
-    unreadable: set[str] = field(default_factory=set)
-    """Context folders that cannot be listed or searched: what they hold is unknown."""
-
-    def is_unknown(self, rel: str) -> bool:
-        """Whether `rel` lies in (or is) a context folder that cannot be read."""
-        rel = _clean(rel)
-        return any(rel == u or u == "." or rel.startswith(u + "/") for u in self.unreadable)
-
-    def walk_error(self, err: OSError) -> None:
-        """`os.walk`'s onerror: a folder of the context that cannot be listed."""
-        if err.filename is not None and not isinstance(err, (FileNotFoundError, NotADirectoryError)):
-            rel = os.path.relpath(err.filename, self.root).replace(os.sep, "/")
-            self._cannot_read(_clean(rel), err)
-
-    def _cannot_read(self, rel: str, err: OSError) -> None:
-        """Record the outermost folder that cannot be read (a path below it cannot even be
-        looked at, so the problem is reported once, at that folder)."""
-        while rel != ".":
-            try:
-                (self.root / rel).stat()
-                break
-            except OSError:
-                rel = posixpath.dirname(rel) or "."
-        if self.is_unknown(rel):
-            return
-        self.unreadable.add(rel)
-        if self.tree is not None:
-            path = self.root / rel if rel != "." else self.root
-            self.tree.note(FileProblem(self.tree.rel(path), f"cannot read folder: {err.strerror or err}"))
-
-    def kind(self, rel: str) -> str | None:
-        """'file', 'dir' or None for a context-relative POSIX path (links are not followed out)."""
-        rel = _clean(rel)
-        if rel not in self._kinds:
-            path = self.root / rel if rel != "." else self.root
-            kind: str | None = None
-            try:
-                mode = path.stat().st_mode
-                kind = "dir" if stat.S_ISDIR(mode) else "file"
-            except (FileNotFoundError, NotADirectoryError):
-                kind = "file" if os.path.lexists(path) else None  # a dangling link is copied as a link
-            except OSError as err:  # its folder cannot be searched: unknown, not absent
-                self._cannot_read(posixpath.dirname(rel) or ".", err)
-                kind = None
-            self._kinds[rel] = kind
-        return self._kinds[rel]
-
-    def excluded_by(self, rel: str) -> IgnorePattern | None:
-        """The `.dockerignore` pattern that keeps `rel` out of the context, if any."""
-        rel = _clean(rel)
-        if self.ignore is None or rel == ".":
-            return None
-        return self.ignore.match(rel)
-
-    def list_dir(self, rel: str) -> list[tuple[str, bool]]:
-        """Entries of a context folder (name, is_dir), ignored ones included."""
-        rel = _clean(rel)
-        if rel not in self._dirs:
-            path = self.root / rel if rel != "." else self.root
-            try:
-                entries = sorted((e.name, e.is_dir()) for e in os.scandir(path))
-            except (FileNotFoundError, NotADirectoryError):
-                entries = []
-            except OSError as err:
-                self._cannot_read(rel, err)
-                entries = []
-            self._dirs[rel] = entries
-        return self._dirs[rel]
-
-    def glob(self, pattern: str) -> list[str]:
-        """Context paths matching a COPY source pattern, as BuildKit expands it."""
-        try:
-            matches = glob_in_tree(_clean(pattern), self.list_dir)
-        except BadPattern:
-            return []
-        return [m for m in matches if self.excluded_by(m) is None]
+    target: str
+    host: Path | None
+    """The repository path a bind mount shows; None for volumes and unknown sources."""
+    what: str
+    """For messages: `volume data`, `bind mount ./src`, ..."""
 
 
-def _clean(path: str) -> str:
-    cleaned = posixpath.normpath("/" + path.strip()).lstrip("/")
-    return cleaned or "."
+@dataclass(frozen=True, slots=True)
+class Mounts:
+    """Every mount of a service; `unknown` when a target could not be read (interpolated)."""
 
+    items: tuple[Mount, ...] = ()
+    unknown: bool = False
 
-def path_under(path: str, base: str) -> str | None:
-    """`path` relative to `base` ('.' when equal), or None when it is not inside."""
-    if path == base:
-        return "."
-    prefix = base.rstrip("/") + "/"
-    return path[len(prefix) :] if path.startswith(prefix) else None
+    def over(self, path: str) -> tuple[Mount, str] | None:
+        """The mount that holds `path` (the deepest), with `path` relative to its target."""
+        best: tuple[Mount, str] | None = None
+        for mount in self.items:
+            rel = path_under(path, mount.target)
+            if rel is not None and (best is None or len(mount.target) > len(best[0].target)):
+                best = (mount, rel)
+        return best
 
 
 @dataclass(slots=True)
@@ -272,22 +201,19 @@ class ImageFS:
     def _from_context(self, op: CopyOp, source: str, path: str) -> Found | None:
         if not self.context.known:
             return Found(Presence.UNKNOWN, op=op, reason="the build context is not known")
-        matches = self.context.glob(source) if has_glob(source) else [_clean(source)]
+        matches = self.context.named_by(source)
         if not matches and self.context.unreadable:
             return Found(Presence.UNKNOWN, None, op, None, "a build context folder cannot be read")
         missed: Found | None = None
         for match in matches:
             kind = self.context.kind(match)
             if kind == "dir" or match == ".":
-                base = posixpath.join(op.dest or "/", match) if op.parents and match != "." else op.dest or "/"
-                rel = path_under(path, posixpath.normpath(base))
+                rel = path_under(path, posixpath.normpath(folder_destination(op, match)))
                 if rel is None:
                     continue
-                candidate = _clean(f"{match}/{rel}")
+                candidate = clean_path(f"{match}/{rel}")
             else:
-                name = match if op.parents else posixpath.basename(match)
-                target = posixpath.join(op.dest or "/", name) if op.dest_is_dir else op.dest
-                if path != posixpath.normpath(target or "/"):
+                if path != posixpath.normpath(file_destination(op, match)):
                     continue
                 candidate = match
             if any(_excluded_by_flag(p, candidate) for p in op.excludes):
@@ -332,22 +258,16 @@ def _excluded_by_flag(pattern: str, candidate: str) -> bool:
 
 def image_paths_of(fs: ImageFS, stage: Stage, context_rel: str) -> list[str]:
     """Image paths where the stage's COPYs put a context path (for explaining what went where)."""
-    context_rel = _clean(context_rel)
+    context_rel = clean_path(context_rel)
     paths = []
-    for op in stage.ops:
-        if not isinstance(op, CopyOp) or op.dest is None or op.sources is None:
-            continue
-        if op.from_stage is not None or op.from_image or op.from_context or op.heredoc or op.remote:
-            continue
-        for source in op.sources:
-            for match in fs.context.glob(source) if has_glob(source) else [_clean(source)]:
+    for op in context_copies(stage):
+        for source in op.sources or ():
+            for match in fs.context.named_by(source):
                 rel = path_under(context_rel, match) if match != "." else context_rel
                 if rel is None:
                     continue
                 if fs.context.kind(match) == "dir" or match == ".":
-                    base = posixpath.join(op.dest, match) if op.parents and match != "." else op.dest
-                    paths.append(posixpath.normpath(posixpath.join(base, rel)))
+                    paths.append(posixpath.normpath(posixpath.join(folder_destination(op, match), rel)))
                 elif rel == ".":
-                    name = match if op.parents else posixpath.basename(match)
-                    paths.append(posixpath.normpath(posixpath.join(op.dest, name) if op.dest_is_dir else op.dest))
+                    paths.append(posixpath.normpath(file_destination(op, match)))
     return paths

@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from preflight.model.image.context import context_copies, file_destination, folder_destination, is_context_copy
 from preflight.model.image.filesystem import Found, ImageFS, Presence
 from preflight.model.image.stages import CopyOp, Stage
 from preflight.model.python_sources import PythonSources
@@ -46,17 +47,8 @@ def build_python_index(fs: ImageFS, stage: Stage) -> PythonIndex | object:
     image, heredoc or unknown path) on top of a base image known not to hold application code.
     Then a module missing from the index is missing from the image, and lookups cost nothing.
     """
-    for op in stage.ops:
-        if isinstance(op, CopyOp) and (
-            op.dest is None
-            or op.sources is None
-            or op.from_stage is not None
-            or op.from_image
-            or op.from_context
-            or op.heredoc
-            or op.remote
-        ):
-            return _INEXACT
+    if any(isinstance(op, CopyOp) and not is_context_copy(op) for op in stage.ops):
+        return _INEXACT
     if fs.mounts is not None:
         return _INEXACT  # compose mounts change what the container sees
     if stage.base_stage is not None or fs.locate(stage, "/nonexistent-probe").presence is not Presence.ABSENT:
@@ -160,24 +152,18 @@ def image_python_files(fs: ImageFS, stage: Stage) -> list[tuple[str, str]]:
 
 def _python_files(fs: ImageFS, stage: Stage) -> list[tuple[str, str]]:
     files: dict[str, str] = {}
-    for op in stage.ops:
-        if not isinstance(op, CopyOp) or op.dest is None or op.sources is None:
-            continue
-        if op.from_stage is not None or op.from_image or op.from_context or op.heredoc or op.remote:
-            continue
-        for source in op.sources:
+    for op in context_copies(stage):
+        for source in op.sources or ():
             for match in fs.context.glob(source):
                 kind = fs.context.kind(match)
                 if kind == "dir" or match == ".":
-                    base = posixpath.join(op.dest, match) if op.parents and match != "." else op.dest
+                    base = folder_destination(op, match)
                     for rel in _walk_py(fs, match):
                         files[posixpath.normpath(posixpath.join(base, rel))] = posixpath.normpath(
                             posixpath.join(match, rel)
                         )
                 elif match.endswith(".py"):
-                    name = match if op.parents else posixpath.basename(match)
-                    target = posixpath.join(op.dest, name) if op.dest_is_dir else op.dest
-                    files[posixpath.normpath(target)] = match
+                    files[posixpath.normpath(file_destination(op, match))] = match
                 if len(files) > MAX_IMAGE_FILES:
                     return sorted(files.items())
     return sorted(files.items())

@@ -32,18 +32,18 @@ from preflight.model.runtime.command.entrypoint import (
 )
 from preflight.model.runtime.environment import RuntimeEnv, runtime_env
 from preflight.model.runtime.mounts import service_mounts
-from preflight.parse.interpolate import interpolate, references_only
+from preflight.parse.interpolate import interpolate
 from preflight.parse.python import ImportRef, PythonModule, resolve_relative
+from preflight.parse.template_text import references_only
 from preflight.parse.yaml import YScalar, YSeq
 
 if TYPE_CHECKING:
     from preflight.diagnostics import Span
     from preflight.model.compose.project import ComposeProject, Service
     from preflight.model.image.build import ImageModel
-    from preflight.model.image.filesystem import ImageFS
+    from preflight.model.image.filesystem import ImageFS, Mount
     from preflight.model.image.stages import Command, Stage
     from preflight.model.project import Project
-    from preflight.model.runtime.mounts import Mount
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +367,11 @@ def _installed(runtime: ServiceRuntime, module: str) -> bool:
 
 
 def project_runtimes(project: Project) -> list[ServiceRuntime]:
-    """The runtime model of every active service that is built from a Dockerfile."""
+    """The runtime model of every active service that is built from a Dockerfile (once per check)."""
+    return project.derived(_runtimes)
+
+
+def _runtimes(project: Project) -> list[ServiceRuntime]:
     runtimes = []
     sources = PythonSources(project.tree, store=project.python_facts)
     for compose, service in project.services():

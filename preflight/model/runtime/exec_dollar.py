@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from preflight.knowledge.image_types import parse_image_ref
 from preflight.model.runtime.command.entrypoint import ArgSource, Argv, effective_argv
 from preflight.model.runtime.environment import RuntimeEnv, runtime_env
+from preflight.parse.image_ref import parse_image_ref
 from preflight.parse.yaml import YScalar, YSeq
 
 if TYPE_CHECKING:

@@ -9,43 +9,14 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from preflight.model.image.filesystem import path_under
+from preflight.model.image.filesystem import Mount, Mounts
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:
     from preflight.model.compose.project import Service
-
-
-@dataclass(frozen=True, slots=True)
-class Mount:
-    """One mount of a container: its target path, and the host folder of a bind mount."""
-
-    target: str
-    host: Path | None
-    """The repository path a bind mount shows; None for volumes and unknown sources."""
-    what: str
-    """For messages: `volume data`, `bind mount ./src`, ..."""
-
-
-@dataclass(frozen=True, slots=True)
-class Mounts:
-    """Every mount of a service; `unknown` when a target could not be read (interpolated)."""
-
-    items: tuple[Mount, ...] = ()
-    unknown: bool = False
-
-    def over(self, path: str) -> tuple[Mount, str] | None:
-        """The mount that holds `path` (the deepest), with `path` relative to its target."""
-        best: tuple[Mount, str] | None = None
-        for mount in self.items:
-            rel = path_under(path, mount.target)
-            if rel is not None and (best is None or len(mount.target) > len(best[0].target)):
-                best = (mount, rel)
-        return best
 
 
 def _is_path(source: str) -> bool:

@@ -114,8 +114,9 @@ def _dockerfile_healthcheck(inst: Instruction) -> list[tuple[ProgramUse, Span]]:
 def missing_programs(project: Project) -> Iterator[ProgramCheck]:
     """Programs in health checks and commands that the image is known not to have."""
     from preflight.knowledge import has_program
+    from preflight.model.runtime.container import project_runtimes
 
-    runtimes = {id(r.service): r for r in project.runtimes()}
+    runtimes = {id(r.service): r for r in project_runtimes(project)}
     for _compose, service in project.services():
         model: ImageModel | None = project.image_of(service)
         stages: list[Stage] = []

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
 from preflight.files import PathKind, probe
-from preflight.model.runtime.environment import env_file_refs
+from preflight.model.compose.env_files import env_file_refs
 from preflight.rules.base import Rule
 from preflight.rules.issues import service_list, services_by_span
 

@@ -6,7 +6,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
-from preflight.model.image.refs import looks_like_image
+from preflight.parse.image_ref import looks_like_image
 from preflight.rules.base import Rule
 from preflight.rules.dockerfile._images import built_stages, service_of
 

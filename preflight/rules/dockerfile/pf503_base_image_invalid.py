@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
-from preflight.model.image.refs import reference_problem
+from preflight.parse.image_ref import reference_problem
 from preflight.rules.base import Rule
 from preflight.rules.dockerfile._images import built_stages, service_of
 from preflight.rules.issues import service_list, services_by_span

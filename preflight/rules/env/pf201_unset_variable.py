@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
-from preflight.model.compose.compose_time import compose_time_expansions
-from preflight.model.compose.project import VarStatus
 from preflight.model.compose.shell_assigned import shell_assigned_uses
+from preflight.model.runtime.compose_time import compose_time_expansions
+from preflight.parse.interpolate import VarStatus
 from preflight.rules.base import Rule
 from preflight.rules.issues import interpolation_sources
 

@@ -73,7 +73,7 @@ class ContainerEnvMissing(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Variables read in the container but not passed to it (one finding per location)."""
-        code = project.memo("container_code", lambda: container_code(project))
+        code = project.derived(container_code)
         found = [d for c in code for read in c.reads if (d := self._read(c.runtime, read)) is not None]
         found.extend(d for ref in command_refs(project) if (d := self._command(ref)) is not None)
         yield from _first_per_location(found)

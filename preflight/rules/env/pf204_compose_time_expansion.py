@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
-from preflight.model.compose.compose_time import compose_time_expansions
+from preflight.model.runtime.compose_time import compose_time_expansions
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:

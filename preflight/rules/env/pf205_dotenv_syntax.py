@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity, Span
 from preflight.files import SourceText
-from preflight.model.compose.dotenv_files import dotenv_paths
+from preflight.model.dotenv_files import dotenv_paths
 from preflight.parse.dotenv_lint import DotenvIssueKind as IssueKind
 from preflight.parse.dotenv_lint import DotenvReason as Reason
 from preflight.parse.dotenv_lint import lint_dotenv

@@ -46,7 +46,7 @@ class EnvBoolCast(Rule):
         """Bool casts of environment values."""
         seen: set[tuple[str, int, int]] = set()
         # the containers whose environment is known (as PF203 reads them); the others are not judged
-        for code in project.memo("container_code", lambda: container_code(project)):
+        for code in project.derived(container_code):
             for module in code.modules:
                 for cast in module.bool_casts:
                     if (module.path, cast.line, cast.col) in seen:

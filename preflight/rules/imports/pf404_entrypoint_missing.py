@@ -76,7 +76,9 @@ class EntrypointMissing(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Entry points missing from images, and commands that could not be understood."""
-        for runtime in project.runtimes():
+        from preflight.model.runtime.container import project_runtimes
+
+        for runtime in project_runtimes(project):
             service = runtime.service.name
             for missing in runtime.missing_entries:
                 entry = missing.entry

@@ -51,7 +51,7 @@ class CommandNotInImage(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Programs missing from images."""
-        for found in project.memo("programs", lambda: list(missing_programs(project))):
+        for found in missing_programs(project):  # one rule, one pass: nothing to share
             yield self.at(
                 found.span,
                 f'service "{found.service.name}" runs `{found.program}` ({found.context}), '

@@ -63,7 +63,9 @@ class AppAttributeMissing(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """App attributes their modules do not bind."""
-        for runtime in project.runtimes():
+        from preflight.model.runtime.container import project_runtimes
+
+        for runtime in project_runtimes(project):
             service = runtime.service.name
             for found in app_attributes(runtime):
                 if found.binding is not Binding.UNBOUND:

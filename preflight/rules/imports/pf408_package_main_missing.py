@@ -47,7 +47,9 @@ class PackageMainMissing(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """`python -m` of packages without `__main__`."""
-        for runtime in project.runtimes():
+        from preflight.model.runtime.container import project_runtimes
+
+        for runtime in project_runtimes(project):
             service = runtime.service.name
             for found in packages_without_main(runtime):
                 yield self.at(

@@ -53,7 +53,9 @@ class FirstPartyNameMissing(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Imports that fail inside first-party packages of the image."""
         seen: set[tuple[str, int, int, str]] = set()
-        for runtime in project.runtimes():
+        from preflight.model.runtime.container import project_runtimes
+
+        for runtime in project_runtimes(project):
             service = runtime.service.name
             for found in missing_first_party(runtime):
                 ref = found.ref

@@ -48,7 +48,9 @@ class AppFactoryNotCalled(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Factories gunicorn would call per request as the WSGI app."""
-        for runtime in project.runtimes():
+        from preflight.model.runtime.container import project_runtimes
+
+        for runtime in project_runtimes(project):
             service = runtime.service.name
             for found in factories_called_per_request(runtime):
                 app, function = found.app, found.function

@@ -88,7 +88,9 @@ class UnparsableFile(Rule):
             service = model.services[0].name if model.services else None
             for path, problem in model.problems:
                 yield self.at(Span(path, problem.line, problem.col), problem.message, service=service)
-        for runtime in project.runtimes():
+        from preflight.model.runtime.container import project_runtimes
+
+        for runtime in project_runtimes(project):
             for reached in runtime.reached.values():
                 source = reached.source
                 if source is None or not runtime.syntax_error_certain(source):

@@ -56,7 +56,9 @@ class UnreadableFile(Rule):
         for compose in project.compose:
             for problem in compose.env.file_problems:
                 yield self.at(Span(problem.path, problem.line, problem.col), problem.message)
-        project.runtimes()  # the model reads the rest lazily: complete it before asking what failed
+        from preflight.model.runtime.container import project_runtimes
+
+        project_runtimes(project)  # the model reads the rest lazily: complete it before asking what failed
         for problem in project.tree.problems():
             yield self.at(Span(problem.path, problem.line, problem.col), problem.message)
 

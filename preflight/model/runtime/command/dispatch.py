@@ -40,7 +40,7 @@ _SEPARATOR_ARGS = frozenset({"&&", "||", "|", ";", "&"})
 
 
 class Analyzer:
-    """Runs the analysis of one argv (implements `entrypoint_shell.Runner`)."""
+    """Runs the analysis of one argv (implements `shell.Runner`)."""
 
     def __init__(
         self, argv: Sequence[str], read_script: Callable[[str], str | None], sink: Sink, *, strict: bool = True

@@ -35,7 +35,7 @@ from preflight.model.runtime.command.vocabulary import (
     Sink,
     Where,
 )
-from preflight.parse.shell.words import ComposeWords, split_compose_command
+from preflight.parse.shell.compose_words import ComposeWords, split_compose_command
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence

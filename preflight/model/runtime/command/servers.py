@@ -1,7 +1,7 @@
 """ASGI/WSGI servers: what uvicorn, gunicorn, hypercorn, daphne and granian import.
 
 Each reads its command line the way the server's own parser does (option tables in
-`entrypoint_cli`) and records the app (module, attribute, factory) with the directories the
+`command.cli`) and records the app (module, attribute, factory) with the directories the
 server puts on ``sys.path`` before importing it:
 
 * uvicorn inserts ``--app-dir`` (default ``""``: the working directory); the app must be

@@ -1,7 +1,7 @@
 """The vocabulary of the container-command analysis: argv, entry points, programs, positions.
 
-`preflight.model.runtime.command.entrypoint` is the public face (it re-exports everything here); the other
-``entrypoint_*`` modules share these types and the internal accumulator `Sink`.
+`preflight.model.runtime.command.entrypoint` is the public face (it re-exports everything here); the
+other modules of `preflight.model.runtime.command` share these types and the internal accumulator `Sink`.
 """
 
 from __future__ import annotations

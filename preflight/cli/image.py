@@ -37,6 +37,7 @@ def image_command(
     from preflight.config import ConfigError, load_config
     from preflight.model.build import build_project
     from preflight.model.image.requirements import analyze_image
+    from preflight.model.runtime.container import project_runtimes
     from preflight.report.image import render_image, runtime_lines
 
     if (service is None) == (dockerfile is None):
@@ -79,7 +80,9 @@ def image_command(
             raise click.UsageError(f"{dockerfile}: not a Dockerfile of this repository")
         model = candidates[0]
     # an image several services share is shown once; of the containers, only the one asked for
-    runtimes = [r for r in project.runtimes() if r.model is model and (service is None or r.service.name == service)]
+    runtimes = [
+        r for r in project_runtimes(project) if r.model is model and (service is None or r.service.name == service)
+    ]
     extra = [line for r in runtimes for line in runtime_lines(r)]
     text = render_image(model, analyze_image(project.tree, model), extra)
     click.echo(text, nl=False)

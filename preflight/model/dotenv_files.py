@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.model.compose.env import TEMPLATE_NAMES
-from preflight.model.runtime.environment import env_file_refs
+from preflight.model.compose.env_files import env_file_refs
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -1,17 +1,14 @@
-"""`$VAR` in a command that compose expands at config time although only the container has it."""
+"""References in a service's commands: whether a `${VAR}` sits in `command`, `entrypoint` or
+`healthcheck.test`, and whether a shell runs that command (and would expand `$$VAR`).
+"""
 
 from __future__ import annotations
 
 import posixpath
 from typing import TYPE_CHECKING
 
-from preflight.model.compose.project import ComposeProject, Service, VarStatus, VarUse
-from preflight.model.runtime.environment import ContainerVar, container_env
-
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from preflight.model.project import Project
+    from preflight.model.compose.project import Service, VarUse
 
 
 def in_command(use: VarUse) -> bool:
@@ -20,33 +17,10 @@ def in_command(use: VarUse) -> bool:
     return bool(rest) and (rest[0] in ("command", "entrypoint") or rest[:2] == ("healthcheck", "test"))
 
 
-def compose_time_expansions(
-    project: Project, compose: ComposeProject, service: Service
-) -> Iterator[tuple[VarUse, ContainerVar]]:
-    """Unset `$VAR` references in the service's commands that its container environment sets."""
-    uses = [
-        u
-        for u in compose.var_uses
-        if u.service == service.name
-        and in_command(u)
-        and u.status is VarStatus.UNSET
-        and u.evaluated
-        and not u.has_fallback
-        and not u.required
-        and _through_shell(service, u)
-    ]
-    if not uses:
-        return
-    env = container_env(project.tree, compose, service)
-    for use in uses:
-        if use.name in env:
-            yield use, env[use.name]
-
-
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash"})
 
 
-def _through_shell(service: Service, use: VarUse) -> bool:
+def through_shell(service: Service, use: VarUse) -> bool:
     """Whether a shell in the container would expand `$$VAR` (so the `$$` advice is right): `sh -c`,
     `CMD-SHELL` or a string health check; not an exec form, where compose-time expansion is the only one."""
     from preflight.parse.yaml import YMap, YScalar, YSeq
@@ -68,6 +42,4 @@ def _through_shell(service: Service, use: VarUse) -> bool:
     return bool(words) and words[0] in _SHELLS and "-c" in words[1:3]
 
 
-through_shell = _through_shell
-"""Public name for other analyses of commands (shell-assigned variables)."""
 SHELLS = frozenset(posixpath.basename(s) for s in _SHELLS)
