@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from preflight.model.image.modules import ModuleHit, ModuleLocator
+    from preflight.model.imports import Excluded
     from preflight.model.runtime.container import ServiceRuntime
     from preflight.parse.python import ImportRef, PythonModule
 
@@ -65,6 +66,8 @@ class MissingFirstParty:
     """Submodules of the parent and names it binds, for the help."""
     namespace: bool = False
     """The parent is a folder without ``__init__.py`` that Python takes as a namespace package."""
+    excluded: Excluded | None = None
+    """The repository has the submodule, but a `.dockerignore` pattern keeps it out of the context."""
 
 
 def missing_first_party(runtime: ServiceRuntime) -> list[MissingFirstParty]:
@@ -153,14 +156,34 @@ def _missing(
         if "__path__" in source.top_level.names:
             return None
         siblings = _entries(context.root / posixpath.dirname(parent.context_path)) if parent.is_package else []
-    if siblings is None or any(s == name or s.startswith(name + ".") for s in siblings):
+    if siblings is None:
+        return None
+    same = [s for s in siblings if s == name or s.startswith(name + ".")]
+    excluded = _excluded(runtime, parent, same) if same and parent.is_package and not namespace else None
+    if same and excluded is None:
         return None  # an extension module, bytecode or data folder of that name may be it
     bound = source.top_level.names if source is not None else ()
     nearby = sorted({s.removesuffix(".py") for s in siblings if s.endswith(".py") and s != "__init__.py"}
                     | {n for n in bound if not n.startswith("_")})  # fmt: skip
     shown = locator.display(parent.context_path) + ("/" if namespace else "")
     return MissingFirstParty(importer, ref, parent.name, name, missing, Span(shown), tuple(nearby),
-                             namespace)  # fmt: skip
+                             namespace, excluded)  # fmt: skip
+
+
+def _excluded(runtime: ServiceRuntime, parent: ModuleHit, same: list[str]) -> Excluded | None:
+    """The `.dockerignore` pattern that keeps every entry of that name out of the build context
+    (None when any of them is in the context: that one may be the module)."""
+    context = runtime.model.fs.context if runtime.model.fs is not None else None
+    if context is None or parent.context_path is None:
+        return None
+    folder = posixpath.dirname(parent.context_path)
+    patterns = [context.excluded_by(posixpath.join(folder, entry)) for entry in same]
+    first, where = patterns[0], runtime.model.dockerignore_rel
+    if first is None or where is None or any(p is None for p in patterns):
+        return None
+    from preflight.model.imports import Excluded
+
+    return Excluded(first.text, Span(where, first.line, first.col))
 
 
 def only_copy(locator: ModuleLocator, dotted: str, dirs: list[str] | None = None) -> bool:

@@ -25,7 +25,9 @@ class FirstPartyNameMissing(Rule):
     submodule must be bound by the package's `__init__.py` (or the module). A package that may
     change its `__path__`, bind names no statement shows (`from x import *`, `__getattr__`),
     hold a compiled extension of that name, or be extended by something installed, is not judged;
-    neither is a folder that a `RUN` step or a mount may fill.
+    neither is a folder that a `RUN` step or a mount may fill. A submodule the repository has but a
+    `.dockerignore` pattern keeps out of the build context (`**/build` also matches `app/build`)
+    is reported with that pattern.
 
     ## Why is this bad?
     The package is there, so the image builds and the top-level import looks fine, but the
@@ -68,7 +70,8 @@ class FirstPartyNameMissing(Rule):
                     f'{_what(found)} (in the image of service "{service}")',
                     help=_fix(found),
                     service=service,
-                    related=[Related(found.parent_span, f"`{found.parent}` is here")],
+                    related=[Related(found.parent_span, f"`{found.parent}` is here")]
+                    + ([Related(found.excluded.at, "excluded here")] if found.excluded is not None else []),
                 )
 
 
@@ -80,6 +83,9 @@ def _what(found: MissingFirstParty) -> str:
         if found.missing is Missing.NAME:
             return f"cannot import name `{name}` from `{parent}` (unknown location): {lacks}"
         return f"no module named `{parent}.{name}`: {lacks}"
+    if found.excluded is not None:
+        kept_out = f"`.dockerignore` pattern `{found.excluded.pattern}` keeps it out of the build context"
+        return f"no module named `{parent}.{name}`: {kept_out}"
     if found.missing is Missing.SUBMODULE:
         return f"no module named `{parent}.{name}`: the package `{parent}` has no submodule `{name}`"
     if found.missing is Missing.NOT_A_PACKAGE:
@@ -91,6 +97,9 @@ def _what(found: MissingFirstParty) -> str:
 
 
 def _fix(found: MissingFirstParty) -> str:
+    if found.excluded is not None:
+        folder = f"{found.parent.replace('.', '/')}/{found.name}"
+        return f"narrow the `.dockerignore` pattern `{found.excluded.pattern}`, or add the exception `!{folder}`"
     if found.missing is Missing.NOT_A_PACKAGE:
         return f"import the module itself (`import {found.parent}`), or make `{found.parent}` a package folder"
     close = difflib.get_close_matches(found.name, found.nearby, n=1, cutoff=0.5)

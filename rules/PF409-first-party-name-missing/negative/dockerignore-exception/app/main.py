@@ -1,0 +1,1 @@
+from app.build import steps
