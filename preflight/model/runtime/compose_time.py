@@ -36,3 +36,12 @@ def compose_time_expansions(
     for use in uses:
         if use.name in env:
             yield use, env[use.name]
+
+
+def expanded_at_compose_time(project: Project, compose: ComposeProject) -> set[int]:
+    """The `id` of every use `compose_time_expansions` yields, over all the project's services."""
+    return {
+        id(use)
+        for service in compose.services.values()
+        for use, _ in compose_time_expansions(project, compose, service)
+    }

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Severity
 from preflight.model.compose.shell_assigned import shell_assigned_uses
-from preflight.model.runtime.compose_time import compose_time_expansions
+from preflight.model.runtime.compose_time import expanded_at_compose_time
 from preflight.parse.interpolate import VarStatus
 from preflight.rules.base import Rule
 from preflight.rules.issues import interpolation_sources
@@ -55,11 +55,7 @@ class UnsetVariable(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Unset variables without a default."""
         for compose in project.compose:
-            claimed = {
-                id(use)
-                for service in compose.services.values()
-                for use, _ in compose_time_expansions(project, compose, service)
-            }
+            claimed = expanded_at_compose_time(project, compose)
             # PF210's: every reference of a variable that the same shell script assigns
             scripted = {(f.use.service, f.use.path, f.use.name) for f in shell_assigned_uses(compose)}
             for use in compose.var_uses:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
 from preflight.model.compose.shell_assigned import shell_assigned_uses
-from preflight.model.runtime.compose_time import compose_time_expansions
+from preflight.model.runtime.compose_time import expanded_at_compose_time
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -49,11 +49,7 @@ class ShellVariableExpandedByCompose(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """References the script assigns, blanked by compose first."""
         for compose in project.compose:
-            claimed = {
-                id(use)
-                for service in compose.services.values()
-                for use, _ in compose_time_expansions(project, compose, service)
-            }
+            claimed = expanded_at_compose_time(project, compose)
             for found in shell_assigned_uses(compose):
                 if id(found.use) in claimed:
                     continue  # the container has it too: PF204 reports it
