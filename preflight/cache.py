@@ -91,10 +91,11 @@ def fingerprint(root: Path, skip: Path | None = None) -> tuple[str, bool] | None
 
     None when the tree cannot be fingerprinted (a linked folder, an unreadable folder).
     """
-    hasher = hashlib.sha256()
+    seen: list[str] = []
     racy_after = time.time_ns() - _RACY_NS
     racy = False
-    pending = [(root, "")]
+    skipped = os.fspath(skip) if skip is not None else None
+    pending = [(os.fspath(root), "")]
     while pending:
         folder, rel = pending.pop()
         try:
@@ -105,21 +106,21 @@ def fingerprint(root: Path, skip: Path | None = None) -> tuple[str, bool] | None
         for entry in entries:
             name = f"{rel}{entry.name}"
             if entry.is_dir(follow_symlinks=False):
-                if entry.name in _UNWATCHED or (skip is not None and Path(entry.path) == skip):
+                if entry.name in _UNWATCHED or entry.path == skipped:
                     continue
-                hasher.update(f"d {name}\0".encode("utf-8", "surrogateescape"))
-                pending.append((Path(entry.path), f"{name}/"))
+                seen.append(f"d {name}")
+                pending.append((entry.path, f"{name}/"))
                 continue
             try:
                 stat = entry.stat()  # links followed: the model reads what they point at
             except OSError:
-                hasher.update(f"x {name}\0".encode("utf-8", "surrogateescape"))
+                seen.append(f"x {name}")
                 continue
             if entry.is_symlink() and entry.is_dir():
                 return None  # the model may look inside a linked folder: not watched here
             racy = racy or stat.st_mtime_ns > racy_after
-            hasher.update(f"f {name} {stat.st_size} {stat.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
-    return hasher.hexdigest(), racy
+            seen.append(f"f {name} {stat.st_size} {stat.st_mtime_ns}")
+    return hashlib.sha256("\0".join(seen).encode("utf-8", "surrogateescape")).hexdigest(), racy
 
 
 class CheckCache:
@@ -131,7 +132,7 @@ class CheckCache:
         self.tag = _digest(root)[:16]
         try:
             schema = _report_schema()
-        except Exception:  # noqa: BLE001 - a report type the codec cannot describe: no replay, never a crash
+        except OSError:  # an installation without its sources: no replay, never a crash
             schema = None
         self.report_key = _digest(FORMAT, __version__, sys.implementation.cache_tag, root, cwd, repr(config), schema)
         # the process environment is not fingerprinted
@@ -313,9 +314,19 @@ def _fields_after_path(module: PythonModule) -> tuple[Any, ...]:
 
 
 def _report_schema() -> str:
-    from preflight.diagnostics import Report
+    """A digest of the source of the modules that define the stored report's types.
 
-    return schema_digest(Report)
+    Cheaper than describing the types (which imports the analysis modules on every replay), and
+    changed by any edit of those modules, so a report of other fields is never decoded.
+    """
+    package = Path(__file__).parent
+    hasher = hashlib.sha256()
+    for name in _REPORT_MODULES:
+        hasher.update((package / name).read_bytes())
+    return hasher.hexdigest()[:16]
+
+
+_REPORT_MODULES = ("diagnostics.py", "verdict.py", "cache_codec.py")
 
 
 def _facts_key() -> str:

@@ -127,6 +127,10 @@ def _hints(cls: type) -> dict[str, Any]:
     names: dict[str, Any] = {}
     for module in ("preflight.diagnostics", "preflight.verdict", "preflight.parse.python"):
         names.update(vars(importlib.import_module(module)))
+        try:  # the report's types need the first two; the analysis modules load only for facts
+            return typing.get_type_hints(cls, localns=names)
+        except NameError:
+            continue
     return typing.get_type_hints(cls, localns=names)
 
 

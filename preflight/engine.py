@@ -55,7 +55,7 @@ def _matches(code: str, patterns: Sequence[str]) -> bool:
 def select_rules(config: Config, rules: Sequence[type[Rule]] | None = None) -> list[type[Rule]]:
     """Rules chosen by `select`/`ignore` (ids or prefixes such as `PF2`), from every rule by default."""
     if rules is None:
-        from preflight.rules import ALL_RULES
+        from preflight.rules.registry import ALL_RULES
 
         rules = ALL_RULES
     chosen = [
@@ -145,7 +145,7 @@ def finish(found: list[Diagnostic], config: Config, tree: SourceTree) -> Report:
             report.diagnostics.append(diag)
     if not comments:
         return report
-    from preflight.rules import ALL_RULES
+    from preflight.rules.registry import ALL_RULES
 
     ran = [r.id for r in select_rules(config)]
     every_rule_ran = len(ran) == len(ALL_RULES)

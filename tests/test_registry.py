@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import preflight.rules
-from preflight.rules import ALL_RULES
 from preflight.rules.base import Rule
+from preflight.rules.registry import ALL_RULES
 
 REPO = Path(__file__).resolve().parent.parent
 FAMILY = {

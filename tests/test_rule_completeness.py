@@ -18,9 +18,9 @@ import pytest
 
 from preflight.diagnostics import Severity
 from preflight.report.rule_docs import render_rule_page
-from preflight.rules import ALL_RULES
 from preflight.rules.base import DOC_SECTIONS, Rule
 from preflight.rules.env.pf201_unset_variable import UnsetVariable
+from preflight.rules.registry import ALL_RULES
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -76,7 +76,7 @@ def missing_pieces(rule: type[Rule], root: Path, registry: Sequence[type[Rule]])
     problems = [f"docstring lacks {section}" for section in DOC_SECTIONS if section not in doc]
     problems += reference_problems(rule)
     if rule not in registry:
-        problems.append("not registered in ALL_RULES (preflight/rules/__init__.py)")
+        problems.append("not registered in ALL_RULES (preflight/rules/registry.py)")
     folder = Path("rules") / f"{rule.id}-{rule.name}"
     for kind in ("positive", "negative"):
         cases = sorted(p for p in (root / folder / kind).glob("*") if p.is_dir())
@@ -134,7 +134,7 @@ def test_a_rule_that_is_only_a_class_misses_every_piece() -> None:
         "docstring lacks ## Example",
         "docstring lacks ## Use instead",
         "docstring has no ## References section",
-        "not registered in ALL_RULES (preflight/rules/__init__.py)",
+        "not registered in ALL_RULES (preflight/rules/registry.py)",
         "no positive fixture under rules/PF499-bare-rule/positive/",
         "no negative fixture under rules/PF499-bare-rule/negative/",
         "README's rules table has no row `| PF499 | `bare-rule` | warning |`",
@@ -194,7 +194,7 @@ def test_a_rule_left_out_of_the_registry_is_reported(tmp_path: Path) -> None:
     root = _checkout(tmp_path, UnsetVariable)
     registry = tuple(r for r in ALL_RULES if r is not UnsetVariable)
     assert missing_pieces(UnsetVariable, root, registry) == [
-        "not registered in ALL_RULES (preflight/rules/__init__.py)"
+        "not registered in ALL_RULES (preflight/rules/registry.py)"
     ]
 
 
@@ -237,7 +237,7 @@ def test_the_example_in_contributing_is_a_working_rule(tmp_path: Path) -> None:
     exec(compile(source, "CONTRIBUTING.md", "exec"), module.__dict__)  # noqa: S102 - our own documentation
     rule = module.ContainerNameConflict
     assert missing_pieces(rule, REPO, ALL_RULES) == [
-        "not registered in ALL_RULES (preflight/rules/__init__.py)",
+        "not registered in ALL_RULES (preflight/rules/registry.py)",
         "no positive fixture under rules/PF109-container-name-conflict/positive/",
         "no negative fixture under rules/PF109-container-name-conflict/negative/",
         "README's rules table has no row `| PF109 | `container-name-conflict` | error |`",

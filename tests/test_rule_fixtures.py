@@ -10,7 +10,7 @@ import pytest
 from preflight.config import load_config
 from preflight.engine import check
 from preflight.report.text import render_text
-from preflight.rules import ALL_RULES
+from preflight.rules.registry import ALL_RULES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "rules"
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from preflight.report.rule_docs import rule_pages
-from preflight.rules import ALL_RULES
+from preflight.rules.registry import ALL_RULES
 
 OUT_DIR = Path(__file__).resolve().parent.parent / "docs" / "rules"
 

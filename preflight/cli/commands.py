@@ -74,7 +74,7 @@ def clean_command(path: Path, cache_dir: Path | None) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 def rules_command(output_format: str) -> None:
     """List every rule."""
-    from preflight.rules import ALL_RULES
+    from preflight.rules.registry import ALL_RULES
 
     if output_format == "json":
         import json
@@ -94,7 +94,7 @@ def rules_command(output_format: str) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Every rule's documentation.")
 def rule_command(code: str | None, show_all: bool) -> None:
     """Print a rule's documentation (`preflight rule PF201`)."""
-    from preflight.rules import ALL_RULES, rule_by_id
+    from preflight.rules.registry import ALL_RULES, rule_by_id
 
     if show_all:
         click.echo("\n\n".join(f"# {r.id} {r.name}\n\n{r.doc()}" for r in ALL_RULES))

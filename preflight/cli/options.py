@@ -37,7 +37,7 @@ def did_you_mean(word: str) -> str:
     """`; did you mean `PF402`?` for a mistyped rule id or name ("" when nothing is close)."""
     import difflib
 
-    from preflight.rules import ALL_RULES
+    from preflight.rules.registry import ALL_RULES
 
     known = [r.id for r in ALL_RULES] + [r.name for r in ALL_RULES]
     if word[:2].upper() == "PF":
@@ -58,7 +58,7 @@ def _common_prefix(a: str, b: str) -> int:
 def _check_selectors(selectors: tuple[str, ...], option: str) -> None:
     if not selectors:
         return
-    from preflight.rules import ALL_RULES
+    from preflight.rules.registry import ALL_RULES
 
     for selector in selectors:
         if selector.upper() == "ALL":

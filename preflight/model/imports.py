@@ -198,8 +198,9 @@ def _resolve_all(project: Project) -> list[ResolvedImport]:
     resolved: list[ResolvedImport] = []
     seen: set[tuple[str, int, str, type[Resolution]]] = set()
     for runtime in project_runtimes(project):
+        by_top: dict[str, Resolution | None] = {}  # a monorepo imports the same names thousands of times
         for module, ref, absolute in runtime.imports:
-            resolution = resolve(project, runtime, module, ref, absolute)
+            resolution = _resolve(project, runtime, module, ref, absolute, by_top)
             span = _span(module, ref)
             key = (span.path, span.line, absolute, type(resolution))
             if key not in seen:
@@ -212,11 +213,37 @@ def resolve(
     project: Project, runtime: ServiceRuntime, module: PythonModule, ref: ImportRef, absolute: str
 ) -> Resolution:
     """Where the import `ref` (of `absolute`, made by `module`) resolves in the container."""
-    from preflight.knowledge import is_stdlib_module, stdlib_modules
+    return _resolve(project, runtime, module, ref, absolute, {})
 
+
+def _resolve(
+    project: Project,
+    runtime: ServiceRuntime,
+    module: PythonModule,
+    ref: ImportRef,
+    absolute: str,
+    by_top: dict[str, Resolution | None],
+) -> Resolution:
     if ref.optional or ref.type_checking or not _applies(ref, runtime.python):
         return NotNeeded()
     top = absolute.split(".")[0]
+    if top not in by_top:
+        by_top[top] = _resolve_top(runtime, top)
+    found = by_top[top]
+    if found is not None:
+        return found
+    local = _in_repository(project, module, top)
+    if local is not None:
+        return _not_copied(project, runtime, local)
+    if runtime.provided.installs and not runtime.provided.closure_known:
+        return Undeclared()
+    return Missing()
+
+
+def _resolve_top(runtime: ServiceRuntime, top: str) -> Resolution | None:
+    """The answer that depends on the top-level name only (None: it depends on the importing file)."""
+    from preflight.knowledge import is_stdlib_module, stdlib_modules
+
     python = runtime.python
     provided = runtime.provided
     if top == "__future__" or top in ((python and stdlib_modules(python)) or ()):
@@ -241,12 +268,7 @@ def resolve(
         is_stdlib_module(top) or (top in _SETUPTOOLS_MODULES and _version_tuple(python) >= (3, 12))
     ):
         return NotInThisPython(python, runtime.stage.base)
-    local = _in_repository(project, module, top)
-    if local is not None:
-        return _not_copied(project, runtime, local)
-    if provided.installs and not provided.closure_known:
-        return Undeclared()
-    return Missing()
+    return None
 
 
 def _span(module: PythonModule, ref: ImportRef) -> Span:

@@ -152,7 +152,7 @@ def _inside(span: Span, start: Span, end: Span) -> bool:
 
 def _env_edge_codes() -> frozenset[str]:
     """The rules that say a variable never reaches a service (their rule classes say so)."""
-    from preflight.rules import ALL_RULES
+    from preflight.rules.registry import ALL_RULES
 
     return frozenset(rule.id for rule in ALL_RULES if rule.env_edge)
 

@@ -15,7 +15,7 @@ import pytest
 
 from preflight.cli import main
 from preflight.cli.options import Progress
-from preflight.rules import ALL_RULES
+from preflight.rules.registry import ALL_RULES
 
 REPO = Path(__file__).resolve().parents[2]
 INCIDENT = REPO / "examples" / "incident"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from preflight.report.rule_docs import rule_pages
 from preflight.report.sarif import DOCS_URI, rule_help_uri
-from preflight.rules import ALL_RULES
+from preflight.rules.registry import ALL_RULES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
 REGENERATE = "stale: run `.venv/bin/python tools/gen_rule_docs.py`"

@@ -89,12 +89,16 @@ class ImageFS:
     mounts: Mounts | None = None
     """The container's mounts over the final stage (set on a service's view, see `in_container`)."""
     final: int | None = None
+    _located: dict[tuple[int, str, int | None, int], Found] = field(default_factory=dict)
+    """Answers without mounts, shared with the container views: a service asks the same paths often."""
 
     def in_container(self, stage: Stage, mounts: Mounts) -> ImageFS:
         """The filesystem a service's container sees: this image's `stage` with compose's mounts."""
         if not mounts.items and not mounts.unknown:
             return self
-        return ImageFS(self.image, self.context, self.python_files, self._run_effects, mounts, stage.index)
+        return ImageFS(
+            self.image, self.context, self.python_files, self._run_effects, mounts, stage.index, self._located
+        )
 
     def _mounted(self, path: str) -> Found | None:
         """A container path answered by a mount, or None when no mount covers it."""
@@ -137,6 +141,13 @@ class ImageFS:
         return self._locate(stage, path, before, depth)
 
     def _locate(self, stage: Stage, path: str, before: int | None, depth: int) -> Found:
+        key = (stage.index, path, before, depth)
+        found = self._located.get(key)
+        if found is None:
+            found = self._located[key] = self._locate_uncached(stage, path, before, depth)
+        return found
+
+    def _locate_uncached(self, stage: Stage, path: str, before: int | None, depth: int) -> Found:
         ops = stage.ops if before is None else stage.ops[:before]
         missed: Found | None = None
         unknown: Found | None = None

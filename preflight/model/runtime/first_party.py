@@ -75,70 +75,119 @@ def missing_first_party(runtime: ServiceRuntime) -> list[MissingFirstParty]:
     locator = runtime.locator
     if locator is None:
         return []
+    judge = _Judge(runtime, locator)
     found: list[MissingFirstParty] = []
     seen: set[tuple[str, int, int, str]] = set()
     for importer, ref, absolute in runtime.imports:
         if ref.optional or ref.type_checking or ref.python_version is not None:
             continue
-        for item in _judge(runtime, locator, importer, ref, absolute):
-            key = (importer.path, ref.line, ref.col, f"{item.parent}.{item.name}")
+        for failure in judge.failures(ref, absolute):
+            key = (importer.path, ref.line, ref.col, f"{failure.parent}.{failure.name}")
             if key not in seen:
                 seen.add(key)
-                found.append(item)
+                found.append(MissingFirstParty(importer, ref, *failure.fields()))
     return found
 
 
-def _judge(
-    runtime: ServiceRuntime, locator: ModuleLocator, importer: PythonModule, ref: ImportRef, absolute: str
-) -> list[MissingFirstParty]:
-    parts = absolute.split(".")
-    top = parts[0]
-    provided = runtime.provided
-    if provided.unknown or top in provided.declared or top in provided.transitive or top in provided.broken:
-        return []  # an installed distribution may be the one Python finds, or extend the package
-    presence, hit = locator.find(top)
-    if presence is not Presence.PRESENT or hit is None or hit.context_path is None:
-        return []  # PF401/PF402 judge a missing top-level module
-    if not only_copy(locator, top):
-        return []
-    for depth in range(1, len(parts)):
-        child = ".".join(parts[: depth + 1])
-        presence, child_hit = locator.find(child)
-        if presence is Presence.UNKNOWN:
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """What `MissingFirstParty` says, without the import that names it (shared by every such import)."""
+
+    parent: str
+    name: str
+    missing: Missing
+    parent_span: Span
+    nearby: tuple[str, ...]
+    namespace: bool
+    excluded: Excluded | None
+
+    def fields(self) -> tuple[str, str, Missing, Span, tuple[str, ...], bool, Excluded | None]:
+        return self.parent, self.name, self.missing, self.parent_span, self.nearby, self.namespace, self.excluded
+
+
+class _Judge:
+    """The verdicts of one service, remembered per module and name: a monorepo's files import the
+    same first-party modules thousands of times."""
+
+    def __init__(self, runtime: ServiceRuntime, locator: ModuleLocator) -> None:
+        self.runtime = runtime
+        self.locator = locator
+        self._tops: dict[str, ModuleHit | None] = {}
+        self._chains: dict[str, tuple[ModuleHit | None, _Failure | None]] = {}
+        self._names: dict[tuple[str, str], _Failure | None] = {}
+
+    def failures(self, ref: ImportRef, absolute: str) -> list[_Failure]:
+        hit, failure = self._chain(absolute)
+        if failure is not None:
+            return [failure]
+        if hit is None or ref.kind is not ImportKind.FROM:
             return []
-        if presence is Presence.ABSENT:
-            kind = Missing.SUBMODULE if hit.is_package else Missing.NOT_A_PACKAGE
-            item = _missing(runtime, locator, importer, ref, hit, parts[depth], kind)
-            return [] if item is None else [item]
-        assert child_hit is not None  # noqa: S101 - PRESENT always comes with its hit
-        hit = child_hit
-    results = []
-    for name in ref.names if ref.kind is ImportKind.FROM else ():
-        if name == "*":
-            continue
-        presence, _ = locator.find(f"{absolute}.{name}")
-        if presence is not Presence.ABSENT:
-            continue
-        if hit.image_path.endswith(".py"):
-            source = locator.parse(hit)
-            if source is None or source.top_level.binds(name) is not Binding.UNBOUND:
+        results = []
+        for name in ref.names:
+            if name == "*":
                 continue
+            key = (absolute, name)
+            if key not in self._names:
+                self._names[key] = self._name_missing(hit, absolute, name)
+            if (missing := self._names[key]) is not None:
+                results.append(missing)
+        return results
+
+    def _top(self, top: str) -> ModuleHit | None:
+        """The first-party top-level module whose contents are certain (None when any doubt)."""
+        if top not in self._tops:
+            self._tops[top] = None
+            provided = self.runtime.provided
+            if provided.unknown or top in provided.declared or top in provided.transitive or top in provided.broken:
+                return None  # an installed distribution may be the one Python finds, or extend the package
+            presence, hit = self.locator.find(top)
+            if presence is not Presence.PRESENT or hit is None or hit.context_path is None:
+                return None  # PF401/PF402 judge a missing top-level module
+            if only_copy(self.locator, top):
+                self._tops[top] = hit
+        return self._tops[top]
+
+    def _chain(self, absolute: str) -> tuple[ModuleHit | None, _Failure | None]:
+        """(the module `absolute` names, or the failure of the first part that is missing);
+        (None, None) when anything is unknown."""
+        if absolute in self._chains:
+            return self._chains[absolute]
+        parts = absolute.split(".")
+        hit = self._top(parts[0])
+        result: tuple[ModuleHit | None, _Failure | None] = (hit, None)
+        if hit is None:
+            self._chains[absolute] = result
+            return result
+        for depth in range(1, len(parts)):
+            presence, child_hit = self.locator.find(".".join(parts[: depth + 1]))
+            if presence is Presence.UNKNOWN:
+                result = (None, None)
+                break
+            if presence is Presence.ABSENT:
+                kind = Missing.SUBMODULE if hit.is_package else Missing.NOT_A_PACKAGE
+                result = (None, _missing(self.runtime, self.locator, hit, parts[depth], kind))
+                break
+            assert child_hit is not None  # noqa: S101 - PRESENT always comes with its hit
+            hit = child_hit
+            result = (hit, None)
+        self._chains[absolute] = result
+        return result
+
+    def _name_missing(self, hit: ModuleHit, absolute: str, name: str) -> _Failure | None:
+        presence, _ = self.locator.find(f"{absolute}.{name}")
+        if presence is not Presence.ABSENT:
+            return None
+        if hit.image_path.endswith(".py"):
+            source = self.locator.parse(hit)
+            if source is None or source.top_level.binds(name) is not Binding.UNBOUND:
+                return None
         # a namespace package binds nothing but the submodules imported
-        item = _missing(runtime, locator, importer, ref, hit, name, Missing.NAME)
-        if item is not None:
-            results.append(item)
-    return results
+        return _missing(self.runtime, self.locator, hit, name, Missing.NAME)
 
 
 def _missing(
-    runtime: ServiceRuntime,
-    locator: ModuleLocator,
-    importer: PythonModule,
-    ref: ImportRef,
-    parent: ModuleHit,
-    name: str,
-    missing: Missing,
-) -> MissingFirstParty | None:
+    runtime: ServiceRuntime, locator: ModuleLocator, parent: ModuleHit, name: str, missing: Missing
+) -> _Failure | None:
     """The finding's fact when `parent` certainly has no `name` (None when it may)."""
     context = runtime.model.fs.context if runtime.model.fs is not None else None
     if parent.context_path is None or context is None:
@@ -166,8 +215,7 @@ def _missing(
     nearby = sorted({s.removesuffix(".py") for s in siblings if s.endswith(".py") and s != "__init__.py"}
                     | {n for n in bound if not n.startswith("_")})  # fmt: skip
     shown = locator.display(parent.context_path) + ("/" if namespace else "")
-    return MissingFirstParty(importer, ref, parent.name, name, missing, Span(shown), tuple(nearby),
-                             namespace, excluded)  # fmt: skip
+    return _Failure(parent.name, name, missing, Span(shown), tuple(nearby), namespace, excluded)
 
 
 def _excluded(runtime: ServiceRuntime, parent: ModuleHit, same: list[str]) -> Excluded | None:
