@@ -201,11 +201,10 @@ def _resolve_all(project: Project) -> list[ResolvedImport]:
         by_top: dict[str, Resolution | None] = {}  # a monorepo imports the same names thousands of times
         for module, ref, absolute in runtime.imports:
             resolution = _resolve(project, runtime, module, ref, absolute, by_top)
-            span = _span(module, ref)
-            key = (span.path, span.line, absolute, type(resolution))
+            key = (module.path, ref.line, absolute, type(resolution))
             if key not in seen:
                 seen.add(key)
-                resolved.append(ResolvedImport(runtime, span, absolute, resolution))
+                resolved.append(ResolvedImport(runtime, _span(module, ref), absolute, resolution))
     return resolved
 
 

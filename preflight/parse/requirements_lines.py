@@ -9,6 +9,7 @@ Interpreting the requirement part is left to :mod:`preflight.parse.requirements`
 
 from __future__ import annotations
 
+import functools
 import optparse
 import re
 import shlex
@@ -55,8 +56,10 @@ class PipOptionParser(optparse.OptionParser):
         raise _OptparseError(msg or "")
 
 
+@functools.cache
 def build_parser() -> PipOptionParser:
-    """A parser of the options pip accepts in a requirements file."""
+    """A parser of the options pip accepts in a requirements file (one per process: building
+    it costs more than parsing a file, and `parse_args` keeps no state between calls)."""
     parser = PipOptionParser(add_help_option=False)
     for spec in _OPTIONS.split("|"):
         strings = spec.split()

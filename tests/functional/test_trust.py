@@ -164,12 +164,17 @@ def test_a_build_context_folder_that_cannot_be_read(
 ) -> None:
     """Permission denied on a folder: PF002 once, at the folder; what it holds is unknown."""
     blocked = incident / "api-gateway" / "src"
-    real_stat, real_scandir = Path.stat, os.scandir
+    real_stat, real_os_stat, real_scandir = Path.stat, os.stat, os.scandir
 
     def stat(self: Path, *args: Any, **kwargs: Any) -> os.stat_result:
         if blocked in self.parents:
             raise PermissionError(13, "Permission denied", str(self))
         return real_stat(self, *args, **kwargs)
+
+    def os_stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if blocked in Path(path).parents:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_os_stat(path, *args, **kwargs)
 
     def scandir(path: Any = ".") -> Any:
         if Path(path) == blocked or blocked in Path(path).parents:
@@ -177,6 +182,7 @@ def test_a_build_context_folder_that_cannot_be_read(
         return real_scandir(path)
 
     monkeypatch.setattr(Path, "stat", stat)
+    monkeypatch.setattr(os, "stat", os_stat)  # the build context asks file kinds with it
     monkeypatch.setattr(os, "scandir", scandir)  # os.walk lists folders with it too
     _, found = findings(capsys, incident)
     assert [(d["code"], d["message"]) for d in found if d["path"] == "api-gateway/src"] == [

@@ -71,10 +71,11 @@ class ContextFS:
         """'file', 'dir' or None for a context-relative POSIX path (links are not followed out)."""
         rel = clean_path(rel)
         if rel not in self._kinds:
-            path = self.root / rel if rel != "." else self.root
+            root = os.fspath(self.root)
+            path = os.path.join(root, rel) if rel != "." else root  # noqa: PTH118 - a pathlib join per file costs more than the stat
             kind: str | None = None
             try:
-                mode = path.stat().st_mode
+                mode = os.stat(path).st_mode  # noqa: PTH116
                 kind = "dir" if stat.S_ISDIR(mode) else "file"
             except (FileNotFoundError, NotADirectoryError):
                 kind = "file" if os.path.lexists(path) else None  # a dangling link is copied as a link

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,12 +101,19 @@ def _add_local(
     extras = dict(local.optional_dependencies)
     deps += [d for name, items in extras.items() if selection.all_extras or name in selection.extras for d in items]
     deps += [d for name, items in local.groups if selection.wants_group(local, name) for d in items]
+    for dep in deps:
+        for name, extras_of in _dependency(dep):
+            _add_distribution(provided, name, extras_of, overrides)
+
+
+@functools.lru_cache(maxsize=4096)
+def _dependency(dep: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(name, extras) of a dependency string of a project (cached: every service of an image
+    installs the same project)."""
     from preflight.parse.requirements import parse_requirements
 
-    for dep in deps:
-        for req in parse_requirements(dep + "\n", "<pyproject>").requirements:
-            if req.name:
-                _add_distribution(provided, req.name, req.extras, overrides)
+    parsed = parse_requirements(dep + "\n", "<pyproject>")
+    return tuple((r.name, tuple(r.extras)) for r in parsed.requirements if r.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +168,19 @@ def _selection(install: PipInstall) -> Selection:
 
 
 def provided_modules(project: Project, model: ImageModel) -> Provided:
-    """Everything the image's installs put in site-packages, as import names."""
+    """Everything the image's installs put in site-packages, as import names (once per image:
+    the services of one image share it, and nobody changes it)."""
+    known = project.derived(_by_image)
+    if id(model) not in known:
+        known[id(model)] = _provided_modules(project, model)
+    return known[id(model)]
+
+
+def _by_image(project: Project) -> dict[int, Provided]:
+    return {}
+
+
+def _provided_modules(project: Project, model: ImageModel) -> Provided:
     provided = Provided()
     overrides: dict[str, list[str]] = {name: list(modules) for name, modules in project.config.import_names}
     analyses: list[InstallAnalysis] = [a for a in project.installs() if a.model is model]

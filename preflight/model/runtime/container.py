@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -258,14 +259,15 @@ def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
     if not runtime.entries and (runtime.analysis is None or runtime.analysis.unknown or runtime.argv is None):
         # what runs is unknown, so which code is imported is unknown too: nothing is judged
         runtime.guessed = True
-    while queue:
-        name, hit, via = queue.pop(0)
+    pending = deque(queue)
+    while pending:
+        name, hit, via = pending.popleft()
         if name in runtime.reached:
             continue
         source = locator.parse(hit)
         package = name if hit.is_package else name.rpartition(".")[0]
         runtime.reached[name] = Reached(hit, source, via, package)
-        _queue_parents(locator, name, queue)
+        _queue_parents(locator, name, pending)
         if source is None:
             continue
         for ref in source.imports:
@@ -274,13 +276,15 @@ def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
                 continue
             runtime.imports.append((source, ref, absolute))
             for candidate in [absolute, *(f"{absolute}.{n}" for n in ref.names if n != "*")]:
+                if candidate in runtime.reached:
+                    continue  # reached already (by the first import of it: that one is `via`)
                 presence, found = locator.find(candidate)
                 if presence is Presence.PRESENT and found is not None:
-                    queue.append((candidate, found, (source, ref)))
+                    pending.append((candidate, found, (source, ref)))
 
 
 def _queue_parents(
-    locator: ModuleLocator, name: str, queue: list[tuple[str, ModuleHit, tuple[PythonModule, ImportRef] | None]]
+    locator: ModuleLocator, name: str, queue: deque[tuple[str, ModuleHit, tuple[PythonModule, ImportRef] | None]]
 ) -> None:
     """Importing a.b.c runs a/__init__.py and a/b/__init__.py first."""
     parts = name.split(".")

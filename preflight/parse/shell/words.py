@@ -8,6 +8,7 @@ against what is known of the environment. Nothing is ever run.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -330,4 +331,10 @@ def lex_script(text: str, base: int = 0) -> list[Token]:
 
     Raises `ShellSyntaxError` for an unterminated quote or substitution.
     """
-    return _Lexer(text, base).tokens()
+    return list(_lex_cached(text, base))
+
+
+@functools.lru_cache(maxsize=256)
+def _lex_cached(text: str, base: int) -> tuple[Token, ...]:
+    # every service of an image runs the same entrypoint script: lex it once (tokens are frozen)
+    return tuple(_Lexer(text, base).tokens())
