@@ -21,12 +21,21 @@ MAX_GITIGNORE_BYTES = 1_000_000
 
 @dataclass(frozen=True, slots=True)
 class GitignoreRule:
-    """One pattern line, compiled: it matches paths relative to `base` (POSIX, "" for the root)."""
+    """One pattern line, compiled: it matches paths relative to `base` (POSIX, "" for the root).
+
+    The usual shapes are matched without a regex (compiling hundreds of them costs more than
+    the whole walk): `name` and `*.ext` without a slash compare the last path component,
+    `dir/name` the whole path; `regex` is None then.
+    """
 
     base: str
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | None
     negated: bool
     directories_only: bool
+    literal: str = ""
+    """The name, suffix or path the pattern is when `regex` is None."""
+    shape: str = "regex"
+    """`name`, `suffix`, `path` or `regex`."""
 
     def matches(self, rel: str, is_dir: bool) -> bool:
         """Whether the pattern matches the root-relative path `rel`."""
@@ -36,7 +45,12 @@ class GitignoreRule:
             if not rel.startswith(self.base + "/"):
                 return False
             rel = rel[len(self.base) + 1 :]
-        return self.regex.fullmatch(rel) is not None
+        if self.regex is not None:
+            return self.regex.fullmatch(rel) is not None
+        if self.shape == "path":
+            return rel == self.literal
+        name = rel.rpartition("/")[2]
+        return name == self.literal if self.shape == "name" else name.endswith(self.literal)
 
 
 def _class(pattern: str, start: int) -> tuple[str, int] | None:
@@ -95,6 +109,20 @@ def _strip_trailing_spaces(line: str) -> str:
     return line
 
 
+_SPECIAL = frozenset("*?[\\")
+
+
+def _simple(line: str, anchored: bool) -> tuple[str, str] | None:
+    """(shape, literal) of a pattern that needs no regex, else None."""
+    if anchored:
+        return None if _SPECIAL & set(line) else ("path", line)
+    if not _SPECIAL & set(line):
+        return "name", line
+    if line.startswith("*") and not _SPECIAL & set(line[1:]):
+        return "suffix", line[1:]
+    return None
+
+
 def parse_gitignore(text: str, base: str = "") -> list[GitignoreRule]:
     """The rules of one `.gitignore` whose folder is `base` (root-relative, "" for the root)."""
     rules: list[GitignoreRule] = []
@@ -111,6 +139,10 @@ def parse_gitignore(text: str, base: str = "") -> list[GitignoreRule]:
             continue
         anchored = "/" in line
         line = line.removeprefix("/")
+        simple = _simple(line, anchored)
+        if simple is not None:
+            rules.append(GitignoreRule(base, None, negated, directories_only, simple[1], simple[0]))
+            continue
         regex = _translate(line) if anchored else "(?:.*/)?" + _translate(line)
         try:
             compiled = re.compile(regex, re.DOTALL)
