@@ -1,5 +1,5 @@
-"""Static reader of pip requirements files (the only user of pip-requirements-parser, imported
-only when a requirements file is read).
+"""Static reader of pip requirements files (the only user of `packaging`, imported only when a
+requirements file is read).
 
 Follows the rules of pip's ``req_file.py``: ``\\`` continuations join lines (numbered by the
 first one), ``#`` preceded by whitespace starts a comment, each logical line is split into a
@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from preflight.diagnostics import ParseProblem
+from preflight.parse.pip_links import VCS_SCHEMES, Link, is_archive_file, is_url
 from preflight.parse.requirements_lines import (
     LogicalLine,
     OptionsError,
@@ -101,7 +102,7 @@ class RequirementsFile:
 
 def canonical(name: str) -> str:
     """PEP 503 normalised project name."""
-    # packaging and pip-requirements-parser load only when a requirements file is read
+    # packaging loads only when a requirements file is read
     from packaging.utils import canonicalize_name
 
     return str(canonicalize_name(name))
@@ -109,12 +110,9 @@ def canonical(name: str) -> str:
 
 def invalid_editable_message(target: str) -> str:
     """pip's error for ``-e <target>`` when target is neither a directory nor a VCS URL."""
-    # packaging and pip-requirements-parser load only when a requirements file is read
-    from pip_requirements_parser import vcs_all_schemes
-
     return (
         f"{target} is not a valid editable requirement. It should either be a path to a local "
-        f"project or a VCS URL (beginning with {', '.join(vcs_all_schemes)})."
+        f"project or a VCS URL (beginning with {', '.join(VCS_SCHEMES)})."
     )
 
 
@@ -136,7 +134,7 @@ def _looks_like_path(text: str) -> bool:
 
 
 def _split_extras(text: str) -> tuple[str, tuple[str, ...]]:
-    # packaging and pip-requirements-parser load only when a requirements file is read
+    # packaging loads only when a requirements file is read
     from packaging.requirements import InvalidRequirement
     from packaging.requirements import Requirement as _PkgRequirement
 
@@ -151,9 +149,8 @@ def _split_extras(text: str) -> tuple[str, tuple[str, ...]]:
 
 def _from_link(url: str, local: str | None = None, extras: tuple[str, ...] = ()) -> Requirement:
     """A URL or local-path requirement; pip names it from #egg= or from a wheel's file name."""
-    # packaging and pip-requirements-parser load only when a requirements file is read
+    # packaging loads only when a requirements file is read
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename
-    from pip_requirements_parser import Link
 
     link = Link(url)
     name: str | None = None
@@ -174,10 +171,9 @@ def _from_link(url: str, local: str | None = None, extras: tuple[str, ...] = ())
 
 
 def _from_pep508(text: str) -> Requirement:
-    # packaging and pip-requirements-parser load only when a requirements file is read
+    # packaging loads only when a requirements file is read
     from packaging.requirements import InvalidRequirement
     from packaging.requirements import Requirement as _PkgRequirement
-    from pip_requirements_parser import Link
 
     try:
         req = _PkgRequirement(text)
@@ -198,9 +194,8 @@ def _from_pep508(text: str) -> Requirement:
 
 def _interpret(raw: str) -> Requirement:
     """pip's parse_req_from_line, deciding 'is a directory' from the text alone."""
-    # packaging and pip-requirements-parser load only when a requirements file is read
+    # packaging loads only when a requirements file is read
     from packaging.markers import InvalidMarker, Marker
-    from pip_requirements_parser import is_archive_file, is_url
 
     sep = "; " if is_url(raw) else ";"
     name, marker = raw, None
@@ -246,10 +241,9 @@ def _names_requirements_file(path: str) -> bool:
 
 def _interpret_editable(raw: str) -> Requirement:
     """pip's parse_editable, deciding 'is a directory' from the text alone."""
-    # packaging and pip-requirements-parser load only when a requirements file is read
+    # packaging loads only when a requirements file is read
     from packaging.requirements import InvalidRequirement
     from packaging.requirements import Requirement as _PkgRequirement
-    from pip_requirements_parser import Link, is_url
 
     try:
         url = _PkgRequirement(raw).url
