@@ -112,3 +112,9 @@ def test_excluded_files_are_not_read(tmp_path: Path) -> None:
     (tmp_path / "old.sh").write_text("echo $TOKEN\n", encoding="utf-8")
     (found,) = template_reads(build_project(tmp_path, Config(exclude=("old.sh",))))
     assert _unread(found) == ["TOKEN"]
+
+
+def test_a_compose_file_no_project_loads_is_read_as_text(tmp_path: Path) -> None:
+    prod = "services:\n  api:\n    image: python:3.12-slim\n    env_file: .env\n"
+    found = _reads(tmp_path, {"deploy/compose.prod.yaml": prod})
+    assert found.unknown == "deploy/compose.prod.yaml loads env files itself (`env_file`)"

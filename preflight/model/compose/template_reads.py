@@ -49,7 +49,6 @@ _NOT_SEARCHED = frozenset({
 _IGNORE_FILES = frozenset({".gitignore", ".dockerignore", ".hgignore"})
 _ENV_NAME = re.compile(r"(?:.*\.)?env(?:[.-].*)?|.*[.-]env", re.IGNORECASE)
 """Env-format files by name: `.env`, `.env.local`, `prod.env`, `env.example`, `db-env`..."""
-_COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml")
 _LOADER = re.compile(
     r"dotenv|read_env|decouple|env[_-]?files?\b|envfile|env-cmd"  # libraries and options that load env files
     r"|(?<![\w.-])\.env(?![\w.-])",  # the `.env` file itself: `source .env`, `include .env`, `/app/.env`
@@ -176,6 +175,8 @@ class _Corpus:
         words: set[str] = set()
         env_refs: set[str] = set()
         loader: str | None = None
+        # the env_file of their services is judged as such; any other compose file is read as text
+        loaded = {f for compose in project.compose for f in compose.files}
         for folder in project.folders:
             for name in folder.files:
                 path = folder.path / name
@@ -190,7 +191,7 @@ class _Corpus:
                     env_refs.update(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", text))
                     continue
                 words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
-                if loader is None and not _COMPOSE_NAME.fullmatch(name) and (hit := _LOADER.search(text)):
+                if loader is None and project.rel(path) not in loaded and (hit := _LOADER.search(text)):
                     loader = f"{project.rel(path)} loads env files itself (`{hit.group(0)}`)"
         return cls(frozenset(words), frozenset(env_refs), loader)
 
