@@ -93,6 +93,9 @@ class PythonModule:
     `def f[T]()`, nested f-string quotes; 3.14 `except A, B:`)."""
     top_level: TopLevelNames = NOT_ANALYSED
     """The names the module binds at top level (unknown when it does not parse)."""
+    django_settings: tuple[str, ...] = ()
+    """The settings modules ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")``
+    names (string literals only), in source order."""
 
 
 def resolve_relative(ref: ImportRef, package: str) -> str | None:
@@ -153,6 +156,7 @@ def analyze_python(text: str, path: str, *, full: bool = False) -> PythonModule:
         walker.dynamic_imports,
         tuple(dict.fromkeys(walker.env_files)),
         top_level=top_level,
+        django_settings=tuple(dict.fromkeys(walker.django_settings)),
     )
 
 

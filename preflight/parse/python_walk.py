@@ -141,6 +141,7 @@ class Walker:
         self._read_at: dict[int, int] = {}  # id() of a read's node -> its index in env_reads
         self.probe_names: set[str] = set()  # names bound to `find_spec(...)` tests
         self.env_files: list[str | None] = []
+        self.django_settings: list[str] = []  # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")
 
     def stmts(self, body: list[ast.stmt], ctx: Ctx) -> None:
         assigned: dict[str, int] = {}  # variable -> index of the `get` read assigned to it
@@ -317,6 +318,10 @@ class Walker:
         if read is None:
             return
         name, kind, has_default, library = read
+        if kind is EnvKind.SETDEFAULT and name == "DJANGO_SETTINGS_MODULE" and isinstance(node, ast.Call):
+            default = literal_str(call_arg(node, 1, "default"))
+            if default:
+                self.django_settings.append(default)
         if library is EnvLibrary.DECOUPLE:
             self.env_files.append(None)  # decouple also reads the `.env` it finds
         if name is None:

@@ -26,6 +26,7 @@ from preflight.rules.env.pf208_env_bool_cast import EnvBoolCast
 from preflight.rules.env.pf209_unexpanded_variable import UnexpandedVariable
 from preflight.rules.env.pf210_shell_variable_expanded_by_compose import ShellVariableExpandedByCompose
 from preflight.rules.env.pf211_required_variable_empty_in_template import RequiredVariableEmptyInTemplate
+from preflight.rules.env.pf212_unused_template_key import UnusedTemplateKey
 from preflight.rules.imports.pf401_module_not_found import ModuleNotFound
 from preflight.rules.imports.pf402_module_not_copied import ModuleNotCopied
 from preflight.rules.imports.pf403_undeclared_dependency import UndeclaredDependency
@@ -70,6 +71,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UnexpandedVariable,
     ShellVariableExpandedByCompose,
     RequiredVariableEmptyInTemplate,
+    UnusedTemplateKey,
     InvalidRequirement,
     RequirementOutsideContext,
     IncludeMissing,

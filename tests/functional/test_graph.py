@@ -382,7 +382,11 @@ def test_findings_outside_services_go_to_a_note(tmp_path: Path) -> None:
     graph = graph_of(tmp_path)
     (note,) = [n for n in graph.nodes if n.kind == "note"]
     assert note.cluster == 0
-    assert [(f.code, f.path, f.line) for f in note.findings] == [("PF206", ".env.example", 2)]
+    assert [(f.code, f.path, f.line) for f in note.findings] == [
+        ("PF212", ".env.example", 1),  # nothing reads A or B
+        ("PF206", ".env.example", 2),
+        ("PF212", ".env.example", 2),
+    ]
     assert note.severity is Severity.WARNING
     web = graph.find("service", "web")
     assert web is not None

@@ -564,6 +564,25 @@ def test_bool_casts() -> None:
     )
 
 
+def test_django_settings_defaults() -> None:
+    module = analyze(
+        """\
+        import os
+        from os import environ
+
+        def main():
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+        environ.setdefault("DJANGO_SETTINGS_MODULE", default="proj.settings.dev")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", name)
+        os.environ.setdefault("DJANGO_CONFIGURATION", "Dev")
+        os.environ["DJANGO_SETTINGS_MODULE"] = "proj.other"
+        """
+    )
+    assert module.django_settings == ("proj.settings", "proj.settings.dev")
+    assert analyze("import os\nos.getenv('DJANGO_SETTINGS_MODULE', 'x')\n").django_settings == ()
+
+
 # settings classes --------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from preflight.files import read_small_text
 from preflight.model.image.filesystem import Presence
@@ -31,6 +31,7 @@ from preflight.model.runtime.command.entrypoint import (
     effective_argv,
     entry_points,
 )
+from preflight.model.runtime.django_settings import default_settings
 from preflight.model.runtime.environment import RuntimeEnv, runtime_env
 from preflight.model.runtime.mounts import service_mounts
 from preflight.parse.interpolate import interpolate
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
     from preflight.model.image.filesystem import ImageFS, Mount
     from preflight.model.image.stages import Command, Stage
     from preflight.model.project import Project
+
+_Queued: TypeAlias = tuple[str, ModuleHit, tuple[PythonModule, ImportRef] | None]
+"""A module to load: its name, where it is, and the import that brings it in (None for entries)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +238,7 @@ def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
     model = runtime.model
     assert runtime.fs is not None  # noqa: S101 - set by build_runtime
     extra = _pythonpath(runtime)
-    queue: list[tuple[str, ModuleHit, tuple[PythonModule, ImportRef] | None]] = []
+    queue: list[_Queued] = []
     sys_dirs: list[str] = []
     for entry in runtime.entries:
         dirs = [*entry.sys_path_additions, *extra]
@@ -259,6 +263,17 @@ def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
     if not runtime.entries and (runtime.analysis is None or runtime.analysis.unknown or runtime.argv is None):
         # what runs is unknown, so which code is imported is unknown too: nothing is judged
         runtime.guessed = True
+    _walk(runtime, locator, queue)
+    loaded = (r.source for r in runtime.reached.values() if r.source is not None)
+    default = default_settings(runtime.env, runtime.entries, loaded, runtime.provided)
+    if default is not None:  # the settings module the code selects itself (`os.environ.setdefault`)
+        presence, hit = locator.find(default)
+        if presence is Presence.PRESENT and hit is not None:
+            _walk(runtime, locator, [(default, hit, None)])
+
+
+def _walk(runtime: ServiceRuntime, locator: ModuleLocator, queue: list[_Queued]) -> None:
+    """Load the queued modules and, transitively, every module they import."""
     pending = deque(queue)
     while pending:
         name, hit, via = pending.popleft()
@@ -283,9 +298,7 @@ def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
                     pending.append((candidate, found, (source, ref)))
 
 
-def _queue_parents(
-    locator: ModuleLocator, name: str, queue: deque[tuple[str, ModuleHit, tuple[PythonModule, ImportRef] | None]]
-) -> None:
+def _queue_parents(locator: ModuleLocator, name: str, queue: deque[_Queued]) -> None:
     """Importing a.b.c runs a/__init__.py and a/b/__init__.py first."""
     parts = name.split(".")
     for i in range(1, len(parts)):
@@ -302,9 +315,7 @@ def _entry_target(entry: EntryPoint) -> tuple[str | None, str | None]:
     return entry.module, None
 
 
-def _entry_hit(
-    runtime: ServiceRuntime, locator: ModuleLocator, entry: EntryPoint
-) -> tuple[str, ModuleHit, tuple[PythonModule, ImportRef] | None] | None:
+def _entry_hit(runtime: ServiceRuntime, locator: ModuleLocator, entry: EntryPoint) -> _Queued | None:
     module, path = _entry_target(entry)
     if path is not None:
         found = locator.fs.locate(runtime.stage, path)

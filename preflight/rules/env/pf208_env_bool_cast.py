@@ -18,7 +18,11 @@ class EnvBoolCast(Rule):
     """`bool(os.getenv("X"))` is True for "0" and "false".
 
     ## What it does
-    Finds `bool()` applied to an environment variable's value in code a container runs.
+    Finds `bool()` applied to an environment variable's value in code a container runs,
+    including the Django settings module it loads: the one `DJANGO_SETTINGS_MODULE` names in
+    the container's environment, else the one its own code selects with
+    `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")` (`manage.py`, the
+    `wsgi.py`/`asgi.py` a server imports, a Celery app module).
 
     ## Why is this bad?
     Any non-empty string is true: `DEBUG=false` turns debugging on.
@@ -36,6 +40,7 @@ class EnvBoolCast(Rule):
     ## References
     - [Python: truth value testing](https://docs.python.org/3/library/stdtypes.html#truth-value-testing)
     - [Python: `os.getenv`](https://docs.python.org/3/library/os.html#os.getenv)
+    - [Django: designating the settings](https://docs.djangoproject.com/en/stable/topics/settings/#designating-the-settings)
     """
 
     id = "PF208"

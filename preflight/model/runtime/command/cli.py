@@ -251,6 +251,7 @@ class Launch:
         subcommand: str | None = None,
         candidates: tuple[str, ...] = (),
         wsgi_call: bool = False,
+        launcher_env: bool = False,
     ) -> None:
         """Record an entry point (``sys_path`` Nones are dropped, duplicates kept once)."""
         seen: list[str] = []
@@ -260,6 +261,7 @@ class Launch:
         entry = EntryPoint(
             kind, module, attribute, path, tuple(seen), self.workdir, where, self.name, role, factory,
             subcommand, candidates, self.conditional, tuple(sorted(self.env)), wsgi_call,
+            launcher_env,
         )  # fmt: skip
         if entry not in self.sink.entries:
             self.sink.entries.append(entry)

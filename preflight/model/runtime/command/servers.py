@@ -159,8 +159,9 @@ def uvicorn(launch: Launch) -> None:
                        f"with `{module}:{attrs.partition('(')[0]}`", app.where)  # fmt: skip
         return
     directory = None if app_dir is None else launch.resolve(app_dir or ".")
+    env_file = parsed.last("--env-file") is not None or launch.env.get("UVICORN_ENV_FILE", "") != ""
     launch.add(EntryKind.ASGI_WSGI_APP, app.where, module=module, attribute=attrs, factory=factory,
-               sys_path=(directory, *launch.base_path, *launch.pythonpath()))  # fmt: skip
+               sys_path=(directory, *launch.base_path, *launch.pythonpath()), launcher_env=env_file)  # fmt: skip
 
 
 def _env_args(launch: Launch, name: str) -> Parsed | None:
@@ -231,8 +232,11 @@ def gunicorn(launch: Launch) -> None:
         launch.problem(f"`{module}` is imported as a module name, not a file; "
                        f"write `{module[:-3].replace('/', '.')}:application`", app.where)  # fmt: skip
         return
+    # variables gunicorn sets itself (`-e`, `raw_env` of a configuration file preflight may not read)
+    launcher_env = any(source is not None and source.last("-e", "--env") is not None for source in (parsed, from_env))
+    launcher_env = launcher_env or config[1] is not None or "raw_env" in (config_text or "")
     launch.add(EntryKind.ASGI_WSGI_APP, app.where, module=module, attribute=called[0], factory=called[1],
-               sys_path=sys_path, wsgi_call=wsgi_call)  # fmt: skip
+               sys_path=sys_path, wsgi_call=wsgi_call, launcher_env=launcher_env)  # fmt: skip
 
 
 def _gunicorn_config(
@@ -330,5 +334,7 @@ def granian(launch: Launch) -> None:
         return
     parent, module = launch.package_module(path)
     directory = launch.resolve(working) if working else launch.workdir
+    env_files = parsed.last("--env-files") is not None or launch.env.get("GRANIAN_ENV_FILES", "") != ""
     launch.add(EntryKind.ASGI_WSGI_APP, app.where, module=module, attribute=name, factory=factory,
-               sys_path=(parent, directory, *launch.base_path, *launch.pythonpath()))  # fmt: skip
+               sys_path=(parent, directory, *launch.base_path, *launch.pythonpath()),
+               launcher_env=env_files)  # fmt: skip

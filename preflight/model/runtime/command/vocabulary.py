@@ -142,6 +142,10 @@ class EntryPoint:
     """The launcher certainly calls the object as a WSGI app, ``app(environ, start_response)``
     (gunicorn with a WSGI worker named on the command line or none, and no ``-c``): a factory
     named without a call is then called per request instead of once."""
+    launcher_env: bool = False
+    """The launcher may set variables of its own before it imports the app, which preflight does
+    not read: gunicorn ``-e``/``--env`` or a configuration file (``-c``, ``./gunicorn.conf.py``
+    with ``raw_env``), uvicorn ``--env-file``, granian ``--env-files``."""
 
     @property
     def source_arg_index(self) -> int:

@@ -1,0 +1,4 @@
+import os
+
+DEBUG = bool(os.environ.get("DEBUG"))
+ALLOWED_HOSTS = ["*"]
