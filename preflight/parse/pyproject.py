@@ -79,11 +79,17 @@ class LocalProject:
     """Console scripts: (name, `module:attribute`) from ``[project.scripts]`` or ``[tool.poetry.scripts]``."""
     uv_package: bool | None = None
     """``[tool.uv] package`` when set (False: uv never installs the project itself)."""
+    setuptools_base: str | None = None
+    """setuptools' ``package_dir[""]`` when configured (``where`` of a single-folder find)."""
 
 
-def read_local_project(root: Path) -> LocalProject | None:
-    """Read the project at ``root`` statically; None when it has no pyproject.toml/setup.py/setup.cfg."""
-    tree = Tree(root)
+def read_local_project(root: Path, tree: Tree | None = None) -> LocalProject | None:
+    """Read the project at ``root`` statically; None when it has no pyproject.toml/setup.py/setup.cfg.
+
+    ``tree`` is a view of ``root`` to read instead of the folder as it is on disk (the files an
+    image holds at one step of its build).
+    """
+    tree = tree or Tree(root)
     files = tuple(f for f in ("pyproject.toml", "setup.cfg", "setup.py") if tree.is_file(f))
     if not files:
         return None
@@ -121,6 +127,7 @@ def read_local_project(root: Path) -> LocalProject | None:
         problem_files=tuple(path for path, _ in found.problems),
         files=files,
         scripts=_scripts(data),
+        setuptools_base=found.setuptools.package_dir.get(""),
         uv_package=_uv_package(data),
         **_groups_and_workspace(data),
     )

@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING
 from preflight.model.image.context import path_under
 from preflight.model.image.filesystem import Presence
 from preflight.model.image.requirements import lookup_at_run
-from preflight.parse.pyproject import read_local_project
+from preflight.parse.pyproject import BackendKind, read_local_project
+from preflight.parse.pyproject_packages import Tree
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from preflight.diagnostics import Span
     from preflight.model.image.build import ImageModel
@@ -42,7 +44,12 @@ _TRUE = ("1", "true", "yes", "on")
 
 @dataclass(frozen=True, slots=True)
 class PackageCopiedLater:
-    """`pip install <project>` runs before the project's package folder is in the image."""
+    """`pip install <project>` runs before the project's package folder is in the image.
+
+    `refusal` is None when the backend builds a wheel without the package (setuptools'
+    automatic discovery: the build succeeds, the import fails at start); otherwise it is the
+    backend's error, in its words, and the build fails.
+    """
 
     analysis: InstallAnalysis
     project_dir: str
@@ -55,6 +62,7 @@ class PackageCopiedLater:
     """The later COPY that puts them there."""
     scripts: tuple[tuple[str, str], ...]
     """The project's console scripts (name, `module:attribute`)."""
+    refusal: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,19 +148,69 @@ def _copied_later(analysis: InstallAnalysis, analyses: list[InstallAnalysis]) ->
         if target.editable or target.found.presence is not Presence.PRESENT:
             continue
         local = _project_at(model, target.found.context_path)
-        if local is None or any(_reinstalls(a, target.image_path) for a in later_installs):
+        if local is None:
             continue
+        reinstalled = any(_reinstalls(a, target.image_path) for a in later_installs)
+        view = _AtRun(local.root, analysis, target.image_path)
+        at_run = read_local_project(local.root, view)
         for package, rel in local.package_roots:
-            if rel in ("", "."):
+            if rel in ("", ".") or at_run is None:
                 continue
             source = posixpath.join(target.image_path, rel)
-            if lookup_at_run(model, analysis.stage, install.run, source).presence is not Presence.ABSENT:
+            if view.presence(rel) is not Presence.ABSENT:
                 continue
             later = model.fs.locate(chain[0], source)
-            if later.presence is Presence.PRESENT and later.op is not None:
+            if later.presence is not Presence.PRESENT or later.op is None:
+                continue
+            known, refusal = _outcome(at_run, view, package)
+            if known and (refusal is not None or not reinstalled):  # a refused build fails whatever follows
                 yield PackageCopiedLater(
-                    analysis, target.image_path, package, source, later.op.inst.span, local.scripts
+                    analysis, target.image_path, package, source, later.op.inst.span, local.scripts, refusal
                 )
+
+
+class _AtRun(Tree):
+    """The project folder as the RUN sees it in the image: the context folder, less what is not there yet."""
+
+    def __init__(self, root: Path, analysis: InstallAnalysis, image_dir: str) -> None:
+        super().__init__(root)
+        self.analysis = analysis
+        self.image_dir = image_dir
+
+    def presence(self, rel: str) -> Presence:
+        """Whether the image holds `rel` (relative to the project folder) when the RUN runs."""
+        analysis = self.analysis
+        path = posixpath.normpath(posixpath.join(self.image_dir, rel))
+        return lookup_at_run(analysis.model, analysis.stage, analysis.install.run, path).presence
+
+    def is_file(self, rel: str) -> bool:
+        return super().is_file(rel) and self.presence(rel) is not Presence.ABSENT
+
+    def is_dir(self, rel: str) -> bool:
+        return super().is_dir(rel) and self.presence(rel) is not Presence.ABSENT
+
+    def list_dir(self, rel: str) -> list[str]:
+        return [e for e in super().list_dir(rel) if self.presence(posixpath.join(rel, e)) is not Presence.ABSENT]
+
+    def read_text(self, rel: str) -> str | None:
+        return super().read_text(rel) if self.presence(rel) is not Presence.ABSENT else None
+
+
+def _outcome(at_run: LocalProject, view: _AtRun, package: str) -> tuple[bool, str | None]:
+    """(known, refusal): what the backend does without the package. The refusal is its error (the
+    build fails), None when setuptools builds a wheel without it; `known` is False when the model
+    cannot tell."""
+    if at_run.build_errors:
+        return True, at_run.build_errors[0]
+    if at_run.backend_kind is not BackendKind.SETUPTOOLS:
+        return False, None
+    base = (at_run.setuptools_base or "").strip("/")
+    if base not in ("", ".") and view.presence(base) is Presence.ABSENT:
+        return True, f"error in 'egg_base' option: '{base}' does not exist or is not a directory"
+    listed = dict(at_run.package_roots).get(package)
+    if listed is not None:  # named explicitly (`packages = [...]`): setuptools looks for its folder
+        return True, f"package directory '{listed}' does not exist"
+    return True, None
 
 
 def _editable_projects(analysis: InstallAnalysis) -> list[tuple[str, str | None]]:
@@ -278,8 +336,8 @@ def _left_behind(analysis: InstallAnalysis, analyses: list[InstallAnalysis]) -> 
         if local is None or not _installs_root_editable(analysis, local):
             continue
         environment = _environment(analysis, project_dir)
-        if environment is None or path_under(environment, project_dir) is not None:
-            continue  # a `.venv` inside the project folder travels with it when the folder is copied
+        if environment is None:
+            continue
         copy = _carrier(model, chain, analysis.stage, environment)
         if copy is None or _final_installs(model, chain, analyses):
             continue

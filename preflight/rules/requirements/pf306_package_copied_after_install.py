@@ -68,8 +68,8 @@ class PackageCopiedAfterInstall(Rule):
         """Packages of a local project that pip builds before they are copied, and the container needs."""
         runtimes = project_runtimes(project)
         for gap in local_install_gaps(project):
-            if not isinstance(gap, PackageCopiedLater):
-                continue
+            if not isinstance(gap, PackageCopiedLater) or gap.refusal is not None:
+                continue  # a backend that refuses to build without the package: PF305's
             for runtime in runtimes:
                 if runtime.model is not gap.analysis.model:
                     continue
