@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from preflight.model.image.context import path_under
 from preflight.model.image.filesystem import Presence
 from preflight.model.image.requirements import lookup_at_run
+from preflight.model.image.stages import BASE_DIRS
 from preflight.parse.pyproject import BackendKind, read_local_project
 from preflight.parse.pyproject_packages import Tree
 
@@ -205,9 +206,14 @@ def _outcome(at_run: LocalProject, view: _AtRun, package: str) -> tuple[bool, st
     if at_run.backend_kind is not BackendKind.SETUPTOOLS:
         return False, None
     base = (at_run.setuptools_base or "").strip("/")
+    listed = dict(at_run.package_roots).get(package)
+    if view.image_dir in BASE_DIRS and not base and listed is None:
+        # automatic discovery in a folder the base image fills: `/` holds etc, home, usr, var...
+        if view.image_dir != "/":
+            return False, None
+        return True, "Multiple top-level packages discovered in a flat-layout (the image's own etc, home, usr, var...)"
     if base not in ("", ".") and view.presence(base) is Presence.ABSENT:
         return True, f"error in 'egg_base' option: '{base}' does not exist or is not a directory"
-    listed = dict(at_run.package_roots).get(package)
     if listed is not None:  # named explicitly (`packages = [...]`): setuptools looks for its folder
         return True, f"package directory '{listed}' does not exist"
     return True, None

@@ -81,7 +81,7 @@ class EditableSourceNotCopied(Rule):
                 stage = gap.analysis.stage
                 yield self.at(
                     gap.copy.inst.span,
-                    f"this COPY brings `{gap.environment}`, where `{install.tool} install` of stage "
+                    f"this COPY brings `{gap.environment}`, where `{_command(install.tool)}` of stage "
                     f"`{stage.name or stage.index}` installed the project in editable mode, but not the source it "
                     f'points at: `{gap.source}` is not in the final stage, and service "{service}" needs '
                     f"`{gap.package}` ({_need(need)})",
@@ -96,6 +96,10 @@ class EditableSourceNotCopied(Rule):
                     ],
                 )
                 break
+
+
+def _command(tool: str) -> str:
+    return tool if tool.endswith(" install") or tool == "uv sync" else f"{tool} install"
 
 
 def _need(need: Need) -> str:
