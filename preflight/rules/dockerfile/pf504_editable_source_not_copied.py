@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 from preflight.diagnostics import Diagnostic, Related, Severity
 from preflight.model.image.local_installs import EditableLeftBehind, local_install_gaps
 from preflight.model.runtime.container import project_runtimes
-from preflight.model.runtime.package_needs import NeedKind, package_need
-from preflight.rules.base import Rule, assert_never
+from preflight.model.runtime.package_needs import package_need
+from preflight.rules.base import Rule
+from preflight.rules.issues import need_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from preflight.model.project import Project
-    from preflight.model.runtime.package_needs import Need
 
 
 class EditableSourceNotCopied(Rule):
@@ -84,7 +84,7 @@ class EditableSourceNotCopied(Rule):
                     f"this COPY brings `{gap.environment}`, where `{_command(install.tool)}` of stage "
                     f"`{stage.name or stage.index}` installed the project in editable mode, but not the source it "
                     f'points at: `{gap.source}` is not in the final stage, and service "{service}" needs '
-                    f"`{gap.package}` ({_need(need)})",
+                    f"`{gap.package}` ({need_text(need)})",
                     help=(
                         "install the project non-editable in the builder (`pip install .`, `uv sync --no-editable`), "
                         "or also copy the source to the same path"
@@ -100,15 +100,3 @@ class EditableSourceNotCopied(Rule):
 
 def _command(tool: str) -> str:
     return tool if tool.endswith(" install") or tool == "uv sync" else f"{tool} install"
-
-
-def _need(need: Need) -> str:
-    match need.kind:
-        case NeedKind.ENTRY:
-            return f"its command loads `{need.name}`"
-        case NeedKind.SCRIPT:
-            return f"its command runs the project's console script `{need.name}`"
-        case NeedKind.IMPORT:
-            return f"its code imports `{need.name}`"
-        case _:
-            assert_never(need.kind)

@@ -9,6 +9,7 @@ from preflight.model.image.local_installs import PackageCopiedLater, local_insta
 from preflight.model.runtime.container import project_runtimes
 from preflight.model.runtime.package_needs import Need, NeedKind, package_need
 from preflight.rules.base import Rule, assert_never
+from preflight.rules.issues import need_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -81,7 +82,7 @@ class PackageCopiedAfterInstall(Rule):
                     gap.analysis.install.run.inst.span,
                     f"`{gap.analysis.install.tool} install` builds the project at `{gap.project_dir}` before its "
                     f"package `{gap.package}` is in the image (`{gap.source}` is COPYed only later): the installed "
-                    f'project does not contain it, and service "{service}" needs it ({_need(need)})',
+                    f'project does not contain it, and service "{service}" needs it ({need_text(need)})',
                     help=(
                         "COPY the package before installing the project, or install the project again after "
                         "copying it (`pip install --no-deps .`)"
@@ -93,18 +94,6 @@ class PackageCopiedAfterInstall(Rule):
                     ],
                 )
                 break
-
-
-def _need(need: Need) -> str:
-    match need.kind:
-        case NeedKind.ENTRY:
-            return f"its command loads `{need.name}`"
-        case NeedKind.SCRIPT:
-            return f"its command runs the project's console script `{need.name}`"
-        case NeedKind.IMPORT:
-            return f"its code imports `{need.name}`"
-        case _:
-            assert_never(need.kind)
 
 
 def _needed_here(need: Need) -> str:
