@@ -75,11 +75,21 @@ class LocalProject:
     """``[tool.uv.workspace] members`` globs; ``workspace_exclude`` the excluded ones."""
     workspace_exclude: tuple[str, ...] = ()
     has_project_table: bool = False
+    scripts: tuple[tuple[str, str], ...] = ()
+    """Console scripts: (name, `module:attribute`) from ``[project.scripts]`` or ``[tool.poetry.scripts]``."""
+    uv_package: bool | None = None
+    """``[tool.uv] package`` when set (False: uv never installs the project itself)."""
+    setuptools_base: str | None = None
+    """setuptools' ``package_dir[""]`` when configured (``where`` of a single-folder find)."""
 
 
-def read_local_project(root: Path) -> LocalProject | None:
-    """Read the project at ``root`` statically; None when it has no pyproject.toml/setup.py/setup.cfg."""
-    tree = Tree(root)
+def read_local_project(root: Path, tree: Tree | None = None) -> LocalProject | None:
+    """Read the project at ``root`` statically; None when it has no pyproject.toml/setup.py/setup.cfg.
+
+    ``tree`` is a view of ``root`` to read instead of the folder as it is on disk (the files an
+    image holds at one step of its build).
+    """
+    tree = tree or Tree(root)
     files = tuple(f for f in ("pyproject.toml", "setup.cfg", "setup.py") if tree.is_file(f))
     if not files:
         return None
@@ -116,6 +126,9 @@ def read_local_project(root: Path) -> LocalProject | None:
         problems=tuple(problem for _, problem in found.problems),
         problem_files=tuple(path for path, _ in found.problems),
         files=files,
+        scripts=_scripts(data),
+        setuptools_base=found.setuptools.package_dir.get(""),
+        uv_package=_uv_package(data),
         **_groups_and_workspace(data),
     )
 
@@ -146,6 +159,26 @@ def _groups_and_workspace(data: dict[str, object]) -> dict[str, Any]:
         "workspace_exclude": tuple(string_list(workspace.get("exclude")) or ()),
         "has_project_table": "project" in data or "name" in sub_table(tool, "poetry"),
     }
+
+
+def _scripts(data: dict[str, object]) -> tuple[tuple[str, str], ...]:
+    """Console scripts the project declares (a poetry script may be a table with `reference`)."""
+    found: dict[str, str] = {}
+    tables = (sub_table(sub_table(data, "project"), "scripts"), sub_table(sub_table(data, "tool"), "poetry"))
+    for name, value in tables[0].items():
+        if isinstance(value, str):
+            found.setdefault(name, value)
+    for name, value in sub_table(tables[1], "scripts").items():
+        console = isinstance(value, dict) and value.get("type", "console") == "console"
+        target = value.get("reference") if isinstance(value, dict) and console else value
+        if isinstance(target, str):
+            found.setdefault(name, target)
+    return tuple(found.items())
+
+
+def _uv_package(data: dict[str, object]) -> bool | None:
+    value = sub_table(sub_table(data, "tool"), "uv").get("package")
+    return value if isinstance(value, bool) else None
 
 
 def _dynamic_files(tool: dict[str, object]) -> object:

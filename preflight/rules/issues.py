@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from preflight.model.runtime.package_needs import NeedKind
+from preflight.rules.base import assert_never
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
@@ -12,6 +15,7 @@ if TYPE_CHECKING:
     from preflight.model.compose.problems import LoadProblem
     from preflight.model.compose.project import ComposeProject
     from preflight.model.project import Project
+    from preflight.model.runtime.package_needs import Need
 
 
 def load_problems(project: Project) -> Iterator[tuple[ComposeProject, LoadProblem]]:
@@ -46,3 +50,16 @@ def service_list(names: list[str]) -> str:
     """`service "a"` or `services "a", "b"`."""
     quoted = ", ".join(f'"{n}"' for n in names)
     return f"service {quoted}" if len(names) == 1 else f"services {quoted}"
+
+
+def need_text(need: Need) -> str:
+    """How a container needs a package, for a message: 'its command loads `pkg.wsgi`'."""
+    match need.kind:
+        case NeedKind.ENTRY:
+            return f"its command loads `{need.name}`"
+        case NeedKind.SCRIPT:
+            return f"its command runs the project's console script `{need.name}`"
+        case NeedKind.IMPORT:
+            return f"its code imports `{need.name}`"
+        case _:
+            assert_never(need.kind)

@@ -15,6 +15,7 @@ from preflight.rules.compose.pf108_env_file_missing import EnvFileMissing
 from preflight.rules.dockerfile.pf501_copy_source_missing import CopySourceMissing
 from preflight.rules.dockerfile.pf502_copy_from_unknown_stage import CopyFromUnknownStage
 from preflight.rules.dockerfile.pf503_base_image_invalid import BaseImageInvalid
+from preflight.rules.dockerfile.pf504_editable_source_not_copied import EditableSourceNotCopied
 from preflight.rules.env.pf201_unset_variable import UnsetVariable
 from preflight.rules.env.pf202_required_variable import RequiredVariable
 from preflight.rules.env.pf203_container_env_missing import ContainerEnvMissing
@@ -44,6 +45,7 @@ from preflight.rules.requirements.pf302_requirement_outside_context import Requi
 from preflight.rules.requirements.pf303_include_missing import IncludeMissing
 from preflight.rules.requirements.pf304_conflicting_pins import ConflictingPins
 from preflight.rules.requirements.pf305_local_project_invalid import LocalProjectInvalid
+from preflight.rules.requirements.pf306_package_copied_after_install import PackageCopiedAfterInstall
 from preflight.rules.security.pf601_secret_in_image import SecretInImage
 
 if TYPE_CHECKING:
@@ -77,6 +79,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     IncludeMissing,
     ConflictingPins,
     LocalProjectInvalid,
+    PackageCopiedAfterInstall,
     ModuleNotFound,
     ModuleNotCopied,
     UndeclaredDependency,
@@ -90,6 +93,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     CopySourceMissing,
     CopyFromUnknownStage,
     BaseImageInvalid,
+    EditableSourceNotCopied,
     SecretInImage,
 )
 

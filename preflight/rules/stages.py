@@ -47,6 +47,8 @@ BREAKS: dict[str, Stage] = {
     "PF402": Stage.START,
     "PF404": Stage.START,
     "PF405": Stage.START,
+    "PF306": Stage.START,
+    "PF504": Stage.START,
     "PF406": Stage.START,
 }
 """The step an error breaks; one inside the service's `healthcheck:` breaks HEALTHY instead."""

@@ -197,6 +197,7 @@ def test_setup_cfg(tmp_path: Path) -> None:
         python_requires=">=3.9",
         package_roots=(("my_svc", "src/my_svc"),),
         files=("setup.cfg",),
+        setuptools_base="src",
     )
 
 

@@ -120,6 +120,8 @@ class PipInstall:
     """True when an argument depends on a shell variable."""
     options: tuple[tuple[str, str], ...] = ()
     """Every other option as written, with its value ("" for a flag): `--package`, `--no-dev`..."""
+    program: str = ""
+    """The command word as written (`pip`, `/venv/bin/pip`, `python3`, `uv`), which tells the environment."""
 
     def values(self, *names: str) -> list[str]:
         """The values given to any of the options `names` (`--group a --group b`)."""
@@ -208,7 +210,7 @@ def _install_args(words: list[str]) -> tuple[str, list[str]] | None:
     return None
 
 
-def _parse(run: RunOp, tool: str, args: list[str], cwd: str) -> PipInstall:
+def _parse(run: RunOp, tool: str, args: list[str], cwd: str, program: str = "") -> PipInstall:
     reqs: list[str] = []
     cons: list[str] = []
     edits: list[str] = []
@@ -242,7 +244,17 @@ def _parse(run: RunOp, tool: str, args: list[str], cwd: str) -> PipInstall:
             targets.append(arg)
         i += 1
     return PipInstall(
-        run, tool, cwd, tuple(reqs), tuple(cons), tuple(edits), tuple(targets), no_deps, unknown, tuple(options)
+        run,
+        tool,
+        cwd,
+        tuple(reqs),
+        tuple(cons),
+        tuple(edits),
+        tuple(targets),
+        no_deps,
+        unknown,
+        tuple(options),
+        program,
     )
 
 
@@ -267,7 +279,7 @@ def _installs(run: RunOp, command: str, cwd: str, read_script: ReadScript | None
             continue
         parsed = _install_args(words)
         if parsed is not None:
-            found.append(_parse(run, parsed[0], parsed[1], cwd))
+            found.append(_parse(run, parsed[0], parsed[1], cwd, words[0]))
             continue
         script = _script_of(words)
         if script is not None:

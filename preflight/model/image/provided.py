@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -217,7 +218,18 @@ def _provided_modules(project: Project, model: ImageModel) -> Provided:
         expected = len([f for f in install.requirement_files if "$" not in f])
         if expected > len([f for f in analysis.files if not f.constraint]):
             provided.unknown = True  # a requirements file we could not read or place
+    _add_gaps(project, model, provided)
     return provided
+
+
+def _add_gaps(project: Project, model: ImageModel, provided: Provided) -> None:
+    """Packages of local projects that the image installs without their sources: broken, not installed."""
+    from preflight.model.image.local_installs import local_install_gaps
+
+    for gap in local_install_gaps(project):
+        if gap.analysis.model is model:
+            provided.declared.pop(gap.package, None)
+            provided.broken.setdefault(gap.package, gap.analysis.install.tool + " " + gap.source)
 
 
 def _add_broken(project: Project, provided: Provided, requirements_file: str, requirement: Requirement) -> None:
@@ -236,7 +248,8 @@ def _add_project_at(provided: Provided, analysis: InstallAnalysis, overrides: di
     if model.fs is None:
         provided.unknown = True
         return
-    found = lookup_at_run(model, analysis.stage, analysis.install.run, analysis.install.cwd + "/pyproject.toml")
+    pyproject = posixpath.join(analysis.install.cwd, "pyproject.toml")
+    found = lookup_at_run(model, analysis.stage, analysis.install.run, pyproject)
     if found.presence is not Presence.PRESENT or found.context_path is None:
         provided.unknown = True
         return

@@ -119,6 +119,16 @@ InstallProblem: TypeAlias = RequirementsFileMissing | LocalTargetMissing | NotAP
 """Why an install will fail at build time."""
 
 
+@dataclass(frozen=True, slots=True)
+class LocalInstall:
+    """A local path the install names, as pip resolves it, and how it installs it."""
+
+    image_path: str
+    found: Found
+    editable: bool
+    """`-e`/`--editable` (on the command line or in a requirements file)."""
+
+
 @dataclass(slots=True)
 class InstallAnalysis:
     """One install command of an image, resolved."""
@@ -129,6 +139,8 @@ class InstallAnalysis:
     files: list[ReqFile] = field(default_factory=list)
     requirements: list[tuple[Requirement, ReqFile | None]] = field(default_factory=list)
     local_targets: list[tuple[str, Found]] = field(default_factory=list)
+    local_installs: list[LocalInstall] = field(default_factory=list)
+    """The same paths as `local_targets`, each with whether it is installed in editable mode."""
     globbed: list[str] = field(default_factory=list)
     """Wildcard targets (`/wheels/*.whl`): what they install is not judged."""
     remote: list[str] = field(default_factory=list)
@@ -289,7 +301,7 @@ def _project_files_at_run(analysis: InstallAnalysis, image_path: str) -> Found |
     """A folder made by copying a project's files into it (`COPY pyproject.toml ./`): the folder
     of the first project file found, in the build context."""
     for name in ("pyproject.toml", "setup.py", "setup.cfg"):
-        found = lookup_at_run(analysis.model, analysis.stage, analysis.install.run, f"{image_path}/{name}")
+        found = lookup_at_run(analysis.model, analysis.stage, analysis.install.run, posixpath.join(image_path, name))
         if found.presence is Presence.PRESENT and found.context_path is not None:
             folder = posixpath.dirname(found.context_path) or "."
             return Found(Presence.PRESENT, folder, found.op, None, f"the folder {name} was copied into")
@@ -311,6 +323,8 @@ def _check_local(
     if found.presence is not Presence.PRESENT or found.context_path is None:
         found = _project_files_at_run(analysis, image_path) or found
     analysis.local_targets.append((image_path, found))
+    editable = origin[1].editable if origin is not None else written in install.editables
+    analysis.local_installs.append(LocalInstall(image_path, found, editable))
     span = (
         install.run.inst.span
         if origin is None

@@ -376,8 +376,8 @@ def _installed(runtime: ServiceRuntime, module: str) -> bool:
 
     top = module.split(".")[0]
     provided = runtime.provided
-    if top in provided.declared or top in provided.transitive or provided.unknown:
-        return True
+    if top in provided.declared or top in provided.transitive or top in provided.broken or provided.unknown:
+        return True  # a broken local install is reported where it is made
     return top in stdlib_modules(runtime.python) if runtime.python else is_stdlib_module(top)
 
 
