@@ -22,13 +22,13 @@ from preflight.parse.shell.words import lex_script
         ("sh -c 'for i in 1 2; do echo $i; done'", {"i"}),
         ("bash -ec 'N=3; echo $N'", {"N"}),
         # the outer shell expands `$N` in double quotes before bash assigns it
-        ("bash -c \"N=3; echo $N\"", set()),
+        ('bash -c "N=3; echo $N"', set()),
         ("echo $HOME; for_each x in y", set()),
         ("echo 'for q in a; do :; done'", set()),
     ],
 )
 def test_assigned_names(script: str, names: set[str]) -> None:
-    assert shell_assigned_names(script) == names
+    assert shell_assigned_names(script) == frozenset(names)
 
 
 def test_unreadable_script_is_none() -> None:
