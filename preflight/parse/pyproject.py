@@ -75,6 +75,12 @@ class LocalProject:
     """``[tool.uv.workspace] members`` globs; ``workspace_exclude`` the excluded ones."""
     workspace_exclude: tuple[str, ...] = ()
     has_project_table: bool = False
+    build_requires: tuple[str, ...] | None = None
+    """``[build-system] requires`` as written; None when pyproject.toml does not say it."""
+    setuptools_package_dir: tuple[tuple[str, str], ...] = ()
+    """setuptools' ``package_dir`` as configured (``packages.find.where`` sets its ``""`` key)."""
+    setuptools_explicit: bool = False
+    """setuptools is told ``packages`` or ``py_modules`` (no automatic discovery)."""
 
 
 def read_local_project(root: Path) -> LocalProject | None:
@@ -100,6 +106,7 @@ def read_local_project(root: Path) -> LocalProject | None:
     if backend is not None:
         kind = next((k for prefix, k in _BACKENDS if backend.startswith(prefix)), BackendKind.OTHER)
     roots, errors = package_roots(kind, tree, found.name, found.setuptools, tool)
+    requires = string_list(sub_table(data, "build-system").get("requires"))
     found.problems.extend(tree.problems)
     return LocalProject(
         root=root,
@@ -116,6 +123,9 @@ def read_local_project(root: Path) -> LocalProject | None:
         problems=tuple(problem for _, problem in found.problems),
         problem_files=tuple(path for path, _ in found.problems),
         files=files,
+        build_requires=None if requires is None else tuple(requires),
+        setuptools_package_dir=tuple(found.setuptools.package_dir.items()),
+        setuptools_explicit=found.setuptools.packages is not None or found.setuptools.py_modules is not None,
         **_groups_and_workspace(data),
     )
 

@@ -48,6 +48,7 @@ BREAKS: dict[str, Stage] = {
     "PF404": Stage.START,
     "PF405": Stage.START,
     "PF406": Stage.START,
+    "PF411": Stage.START,
 }
 """The step an error breaks; one inside the service's `healthcheck:` breaks HEALTHY instead."""
 
