@@ -13,7 +13,7 @@ name 'X' from 'common' (unknown location)``. (Checked with CPython 3.11 and setu
 project's regular package wins; so does a plain ``pip install``.) ``import common.db`` still works:
 the hook finds the children of the package it maps, whatever package object their parent is.
 A package installed as a namespace itself merges with the folder (both are portions), and a
-name nothing installs is PF409's (`preflight.model.runtime.first_party`).
+name nothing installs is `preflight.model.runtime.first_party`'s.
 
 Certain only when: the project is configured by a ``pyproject.toml`` alone (no ``setup.py``,
 whose arguments may be computed), builds with setuptools, a setuptools with PEP 660 support
