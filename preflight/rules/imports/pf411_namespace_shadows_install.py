@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
-from preflight.model.runtime.shadowing import shadowed_imports
+from preflight.model.runtime.shadowing import ShadowedImport, shadowed_imports
 from preflight.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -39,6 +39,11 @@ class NamespaceShadowsInstall(Rule):
     library is installed and works on the developer's machine, where the working directory holds
     no such folder. (`import common.db` and `from common import db` still work: the hook finds
     the package's submodules; a name its `__init__.py` defines is what is lost.)
+
+    The folder is often the library's own project folder: with `COPY . .` and
+    `pip install -e ./common` in `WORKDIR /app`, where the repository holds
+    `common/pyproject.toml` and `common/common/__init__.py`, the working directory puts
+    `/app/common` itself, without `__init__.py`, on `sys.path`.
 
     ## Example
     ```dockerfile
@@ -82,10 +87,7 @@ class NamespaceShadowsInstall(Rule):
                     f"is the folder `{found.folder_in_image}` without `__init__.py`, "
                     f"which Python imports as a namespace package before it asks the editable install of "
                     f'`{found.top}` (in the container of service "{service}")',
-                    help=(
-                        f"install the library without `-e`, or rename or leave out the folder `{found.folder.path}` "
-                        f"(`.dockerignore`)"
-                    ),
+                    help=_fix(found),
                     service=service,
                     related=[
                         Related(found.folder, "the folder without `__init__.py`"),
@@ -93,3 +95,13 @@ class NamespaceShadowsInstall(Rule):
                         Related(found.install.package_span, f"the package `{found.top}` the install provides"),
                     ],
                 )
+
+
+def _fix(found: ShadowedImport) -> str:
+    if found.install.package.startswith(found.folder_in_image.rstrip("/") + "/"):
+        return (
+            f"install the library without `-e`, or with `--config-settings editable_mode=compat`: its project "
+            f"folder `{found.folder.path}` is what Python imports instead"
+        )
+    folder = found.folder.path
+    return f"install the library without `-e`, or rename or leave out the folder `{folder}` (`.dockerignore`)"
