@@ -21,6 +21,7 @@ from preflight.model.image.filesystem import Presence
 from preflight.model.runtime.environment import EnvAbsent, EnvUnknown, RuntimeEnv, RuntimeVar, runtime_env
 from preflight.parse.compose_dotenv import parse_compose_dotenv
 from preflight.parse.python_env import EnvKind
+from preflight.parse.shell.assigned import shell_assigned_names
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:
@@ -222,6 +223,7 @@ def command_refs(project: Project) -> Iterator[CommandRef]:
                     continue
                 text = item.value
                 assigned = set(re.findall(r"(?:^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)=", text))
+                assigned |= shell_assigned_names(text) or frozenset()  # `for X in`, `read X`...
                 tested = {m.group("name") for m in _TESTED.finditer(text)}
                 for match in _REF.finditer(text):
                     name = match.group("braced") or match.group("plain")
@@ -291,6 +293,10 @@ def _command_nodes(service: Service) -> Iterator[tuple[str, tuple[YScalar, ...],
             items = tuple(i for i in node.items if isinstance(i, YScalar))
             words = [i.text() for i in items]
             shell = len(words) >= 2 and words[0] in _SHELLS and "-c" in words[1:3]
+            if attr == "command" and not shell and _shell_entrypoint(service):
+                yield attr, items[:1], True  # `entrypoint: [sh, -c]`: the first item is the script
+                yield attr, items[1:], False  # and the others its `$0`, `$1`...: not expanded
+                continue
             yield attr, items[2:] if shell else items, shell
         elif isinstance(node, YScalar) and node.value is not None:
             text = node.text().split()
@@ -305,3 +311,16 @@ def _command_nodes(service: Service) -> Iterator[tuple[str, tuple[YScalar, ...],
         yield "healthcheck.test", items, kind == "CMD-SHELL"
     elif isinstance(test, YScalar) and test.value:
         yield "healthcheck.test", (test,), True
+
+
+def _shell_entrypoint(service: Service) -> bool:
+    """Whether the service's compose `entrypoint` is a shell given `-c` and nothing else, so that
+    the first item of an exec-form `command` is its script."""
+    node = service.get("entrypoint")
+    if isinstance(node, YSeq):
+        words = [i.text() if isinstance(i, YScalar) and not i.unknown else "?" for i in node.items]
+    elif isinstance(node, YScalar) and node.value is not None and not node.unknown:
+        words = node.text().split()
+    else:
+        return False
+    return len(words) == 2 and words[0] in _SHELLS and words[1] == "-c"

@@ -81,6 +81,12 @@ class LocalProject:
     """``[tool.uv] package`` when set (False: uv never installs the project itself)."""
     setuptools_base: str | None = None
     """setuptools' ``package_dir[""]`` when configured (``where`` of a single-folder find)."""
+    build_requires: tuple[str, ...] | None = None
+    """``[build-system] requires`` as written; None when pyproject.toml does not say it."""
+    setuptools_package_dir: tuple[tuple[str, str], ...] = ()
+    """setuptools' ``package_dir`` as configured (``packages.find.where`` sets its ``""`` key)."""
+    setuptools_explicit: bool = False
+    """setuptools is told ``packages`` or ``py_modules`` (no automatic discovery)."""
 
 
 def read_local_project(root: Path, tree: Tree | None = None) -> LocalProject | None:
@@ -110,6 +116,7 @@ def read_local_project(root: Path, tree: Tree | None = None) -> LocalProject | N
     if backend is not None:
         kind = next((k for prefix, k in _BACKENDS if backend.startswith(prefix)), BackendKind.OTHER)
     roots, errors = package_roots(kind, tree, found.name, found.setuptools, tool)
+    requires = string_list(sub_table(data, "build-system").get("requires"))
     found.problems.extend(tree.problems)
     return LocalProject(
         root=root,
@@ -129,6 +136,9 @@ def read_local_project(root: Path, tree: Tree | None = None) -> LocalProject | N
         scripts=_scripts(data),
         setuptools_base=found.setuptools.package_dir.get(""),
         uv_package=_uv_package(data),
+        build_requires=None if requires is None else tuple(requires),
+        setuptools_package_dir=tuple(found.setuptools.package_dir.items()),
+        setuptools_explicit=found.setuptools.packages is not None or found.setuptools.py_modules is not None,
         **_groups_and_workspace(data),
     )
 

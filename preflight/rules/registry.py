@@ -38,6 +38,7 @@ from preflight.rules.imports.pf407_app_attribute_missing import AppAttributeMiss
 from preflight.rules.imports.pf408_package_main_missing import PackageMainMissing
 from preflight.rules.imports.pf409_first_party_name_missing import FirstPartyNameMissing
 from preflight.rules.imports.pf410_app_factory_not_called import AppFactoryNotCalled
+from preflight.rules.imports.pf411_namespace_shadows_install import NamespaceShadowsInstall
 from preflight.rules.inputs.pf001_unparsable_file import UnparsableFile
 from preflight.rules.inputs.pf002_unreadable_file import UnreadableFile
 from preflight.rules.requirements.pf301_invalid_requirement import InvalidRequirement
@@ -90,6 +91,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     PackageMainMissing,
     FirstPartyNameMissing,
     AppFactoryNotCalled,
+    NamespaceShadowsInstall,
     CopySourceMissing,
     CopyFromUnknownStage,
     BaseImageInvalid,

@@ -50,6 +50,7 @@ BREAKS: dict[str, Stage] = {
     "PF306": Stage.START,
     "PF504": Stage.START,
     "PF406": Stage.START,
+    "PF411": Stage.START,
 }
 """The step an error breaks; one inside the service's `healthcheck:` breaks HEALTHY instead."""
 

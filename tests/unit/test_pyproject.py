@@ -198,6 +198,8 @@ def test_setup_cfg(tmp_path: Path) -> None:
         package_roots=(("my_svc", "src/my_svc"),),
         files=("setup.cfg",),
         setuptools_base="src",
+        setuptools_package_dir=(("", "src"),),
+        setuptools_explicit=True,
     )
 
 
@@ -252,6 +254,7 @@ def test_setup_py_is_read_with_ast_only(tmp_path: Path) -> None:
         python_requires=">=3.8",
         package_roots=(("svc", "svc"), ("manage", "manage.py")),
         files=("setup.py",),
+        setuptools_explicit=True,
     )
 
 
@@ -487,3 +490,14 @@ def test_corpus_fastapi_backend_is_a_hatch_project_without_its_package() -> None
     assert project.dependencies[0] == "fastapi[standard]>=0.141.1,<1.0.0"
     assert project.package_roots == ()
     assert project.build_errors[0].startswith("Unable to determine which files to ship inside the wheel")
+
+
+def test_build_requires_and_setuptools_layout(tmp_path: Path) -> None:
+    toml = "[build-system]\nrequires = ['setuptools>=64', 'wheel']\n[tool.setuptools]\npackages = ['app']\n"
+    project = read(tmp_path / "a", {"pyproject.toml": toml, "app/__init__.py": ""})
+    assert project.build_requires == ("setuptools>=64", "wheel")
+    assert (project.setuptools_package_dir, project.setuptools_explicit) == ((), True)
+    found = "[tool.setuptools.packages.find]\nwhere = ['src']\n"
+    project = read(tmp_path / "b", {"pyproject.toml": found, "src/app/__init__.py": ""})
+    assert project.build_requires is None
+    assert (project.setuptools_package_dir, project.setuptools_explicit) == ((("", "src"),), True)

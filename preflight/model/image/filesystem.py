@@ -89,7 +89,7 @@ class ImageFS:
     mounts: Mounts | None = None
     """The container's mounts over the final stage (set on a service's view, see `in_container`)."""
     final: int | None = None
-    _located: dict[tuple[int, str, int | None, int], Found] = field(default_factory=dict)
+    _located: dict[tuple[int, str, int | None, int, frozenset[int]], Found] = field(default_factory=dict)
     """Answers without mounts, shared with the container views: a service asks the same paths often."""
 
     def in_container(self, stage: Stage, mounts: Mounts) -> ImageFS:
@@ -130,31 +130,38 @@ class ImageFS:
             self._run_effects[key] = may_create(run)
         return self._run_effects[key]
 
-    def locate(self, stage: Stage, path: str, before: int | None = None, depth: int = 0) -> Found:
-        """Is `path` in `stage` (before op number `before`, or at its end)?"""
+    def locate(
+        self, stage: Stage, path: str, before: int | None = None, depth: int = 0, ignore: frozenset[int] = frozenset()
+    ) -> Found:
+        """Is `path` in `stage` (before op number `before`, or at its end)?
+
+        `ignore` holds the `id()` of RUN instructions known not to create `path`.
+        """
         path = posixpath.normpath(path)
         if self.mounts is not None and depth == 0 and before is None and stage.index == self.final:
-            found = self._mounted(path) or self._locate(stage, path, before, depth)
+            found = self._mounted(path) or self._locate(stage, path, before, depth, ignore)
             if self.mounts.unknown and found.presence is Presence.ABSENT:
                 return Found(Presence.UNKNOWN, reason="a volume whose target is not known may hold it")
             return found
-        return self._locate(stage, path, before, depth)
+        return self._locate(stage, path, before, depth, ignore)
 
-    def _locate(self, stage: Stage, path: str, before: int | None, depth: int) -> Found:
-        key = (stage.index, path, before, depth)
+    def _locate(self, stage: Stage, path: str, before: int | None, depth: int, ignore: frozenset[int]) -> Found:
+        key = (stage.index, path, before, depth, ignore)
         found = self._located.get(key)
         if found is None:
-            found = self._located[key] = self._locate_uncached(stage, path, before, depth)
+            found = self._located[key] = self._locate_uncached(stage, path, before, depth, ignore)
         return found
 
-    def _locate_uncached(self, stage: Stage, path: str, before: int | None, depth: int) -> Found:
+    def _locate_uncached(
+        self, stage: Stage, path: str, before: int | None, depth: int, ignore: frozenset[int]
+    ) -> Found:
         ops = stage.ops if before is None else stage.ops[:before]
         missed: Found | None = None
         unknown: Found | None = None
         # a later COPY can only add files, so the first PRESENT answer (from the end) decides
         for op in reversed(ops):
             if not isinstance(op, CopyOp):
-                if unknown is None and (why := self._run_creates(op)) is not None:
+                if unknown is None and id(op) not in ignore and (why := self._run_creates(op)) is not None:
                     unknown = Found(Presence.UNKNOWN, reason=f"RUN at line {op.inst.span.line}: {why}")
                 continue
             found = self._from_copy(op, path, depth)
@@ -167,7 +174,7 @@ class ImageFS:
             else:
                 missed = missed or found
         if stage.base_stage is not None and depth < 32:
-            found = self.locate(self.image.stages[stage.base_stage], path, None, depth + 1)
+            found = self.locate(self.image.stages[stage.base_stage], path, None, depth + 1, ignore)
         else:
             found = Found(self._base_presence(stage), reason=f"no COPY puts it there (base image {stage.base})")
         if found.presence is Presence.PRESENT:

@@ -146,6 +146,9 @@ class InstallAnalysis:
     remote: list[str] = field(default_factory=list)
     """Requirements files pip downloads (`-r https://...`): what they install is unknown."""
     problems: list[InstallProblem] = field(default_factory=list)
+    editables: dict[str, bool] = field(default_factory=dict)
+    """Image paths of the local targets installed in editable mode (`-e`), each with whether pip is
+    given nothing else for it (False when its requirements line carries options of its own)."""
 
     @property
     def first_service(self) -> str | None:
@@ -208,7 +211,7 @@ def _analyze(tree: SourceTree, analysis: InstallAnalysis) -> None:
     for name in install.constraint_files:
         if "$" not in name and not is_url(name):
             _read_file(tree, analysis, install.resolve(name), None, True, 0)
-    for target in (*install.editables, *install.targets):
+    for number, target in enumerate((*install.editables, *install.targets)):
         if "$" in target:
             continue
         if has_glob(target):
@@ -217,6 +220,8 @@ def _analyze(tree: SourceTree, analysis: InstallAnalysis) -> None:
         path = _local_path(target)
         if path is not None:
             _check_local(tree, analysis, path, target, None)
+            if number < len(install.editables):
+                analysis.editables[install.resolve(path)] = True
         else:
             requirement = _spec_requirement(target, install.run)
             if requirement is not None:
@@ -293,6 +298,8 @@ def _read_file(
     for requirement in parsed.requirements:
         if requirement.local_path is not None and not constraint:
             _check_local(tree, analysis, requirement.local_path, requirement.text, (req_file, requirement))
+            if requirement.editable:
+                analysis.editables[analysis.install.resolve(requirement.local_path)] = not requirement.options
         else:
             analysis.requirements.append((requirement, req_file))
 

@@ -63,6 +63,42 @@ def may_create(run: RunOp) -> str | None:
     return None
 
 
+def editable_projects(run: RunOp) -> tuple[str, ...] | None:
+    """The project folders of a RUN whose only file-creating commands are editable installs
+    (`pip install -e ./lib`), or None when it may create files anywhere (or creates none).
+
+    An editable install writes the project's metadata and build folders inside the project
+    (`lib/x.egg-info`, `lib/build/`) and its wheel's files under the interpreter's prefix
+    (site-packages, `bin/`); a question about any other path is answered as if the RUN did nothing.
+    """
+    from preflight.model.image.installs import installs_in
+
+    text = _FD_DUP.sub(" ", run.command).replace("&>", ">")
+    commands = shell_commands(text)
+    if commands is None or may_create(run) is None:
+        return None
+    for words in commands:
+        head = posixpath.basename(words[0]) if words else "cd"
+        if head in ("cd", "mkdir") or head in _KNOWN_HARMLESS:
+            if _writes_file(words):
+                return None
+            continue
+        install = install_command(words)
+        if install is None or _writes_file(words):
+            return None
+        if set(install[1]) & {"-t", "--target", "--prefix", "--root"}:
+            return None
+    projects: list[str] = []
+    for pip in installs_in(run):
+        if pip.unknown or pip.tool not in ("pip", "uv pip"):
+            return None
+        for path in pip.editables:
+            if "://" in path or "@" in path or path.startswith(("git+", "hg+", "svn+", "bzr+")):
+                return None  # a VCS checkout: pip clones it into a `src` folder of its own
+            projects.append(pip.resolve(path.split("[", 1)[0]))
+    return tuple(projects) if projects else None
+
+
 def _writes_file(words: list[str]) -> bool:
     """An output redirection (`> f`, `>>f`, `2>f`) to something other than /dev/null."""
     for i, word in enumerate(words):

@@ -1,9 +1,9 @@
 """Split ``sh`` tokens into simple commands and the marks of compound commands.
 
 `split_commands` finds simple commands on ``&& || ; | &`` and newlines, drops redirection
-targets, here-document bodies (already skipped by the lexer), ``for`` headers and ``[[ ]]``
-tests, and emits marks for ``if``/``case``/loops/function bodies so that the walk can treat
-each branch separately. Function names are collected (calls to them run no program).
+targets, here-document bodies (already skipped by the lexer), ``for`` headers (keeping the
+loop variable's name) and ``[[ ]]`` tests, and emits marks for ``if``/``case``/loops/function
+bodies so that the walk can treat each branch separately. Function names are collected (calls to them run no program).
 """
 
 from __future__ import annotations
@@ -62,8 +62,11 @@ class Parsed:
     cur: list[Word] = field(default_factory=list)
     frames: list[str] = field(default_factory=list)
     functions: set[str] = field(default_factory=set)
+    loop_names: list[str] = field(default_factory=list)
+    """The variables ``for NAME in ...`` / ``select NAME in ...`` headers assign."""
     connector: str | None = None
     skip_header: bool = False
+    header_name: bool = False
     redirect: bool = False
     dbl: bool = False
     func_kw: bool = False
@@ -91,6 +94,9 @@ class Parsed:
             else:
                 self.case_words.append(tok)
         elif self.skip_header:
+            if self.header_name and plain:
+                self.loop_names.append(plain)
+            self.header_name = False
             return
         elif self.case_state == "pattern":
             if plain == "esac" and not self.case_words:
@@ -140,7 +146,7 @@ class Parsed:
         if word in ("if", "while", "until", "for", "select", "case"):
             self.frames.append("case" if word == "case" else "if" if word == "if" else "loop")
             self.out.append(Mark(MarkKind.OPEN))
-            self.skip_header = word in ("for", "select")
+            self.skip_header = self.header_name = word in ("for", "select")
             if word == "case":
                 self.case_state = "header"
                 self.out.append(Mark(MarkKind.BRANCH))

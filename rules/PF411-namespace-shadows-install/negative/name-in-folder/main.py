@@ -1,0 +1,3 @@
+from common import helpers
+
+print(helpers.VALUE)

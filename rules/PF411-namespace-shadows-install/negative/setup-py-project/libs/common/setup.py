@@ -1,0 +1,3 @@
+from setuptools import setup
+
+setup(package_dir={"": "."}, packages=["common"])

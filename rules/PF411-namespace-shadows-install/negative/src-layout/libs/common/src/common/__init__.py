@@ -1,0 +1,2 @@
+class Settings:
+    """Settings of the library."""
