@@ -166,11 +166,18 @@ class ResolvedImport:
     """One import of a module the container loads, and where it resolves."""
 
     runtime: ServiceRuntime
-    span: Span
-    """The import statement's name in the importing file."""
+    module: PythonModule
+    """The importing file's analysis."""
+    ref: ImportRef
     name: str
     """The absolute dotted name imported (`a.b` for `from . import b` in package `a`)."""
     resolution: Resolution
+
+    @property
+    def span(self) -> Span:
+        """The import statement's name in the importing file (made when asked: a monorepo has
+        hundreds of thousands of imports, and rules ask for the few that fail)."""
+        return _span(self.module, self.ref)
 
     @property
     def top(self) -> str:
@@ -184,15 +191,30 @@ class ResolvedImport:
 
 
 def import_resolutions(project: Project) -> list[ResolvedImport]:
-    """Every import of every built service's container, resolved (computed once per check).
+    """Every import of every built service's container that does not simply work, resolved
+    (computed once per check).
 
-    Imports are in the order the containers reach them. An import (file, line, name) that several
-    services resolve to the same kind of answer is listed once, for the first of them.
+    Imports that are not needed, in the standard library, in the image or installed are left
+    out: no rule reports them, and a monorepo has hundreds of thousands (`every_import` lists
+    them too). Imports are in the order the containers reach them. An import (file, line, name)
+    that several services resolve to the same kind of answer is listed once, for the first of them.
     """
-    return project.derived(_resolve_all)
+    return project.derived(_unresolved)
 
 
-def _resolve_all(project: Project) -> list[ResolvedImport]:
+def every_import(project: Project) -> list[ResolvedImport]:
+    """Like `import_resolutions`, with the imports that simply work (not cached)."""
+    return _resolve_all(project, keep_plain=True)
+
+
+_PLAIN = (NotNeeded, Stdlib, InImage, Installed)
+
+
+def _unresolved(project: Project) -> list[ResolvedImport]:
+    return _resolve_all(project, keep_plain=False)
+
+
+def _resolve_all(project: Project, keep_plain: bool) -> list[ResolvedImport]:
     from preflight.model.runtime.container import project_runtimes
 
     resolved: list[ResolvedImport] = []
@@ -201,10 +223,12 @@ def _resolve_all(project: Project) -> list[ResolvedImport]:
         by_top: dict[str, Resolution | None] = {}  # a monorepo imports the same names thousands of times
         for module, ref, absolute in runtime.imports:
             resolution = _resolve(project, runtime, module, ref, absolute, by_top)
+            if not keep_plain and isinstance(resolution, _PLAIN):
+                continue
             key = (module.path, ref.line, absolute, type(resolution))
             if key not in seen:
                 seen.add(key)
-                resolved.append(ResolvedImport(runtime, _span(module, ref), absolute, resolution))
+                resolved.append(ResolvedImport(runtime, module, ref, absolute, resolution))
     return resolved
 
 
@@ -224,7 +248,7 @@ def _resolve(
     by_top: dict[str, Resolution | None],
 ) -> Resolution:
     if ref.optional or ref.type_checking or not _applies(ref, runtime.python):
-        return NotNeeded()
+        return _NOT_NEEDED
     top = absolute.split(".")[0]
     if top not in by_top:
         by_top[top] = _resolve_top(runtime, top)
@@ -237,6 +261,9 @@ def _resolve(
     if runtime.provided.installs and not runtime.provided.closure_known:
         return Undeclared()
     return Missing()
+
+
+_NOT_NEEDED = NotNeeded()
 
 
 def _resolve_top(runtime: ServiceRuntime, top: str) -> Resolution | None:

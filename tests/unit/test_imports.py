@@ -24,6 +24,7 @@ from preflight.model.imports import (
     Undeclared,
     Unknown,
     UnknownReason,
+    every_import,
     import_resolutions,
 )
 
@@ -57,7 +58,7 @@ def _resolve(root: Path, main: str, files: dict[str, str] | None = None) -> dict
     }
     _write(root, defaults | (files or {}))
     project = build_project(root, Config())
-    return {found.name: found.resolution for found in import_resolutions(project) if found.service == "api"}
+    return {found.name: found.resolution for found in every_import(project) if found.service == "api"}
 
 
 def test_stdlib_and_future(tmp_path: Path) -> None:
