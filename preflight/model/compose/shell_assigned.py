@@ -33,6 +33,8 @@ class ShellAssigned:
     use: VarUse
     service: Service
     assigned_at: Span
+    defaulted: bool = False
+    """`${VAR:-default}`: compose substitutes the default, so only the assignment is lost."""
 
 
 def shell_assigned_uses(compose: ComposeProject) -> Iterator[ShellAssigned]:
@@ -44,14 +46,14 @@ def shell_assigned_uses(compose: ComposeProject) -> Iterator[ShellAssigned]:
             or not in_command(use)
             or use.status is not VarStatus.UNSET
             or not use.evaluated
-            or use.has_fallback
             or use.required
             or not _runs_shell(service, use)
+            or ref.operator.name.startswith("ALT")
         ):
             continue
         found = _assignment(use.template[: ref.start], use.name)
         if found is not None:
-            yield ShellAssigned(use, service, _span_at(use, ref.start, found))
+            yield ShellAssigned(use, service, _span_at(use, ref.start, found), use.has_fallback)
 
 
 def _runs_shell(service: Service, use: VarUse) -> bool:

@@ -93,6 +93,8 @@ class LiteralDollar:
     """Where the container's environment sets ``name`` (None: Docker or the base image)."""
     compose_has: bool
     """Compose's own interpolation environment (`.env`) sets ``name`` too."""
+    received: str = ""
+    """The text the program receives (``$NAME`` or ``${NAME}``, as written after the ``$$``)."""
 
 
 def literal_dollars(project: Project) -> Iterator[LiteralDollar]:
@@ -123,6 +125,7 @@ def literal_dollars(project: Project) -> Iterator[LiteralDollar]:
                 _program(argv, position),
                 var.span,
                 compose.env.lookup(name) is not None,
+                "${" + name + "}" if match.group("braced") else "$" + name,
             )
 
 

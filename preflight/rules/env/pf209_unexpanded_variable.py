@@ -63,7 +63,7 @@ class UnexpandedVariable(Rule):
                 related.append(Related(found.container_set_at, f"`{found.name}` is set for the container here"))
             yield self.at(
                 found.span,
-                f'service "{found.service.name}" receives the literal text `${found.name}` in its {found.attr}: '
+                f'service "{found.service.name}" receives the literal text `{found.received}` in its {found.attr}: '
                 f"compose turns `$$` into `$` and the list runs `{found.program}` without a shell, "
                 f"so the container's `{found.name}` is never used",
                 help=fix,

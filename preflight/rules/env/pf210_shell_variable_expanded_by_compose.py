@@ -22,6 +22,7 @@ class ShellVariableExpandedByCompose(Rule):
     Finds `$VAR` / `${VAR}` (one `$`) in a `command`, `entrypoint` or `healthcheck.test` that
     runs a shell, when the same script assigns `VAR` before it (`export VAR=...`,
     `VAR=$$(...)`, `read VAR`, `for VAR in`) and `VAR` is not set where compose reads the file.
+    `${VAR:-default}` is a warning: the program gets the default, only the assignment is lost.
 
     ## Why is this bad?
     Compose substitutes every single-`$` reference when it reads the file, before the
@@ -54,12 +55,15 @@ class ShellVariableExpandedByCompose(Rule):
                 if id(found.use) in claimed:
                     continue  # the container has it too: PF204 reports it
                 name = found.use.name
+                # with a default the program still gets a value (the default), only the assignment is lost
+                gets = "the default it writes" if found.defaulted else "an empty string"
                 yield self.at(
                     found.use.span,
                     f"`${name}` is expanded by compose when it reads the file, where it is not set, so the "
-                    f'command of "{found.service.name}" receives an empty string; the `{name}` its shell sets '
+                    f'command of "{found.service.name}" receives {gets}; the `{name}` its shell sets '
                     "before this point is never used",
                     help=f"write `$${name}` so the container's shell expands it after the assignment",
                     service=found.service.name,
                     related=[Related(found.assigned_at, f"`{name}` is assigned here, when the container runs")],
+                    severity=Severity.WARNING if found.defaulted else Severity.ERROR,
                 )

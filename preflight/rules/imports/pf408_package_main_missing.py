@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
@@ -58,10 +59,16 @@ class PackageMainMissing(Rule):
                         f'service "{service}" runs `python -m {found.package}`, but `{found.package}` is a package '
                         f"without `__main__.py`: it cannot be directly executed"
                     ),
-                    help=_fix(found.package, found.runnable),
+                    help=_fix(_folder(found.package_span.path), found.runnable),
                     service=service,
                     related=[Related(found.package_span, f"package `{found.package}`")],
                 )
+
+
+def _folder(path: str) -> str:
+    """The package's folder in the repository, from its `__init__.py` (or the folder itself)."""
+    path = path.rstrip("/")
+    return posixpath.dirname(path) if path.endswith("/__init__.py") or path == "__init__.py" else path
 
 
 def _fix(package: str, runnable: tuple[str, ...]) -> str:
