@@ -22,6 +22,10 @@ from preflight.model.runtime.command.entrypoint import EntryKind
 from preflight.model.runtime.environment import EnvUnknown, RuntimeVar
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from preflight.model.image.local_installs import EditableLeftBehind, PackageCopiedLater
+    from preflight.model.project import Project
     from preflight.model.runtime.container import ServiceRuntime
 
 
@@ -41,6 +45,15 @@ class Need:
     span: Span
     name: str
     """The module the entry loads, the console script's name, or the imported module."""
+
+
+def gap_needs(project: Project, gap: PackageCopiedLater | EditableLeftBehind) -> Iterator[tuple[ServiceRuntime, Need]]:
+    """Each container of the gap's image that needs the package, and where."""
+    from preflight.model.runtime.container import project_runtimes
+
+    for runtime in project_runtimes(project):
+        if runtime.model is gap.analysis.model and (need := package_need(runtime, gap.package, gap.scripts)):
+            yield runtime, need
 
 
 def package_need(runtime: ServiceRuntime, package: str, scripts: tuple[tuple[str, str], ...]) -> Need | None:

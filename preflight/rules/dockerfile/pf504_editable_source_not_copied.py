@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
 from preflight.model.image.local_installs import EditableLeftBehind, local_install_gaps
-from preflight.model.runtime.container import project_runtimes
-from preflight.model.runtime.package_needs import package_need
+from preflight.model.runtime.package_needs import gap_needs
 from preflight.rules.base import Rule
 from preflight.rules.issues import need_text
 
@@ -66,16 +65,10 @@ class EditableSourceNotCopied(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Editable installs whose environment reaches the final stage without their source."""
-        runtimes = project_runtimes(project)
         for gap in local_install_gaps(project):
             if not isinstance(gap, EditableLeftBehind):
                 continue
-            for runtime in runtimes:
-                if runtime.model is not gap.analysis.model:
-                    continue
-                need = package_need(runtime, gap.package, gap.scripts)
-                if need is None:
-                    continue
+            for runtime, need in gap_needs(project, gap):
                 service = runtime.service.name
                 install = gap.analysis.install
                 stage = gap.analysis.stage

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity
 from preflight.model.image.local_installs import PackageCopiedLater, local_install_gaps
-from preflight.model.runtime.container import project_runtimes
-from preflight.model.runtime.package_needs import Need, NeedKind, package_need
+from preflight.model.runtime.package_needs import Need, NeedKind, gap_needs
 from preflight.rules.base import Rule, assert_never
 from preflight.rules.issues import need_text
 
@@ -67,16 +66,10 @@ class PackageCopiedAfterInstall(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         """Packages of a local project that pip builds before they are copied, and the container needs."""
-        runtimes = project_runtimes(project)
         for gap in local_install_gaps(project):
             if not isinstance(gap, PackageCopiedLater) or gap.refusal is not None:
                 continue  # a backend that refuses to build without the package: PF305's
-            for runtime in runtimes:
-                if runtime.model is not gap.analysis.model:
-                    continue
-                need = package_need(runtime, gap.package, gap.scripts)
-                if need is None:
-                    continue
+            for runtime, need in gap_needs(project, gap):
                 service = runtime.service.name
                 yield self.at(
                     gap.analysis.install.run.inst.span,
