@@ -78,8 +78,16 @@ class ModuleLocator:
     prefix: str = "."
     """The build context's path relative to the checked root (for spans)."""
     sources: PythonSources = field(default_factory=PythonSources)
+    site_dirs: dict[str, str] = field(default_factory=dict)
+    """Top-level name -> the image folder that stands for its installed copy in site-packages
+    (searched after `sys_path`, as site-packages comes after it), less those a mount changes."""
     _cache: dict[str, tuple[Presence, ModuleHit | None]] = field(default_factory=dict)
     _index: object = None
+
+    def __post_init__(self) -> None:
+        from preflight.model.image.installed_sources import unmounted
+
+        self.site_dirs = unmounted(self.site_dirs, self.fs.mounts)
 
     def _probe(self, path: str) -> Found:
         return self.fs.locate(self.stage, path)
@@ -88,8 +96,16 @@ class ModuleLocator:
         """PRESENT with the hit, ABSENT, or UNKNOWN when the image may hold it unseen."""
         if dotted not in self._cache:
             index = self._python_index()
-            self._cache[dotted] = self._find_indexed(dotted, index) if index is not None else self._find(dotted)
+            dirs = self.search_path(dotted)
+            self._cache[dotted] = (
+                self._find_indexed(dotted, index, dirs) if index is not None else self._find(dotted, dirs)
+            )
         return self._cache[dotted]
+
+    def search_path(self, dotted: str) -> list[str]:
+        """The folders `dotted` is looked for in, in order."""
+        site = self.site_dirs.get(dotted.partition(".")[0])
+        return self.sys_path if site is None or site in self.sys_path else [*self.sys_path, site]
 
     def _python_index(self) -> PythonIndex | None:
         """Every Python file of the stage, when COPYs from the context are all the stage has."""
@@ -97,9 +113,9 @@ class ModuleLocator:
             self._index = build_python_index(self.fs, self.stage)
         return self._index if isinstance(self._index, PythonIndex) else None
 
-    def _find_indexed(self, dotted: str, index: PythonIndex) -> tuple[Presence, ModuleHit | None]:
+    def _find_indexed(self, dotted: str, index: PythonIndex, dirs: list[str]) -> tuple[Presence, ModuleHit | None]:
         parts = dotted.split(".")
-        for sys_dir in self.sys_path:
+        for sys_dir in dirs:
             base = posixpath.join(sys_dir, *parts)
             for candidate, is_package in ((base + ".py", False), (base + "/__init__.py", True)):
                 context_path = index.files.get(candidate)
@@ -110,10 +126,10 @@ class ModuleLocator:
                 return Presence.PRESENT, ModuleHit(dotted, base, folder, True, sys_dir)
         return Presence.ABSENT, None
 
-    def _find(self, dotted: str) -> tuple[Presence, ModuleHit | None]:
+    def _find(self, dotted: str, dirs: list[str]) -> tuple[Presence, ModuleHit | None]:
         parts = dotted.split(".")
         unknown = False
-        for sys_dir in self.sys_path:
+        for sys_dir in dirs:
             base = posixpath.join(sys_dir, *parts)
             for candidate, is_package in ((base + ".py", False), (base + "/__init__.py", True), (base, True)):
                 found = self._probe(candidate)

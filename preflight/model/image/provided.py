@@ -38,6 +38,9 @@ class Provided:
     broken: dict[str, str] = field(default_factory=dict)
     """Import name -> a local install that cannot work (its own finding; imports stay quiet)."""
     installs: int = 0
+    followed: dict[str, str] = field(default_factory=dict)
+    """Import name -> the image folder holding the package a local install copies into
+    site-packages, when the wheel's contents are certain (see `installed_sources`)."""
 
 
 def _add_distribution(provided: Provided, name: str, extras: tuple[str, ...], overrides: dict[str, list[str]]) -> None:
@@ -219,7 +222,19 @@ def _provided_modules(project: Project, model: ImageModel) -> Provided:
         if expected > len([f for f in analysis.files if not f.constraint]):
             provided.unknown = True  # a requirements file we could not read or place
     _add_gaps(project, model, provided)
+    _add_followed(project, model, provided)
     return provided
+
+
+def _add_followed(project: Project, model: ImageModel, provided: Provided) -> None:
+    """The installed local packages whose code the container's imports can be followed into."""
+    from preflight.model.image.installed_sources import installed_sources
+
+    if provided.unknown:
+        return  # another install may bring the same name
+    for name, folder in installed_sources(project, model).items():
+        if name in provided.declared and name not in provided.transitive and name not in provided.broken:
+            provided.followed[name] = folder
 
 
 def _add_gaps(project: Project, model: ImageModel, provided: Provided) -> None:

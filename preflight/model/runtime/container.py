@@ -246,7 +246,7 @@ def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:
     if not runtime.entries:
         sys_dirs = [runtime.workdir, *extra]
     runtime.sys_path = sys_dirs
-    locator = ModuleLocator(runtime.fs, runtime.stage, sys_dirs, model.context_rel, sources)
+    locator = ModuleLocator(runtime.fs, runtime.stage, sys_dirs, model.context_rel, sources, runtime.provided.followed)
     runtime.locator = locator
     for entry in runtime.entries:
         start = _entry_hit(runtime, locator, entry)

@@ -138,11 +138,13 @@ class _Judge:
         if top not in self._tops:
             self._tops[top] = None
             provided = self.runtime.provided
-            if provided.unknown or top in provided.declared or top in provided.transitive or top in provided.broken:
+            if provided.unknown or top in provided.transitive or top in provided.broken:
                 return None  # an installed distribution may be the one Python finds, or extend the package
             presence, hit = self.locator.find(top)
             if presence is not Presence.PRESENT or hit is None or hit.context_path is None:
                 return None  # PF401/PF402 judge a missing top-level module
+            if top in provided.declared and provided.followed.get(top) != hit.sys_dir:
+                return None  # installed, and the installed copy is not the one the model reads
             if only_copy(self.locator, top):
                 self._tops[top] = hit
         return self._tops[top]
@@ -243,7 +245,7 @@ def only_copy(locator: ModuleLocator, dotted: str, dirs: list[str] | None = None
     """
     base_parts = dotted.split(".")
     holding = 0
-    for sys_dir in locator.sys_path if dirs is None else dirs:
+    for sys_dir in locator.search_path(dotted) if dirs is None else dirs:
         base = posixpath.join(sys_dir, *base_parts)
         if any(locator.fs.locate(locator.stage, c).presence is not Presence.ABSENT
                for c in (base + ".py", base + "/__init__.py", base)):  # fmt: skip

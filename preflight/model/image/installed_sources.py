@@ -1,0 +1,169 @@
+"""Local projects an image installs whose installed code the model can read: facts only.
+
+`pip install .` copies the project's packages into site-packages; the container then imports
+them from there, not from the build context. When the wheel's contents are certain to be the
+package folder as the image holds it when pip runs, the folder in the image stands for the
+installed copy, and the container's imports of it are followed and judged like first-party code
+(`gunicorn shop.api.main:app` where the project's `src/shop/api/main.py` defines no `app`).
+
+Certain means: the install runs in the final stage or a stage it is built FROM (an install in a
+builder stage reaches the final stage only through a copied environment, judged elsewhere); pip
+or `uv pip` installs into the image's own environment; the project is pyproject-only (no
+`setup.py`, which may do anything), built by a known backend with no build plugin (a plugin may
+write files into the wheel: a version file, a compiled extension) and no backend option that
+adds, renames or generates files; and its package folder is in the image when pip runs.
+A file the wheel holds is then in the folder, so a module missing from the folder is missing
+from site-packages. The reverse need not hold (a backend may leave a file out), which only makes
+the model quieter.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING, Any
+
+from preflight.files import read_small_text
+from preflight.model.image.context import path_under
+from preflight.model.image.filesystem import Presence
+from preflight.model.image.requirements import lookup_at_run
+from preflight.parse.pyproject import BackendKind, read_local_project
+from preflight.parse.toml import parse_toml
+
+if TYPE_CHECKING:
+    from preflight.model.image.build import ImageModel
+    from preflight.model.image.filesystem import Mounts
+    from preflight.model.image.requirements import InstallAnalysis
+    from preflight.model.project import Project
+    from preflight.parse.pyproject import LocalProject
+
+_BACKEND_PROJECTS = frozenset(
+    {"setuptools", "wheel", "hatchling", "poetry-core", "flit-core", "pdm-backend", "uv-build"}
+)
+_PLACEMENT_FLAGS = ("--target", "-t", "--prefix", "--root", "--user", "--python", "-p")
+
+# backend options that put into the wheel what the package folder does not hold
+_ADDING_OPTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "setuptools": (("ext-modules",), ("data-files",)),
+    "hatch": (("build", "hooks"), ("build", "force-include"), ("build", "sources"), ("build", "dev-mode-dirs")),
+    "poetry": (("build",), ("include",)),
+    "pdm": (("build", "custom-hook"), ("build", "run-setuptools")),
+    "flit": (("external-data",),),
+}
+
+
+def installed_sources(project: Project, model: ImageModel) -> dict[str, str]:
+    """Top-level import name -> the image folder holding the package that site-packages copies
+    (`shop` -> `/srv/src`), for every local install of `model` whose wheel is certain."""
+    found: dict[str, str] = {}
+    dropped: set[str] = set()
+    chain = model.image.chain(model.image.final) if model.image is not None and model.image.final else []
+    for analysis in project.installs():
+        if analysis.model is not model:
+            continue
+        if not any(analysis.stage is stage for stage in chain) or not _plain_install(analysis):
+            dropped.update(_names(analysis))
+            continue
+        for package, folder in _sources(analysis):
+            if found.get(package, folder) != folder:
+                dropped.add(package)
+            found[package] = folder
+    return {name: folder for name, folder in found.items() if name not in dropped}
+
+
+def unmounted(followed: dict[str, str], mounts: Mounts | None) -> dict[str, str]:
+    """The followed packages whose image folder no mount of the container changes: site-packages
+    holds the copy made at build time, whatever a mount shows there."""
+    if mounts is None:
+        return followed
+    if mounts.unknown:
+        return {}
+    return {
+        name: folder
+        for name, folder in followed.items()
+        if not any(
+            path_under(m.target, folder) is not None or path_under(folder, m.target) is not None for m in mounts.items
+        )
+    }
+
+
+def _plain_install(analysis: InstallAnalysis) -> bool:
+    install = analysis.install
+    return install.tool in ("pip", "uv pip") and not install.unknown and not install.flag(*_PLACEMENT_FLAGS)
+
+
+def _names(analysis: InstallAnalysis) -> set[str]:
+    """The packages the local projects of an install provide (to drop what is installed twice)."""
+    names: set[str] = set()
+    if analysis.model.fs is None:
+        return names
+    for target in analysis.local_installs:
+        if target.found.context_path is not None:
+            local = read_local_project(analysis.model.fs.context.root / target.found.context_path)
+            names.update(module.split(".")[0] for module, _ in (local.package_roots if local else ()))
+    return names
+
+
+def _sources(analysis: InstallAnalysis) -> list[tuple[str, str]]:
+    """(package, image folder holding it) of each local project of a plain install."""
+    model = analysis.model
+    assert model.fs is not None  # noqa: S101 - installs are analysed in evaluated images
+    sources: list[tuple[str, str]] = []
+    for target in analysis.local_installs:
+        if target.found.presence is not Presence.PRESENT or target.found.context_path is None:
+            continue
+        folder = model.fs.context.root / target.found.context_path
+        local = read_local_project(folder) if folder.is_dir() else None
+        if local is None or not _certain_wheel(local):
+            continue
+        for module, rel in local.package_roots:
+            if "." in module or rel in ("", "."):
+                continue
+            source = posixpath.normpath(posixpath.join(target.image_path, rel))
+            at_run = lookup_at_run(model, analysis.stage, analysis.install.run, source)
+            if at_run.presence is Presence.PRESENT:
+                sources.append((module, posixpath.dirname(source)))
+    return sources
+
+
+def _certain_wheel(local: LocalProject) -> bool:
+    """Whether the wheel holds the package folders' files and nothing the folders do not have."""
+    if local.problems or local.build_errors or local.files != ("pyproject.toml",):
+        return False
+    if local.backend_kind is BackendKind.OTHER or local.build_requires is None:
+        return False
+    if any(_requirement_name(r) not in _BACKEND_PROJECTS for r in local.build_requires):
+        return False
+    text = read_small_text(local.root / "pyproject.toml", 2_000_000)
+    data = parse_toml(text) if text is not None else None
+    if not isinstance(data, dict):
+        return False
+    tool = data.get("tool")
+    if not isinstance(tool, dict):
+        return True
+    for name, paths in _ADDING_OPTIONS.items():
+        table = tool.get(name)
+        if isinstance(table, dict) and any(_has(table, path) for path in paths):
+            return False
+    return not _has(tool, ("hatch", "build", "targets", "wheel", "hooks")) and not any(
+        _has(tool, ("hatch", "build", "targets", "wheel", key)) for key in ("force-include", "sources")
+    )
+
+
+def _has(table: dict[str, Any], path: tuple[str, ...]) -> bool:
+    node: Any = table
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return True
+
+
+def _requirement_name(text: str) -> str:
+    """The canonical project name of a `[build-system] requires` entry."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    try:
+        return str(canonicalize_name(Requirement(text).name))
+    except InvalidRequirement:
+        return ""
