@@ -20,6 +20,7 @@ the model quieter.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from preflight.files import read_small_text
@@ -51,23 +52,50 @@ _ADDING_OPTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-def installed_sources(project: Project, model: ImageModel) -> dict[str, str]:
-    """Top-level import name -> the image folder holding the package that site-packages copies
-    (`shop` -> `/srv/src`), for every local install of `model` whose wheel is certain."""
-    found: dict[str, str] = {}
+@dataclass(frozen=True, slots=True)
+class InstalledSources:
+    """What the model can read of an image's installed local projects."""
+
+    folders: dict[str, str]
+    """Top-level import name -> the image folder holding the package site-packages copies
+    (`shop` -> `/srv/src`)."""
+    scripts: dict[str, str]
+    """Console script -> `module:function`, of the projects installed (not editable) from those
+    folders; empty when an editable install's `.pth` may add folders to `sys.path`."""
+
+
+def installed_sources(project: Project, model: ImageModel) -> InstalledSources:
+    """The local installs of `model` whose wheel is certain."""
+    folders: dict[str, str] = {}
+    scripts: dict[str, str] = {}
     dropped: set[str] = set()
+    editable = False
     chain = model.image.chain(model.image.final) if model.image is not None and model.image.final else []
     for analysis in project.installs():
         if analysis.model is not model:
             continue
+        editable = editable or _may_be_editable(analysis)
         if not any(analysis.stage is stage for stage in chain) or not _plain_install(analysis):
             dropped.update(_names(analysis))
             continue
-        for package, folder in _sources(analysis):
-            if found.get(package, folder) != folder:
+        for local, editable_target, package, folder in _sources(analysis):
+            if folders.get(package, folder) != folder:
                 dropped.add(package)
-            found[package] = folder
-    return {name: folder for name, folder in found.items() if name not in dropped}
+            folders[package] = folder
+            if not editable_target:
+                scripts.update(local.scripts)
+    kept = {name: folder for name, folder in folders.items() if name not in dropped}
+    return InstalledSources(kept, {} if editable else scripts)
+
+
+def _may_be_editable(analysis: InstallAnalysis) -> bool:
+    install = analysis.install
+    return (
+        install.unknown
+        or bool(analysis.editables)
+        or any(target.editable for target in analysis.local_installs)
+        or install.tool in ("uv sync", "poetry install", "pipenv install", "opaque")
+    )
 
 
 def unmounted(followed: dict[str, str], mounts: Mounts | None) -> dict[str, str]:
@@ -103,11 +131,11 @@ def _names(analysis: InstallAnalysis) -> set[str]:
     return names
 
 
-def _sources(analysis: InstallAnalysis) -> list[tuple[str, str]]:
-    """(package, image folder holding it) of each local project of a plain install."""
+def _sources(analysis: InstallAnalysis) -> list[tuple[LocalProject, bool, str, str]]:
+    """(project, editable, package, image folder holding it) of each local project of a plain install."""
     model = analysis.model
     assert model.fs is not None  # noqa: S101 - installs are analysed in evaluated images
-    sources: list[tuple[str, str]] = []
+    sources: list[tuple[LocalProject, bool, str, str]] = []
     for target in analysis.local_installs:
         if target.found.presence is not Presence.PRESENT or target.found.context_path is None:
             continue
@@ -121,7 +149,7 @@ def _sources(analysis: InstallAnalysis) -> list[tuple[str, str]]:
             source = posixpath.normpath(posixpath.join(target.image_path, rel))
             at_run = lookup_at_run(model, analysis.stage, analysis.install.run, source)
             if at_run.presence is Presence.PRESENT:
-                sources.append((module, posixpath.dirname(source)))
+                sources.append((local, target.editable, module, posixpath.dirname(source)))
     return sources
 
 

@@ -41,6 +41,9 @@ class Provided:
     followed: dict[str, str] = field(default_factory=dict)
     """Import name -> the image folder holding the package a local install copies into
     site-packages, when the wheel's contents are certain (see `installed_sources`)."""
+    console_scripts: dict[str, str] = field(default_factory=dict)
+    """Console script -> `module:function`, of the followed projects, when nothing else of the
+    image (an editable install's `.pth`) may add folders to the scripts' `sys.path`."""
 
 
 def _add_distribution(provided: Provided, name: str, extras: tuple[str, ...], overrides: dict[str, list[str]]) -> None:
@@ -232,9 +235,13 @@ def _add_followed(project: Project, model: ImageModel, provided: Provided) -> No
 
     if provided.unknown:
         return  # another install may bring the same name
-    for name, folder in installed_sources(project, model).items():
+    installed = installed_sources(project, model)
+    for name, folder in installed.folders.items():
         if name in provided.declared and name not in provided.transitive and name not in provided.broken:
             provided.followed[name] = folder
+    for script, target in installed.scripts.items():
+        if target.partition(":")[0].strip().split(".")[0] in provided.followed:
+            provided.console_scripts[script] = target
 
 
 def _add_gaps(project: Project, model: ImageModel, provided: Provided) -> None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from preflight.model.image.modules import ModuleHit
     from preflight.model.runtime.container import ServiceRuntime
 
-_APP_KINDS = (EntryKind.ASGI_WSGI_APP, EntryKind.CELERY_APP, EntryKind.FLASK_APP)
+_APP_KINDS = (EntryKind.ASGI_WSGI_APP, EntryKind.CELERY_APP, EntryKind.FLASK_APP, EntryKind.CONSOLE_SCRIPT)
 
 
 @dataclass(frozen=True, slots=True)

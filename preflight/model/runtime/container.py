@@ -9,6 +9,7 @@ model, parsed with `ast`, and their imports followed. Each import is judged: sta
 from __future__ import annotations
 
 import dataclasses
+import functools
 import posixpath
 import re
 from collections import deque
@@ -20,6 +21,7 @@ from preflight.model.image.filesystem import Presence
 from preflight.model.image.modules import ModuleHit, ModuleLocator
 from preflight.model.image.provided import Provided, provided_modules
 from preflight.model.python_sources import PythonSources
+from preflight.model.runtime.argv_sources import argv_of, compose_value
 from preflight.model.runtime.command.entrypoint import (
     ArgSource,
     Argv,
@@ -27,7 +29,6 @@ from preflight.model.runtime.command.entrypoint import (
     EntryKind,
     EntryPoint,
     EntryRole,
-    compose_argv,
     effective_argv,
     entry_points,
 )
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from preflight.model.compose.project import ComposeProject, Service
     from preflight.model.image.build import ImageModel
     from preflight.model.image.filesystem import ImageFS, Mount
-    from preflight.model.image.stages import Command, Stage
+    from preflight.model.image.stages import Stage
     from preflight.model.project import Project
 
 _Queued: TypeAlias = tuple[str, ModuleHit, tuple[PythonModule, ImportRef] | None]
@@ -64,6 +65,8 @@ class MissingEntry:
     the mounted folder as `in_mount`), or over a sys.path folder."""
     in_image: str | None = None
     in_mount: str | None = None
+    installed_from: str | None = None
+    """The image folder of the installed package that lacks the module (see `installed_sources`)."""
 
 
 @dataclass(slots=True)
@@ -166,22 +169,6 @@ class ServiceRuntime:
         return command.span if command is not None else self.stage.from_inst.span
 
 
-def _argv_of(command: Command | None) -> Argv | None:
-    return None if command is None else Argv(command.args, shell_form=command.shell_form)
-
-
-def _compose_value(service: Service, attr: str) -> Argv | None:
-    node = service.get(attr)
-    if node is None:
-        return None
-    if isinstance(node, YSeq):
-        items = [i for i in node.items if isinstance(i, YScalar)]
-        return None if any(i.unknown for i in items) else compose_argv([i.text() for i in items])
-    if isinstance(node, YScalar):
-        return None if node.unknown else compose_argv(node.text() if node.value is not None else None)
-    return None
-
-
 def _python_version(model: ImageModel, stage: Stage) -> str | None:
     from preflight.knowledge import python_version_of
 
@@ -202,10 +189,10 @@ def build_runtime(
     workdir_node = service.scalar("working_dir")
     workdir = workdir_node.text() if workdir_node is not None and not workdir_node.unknown else stage.workdir
     argv = effective_argv(
-        _argv_of(stage.entrypoint),
-        _argv_of(stage.cmd),
-        _compose_value(service, "entrypoint"),
-        _compose_value(service, "command"),
+        argv_of(stage.entrypoint),
+        argv_of(stage.cmd),
+        compose_value(service, "entrypoint"),
+        compose_value(service, "command"),
     )
     env = runtime_env(project, compose, service, stage)
     runtime = ServiceRuntime(compose, service, model, stage, _python_version(model, stage), argv, workdir, env, None)
@@ -213,7 +200,8 @@ def build_runtime(
     fs = model.fs.in_container(stage, service_mounts(service, compose.directory))
     runtime.fs = fs
     if argv is not None and not workdir.startswith("/?"):
-        runtime.analysis = entry_points(argv.args, workdir, env.values(), lambda p: _read_script(fs, stage, p))
+        read = functools.partial(_read_script, fs, stage)
+        runtime.analysis = entry_points(argv.args, workdir, env.values(), read, runtime.provided.console_scripts)
         runtime.entries = [e for e in runtime.analysis.entries if not e.conditional]
     _follow(runtime, sources or PythonSources())
     return runtime
@@ -354,6 +342,12 @@ def _missing_module(runtime: ServiceRuntime, entry: EntryPoint, module: str) -> 
     image = runtime.model.fs
     stem = module.replace(".", "/")
     missing = MissingEntry(entry, module, sys_path=tuple(runtime.sys_path))
+    top = module.split(".")[0]
+    if top in runtime.provided.followed and runtime.locator is not None:
+        presence, package = runtime.locator.find(top)
+        if presence is Presence.PRESENT and package is not None and package.sys_dir == runtime.provided.followed[top]:
+            folder = posixpath.join(package.sys_dir, top)
+            return dataclasses.replace(missing, installed_from=folder)
     if mounts is None or image is None:
         return missing
     for sys_dir in runtime.sys_path:
@@ -376,6 +370,8 @@ def _installed(runtime: ServiceRuntime, module: str) -> bool:
 
     top = module.split(".")[0]
     provided = runtime.provided
+    if top in provided.followed and runtime.locator is not None and runtime.locator.find(top)[0] is Presence.PRESENT:
+        return False  # the installed copy is the folder the model reads, which lacks the module
     if top in provided.declared or top in provided.transitive or top in provided.broken or provided.unknown:
         return True  # a broken local install is reported where it is made
     return top in stdlib_modules(runtime.python) if runtime.python else is_stdlib_module(top)

@@ -80,7 +80,8 @@ def _why(missing: NotCopied) -> str:
         case Excluded(pattern):
             return f"`.dockerignore` pattern `{pattern}` keeps it out of the build context"
         case OffSysPath(copied_to, sys_path):
-            return f"it is copied to `{copied_to}`, which is not on sys.path ({', '.join(sys_path)})"
+            on_path = ", ".join(sys_path) or "the standard library and site-packages only"
+            return f"it is copied to `{copied_to}`, which is not on sys.path ({on_path})"
         case NeverCopied():
             return "no COPY puts it in the image"
         case _:

@@ -18,6 +18,12 @@ _HELP = "COPY it into the image, or fix the module path (it is relative to the w
 _HIDDEN_HELP = "mount the folder that holds the code laid out as the image has it, or drop the mount"
 
 
+def _help(missing: MissingEntry) -> str:
+    if missing.installed_from is not None:
+        return "add the module to the package, or fix the module path (a console script's is in the project's scripts)"
+    return _HIDDEN_HELP if missing.mount is not None else _HELP
+
+
 def _why(missing: MissingEntry) -> str:
     if missing.is_path:
         return f"`{missing.target}` is not in the image"
@@ -26,6 +32,12 @@ def _why(missing: MissingEntry) -> str:
         return (
             f"module `{module}` is not in the container: {mount.what} replaces `{mount.target}`, where the "
             f"image has `{missing.in_image}`; the mounted folder has no `{missing.in_mount}`"
+        )
+    if missing.installed_from is not None:
+        top = module.split(".")[0]
+        return (
+            f"module `{module}` is not in the installed package `{top}` (site-packages holds what "
+            f"`{missing.installed_from}` has when pip installs it)"
         )
     sys_path = ", ".join(missing.sys_path)
     if mount is not None:
@@ -44,7 +56,10 @@ class EntrypointMissing(Rule):
     end in `exec "$@"`): `python path/x.py`, `python -m pkg`, `uvicorn pkg.mod:app`,
     `gunicorn`, `celery -A`, `flask --app`, `manage.py`... and checks the image has it on the
     container's `sys.path`, compose's bind mounts included: a mount that shows a folder laid out
-    differently from what the image copied there hides the code. A command that cannot be
+    differently from what the image copied there hides the code. Code a local project installs
+    into site-packages is read from the package folder pip installs it from, when the wheel's
+    contents are certain (a pyproject-only project, a known backend without plugins): a module
+    `gunicorn` or a console script names that the package lacks is missing. A command that cannot be
     understood, or whose working directory cannot be known, is reported as info or not at all,
     never guessed into an error.
 
@@ -85,7 +100,7 @@ class EntrypointMissing(Rule):
                 yield self.at(
                     runtime.arg_span(entry.source_arg_index),
                     runtime.show(f'service "{service}" starts with {entry.launcher}, but {_why(missing)}'),
-                    help=_HIDDEN_HELP if missing.mount is not None else _HELP,
+                    help=_help(missing),
                     service=service,
                     related=[Related(runtime.model.spec.span, f"build context `{runtime.model.context_rel}`")],
                 )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
 from preflight.model.runtime.app_objects import AppAttribute, app_attributes
+from preflight.model.runtime.command.entrypoint import EntryKind
 from preflight.parse.python import Binding
 from preflight.rules.base import Rule
 
@@ -30,7 +31,9 @@ class AppAttributeMissing(Rule):
     in the image and checks that it binds the attribute at module level: an assignment, a
     `def`/`class`, an import (`from .factory import app`), a `global` declaration. A module
     that may bind names no statement shows (`from x import *`, a module-level `__getattr__`,
-    `globals()`, `setattr`, `exec`) or that does not parse is not judged.
+    `globals()`, `setattr`, `exec`) or that does not parse is not judged. A console script of
+    a local project the image installs (`[project.scripts] shop-serve = "shop.cli:main"`, run as
+    `command: shop-serve`) is checked the same way: its module must bind the function it calls.
 
     ## Why is this bad?
     The module imports, then the server stops: `Failed to find attribute 'app' in 'api'`
@@ -70,18 +73,40 @@ class AppAttributeMissing(Rule):
             for found in app_attributes(runtime):
                 if found.binding is not Binding.UNBOUND:
                     continue
-                fix, related = _fix(found)
+                fix, related = _script_fix(found) if _is_script(found) else _fix(found)
                 path = found.module_span.path
+                what = (
+                    f"the console script `{found.entry.launcher}`, which calls `{found.attribute}` of"
+                    if _is_script(found)
+                    else f"{found.entry.launcher} with the app `{found.attribute}` of"
+                )
                 yield self.at(
                     runtime.arg_span(found.entry.source_arg_index),
                     runtime.show(
-                        f'service "{service}" starts {found.entry.launcher} with the app `{found.attribute}` of '
-                        f"module `{found.module}`, but `{path}` binds no `{found.attribute}` at module level"
+                        f'service "{service}" starts {what} module `{found.module}`, but `{path}` binds no '
+                        f"`{found.attribute}` at module level"
                     ),
                     help=fix,
                     service=service,
                     related=[Related(found.module_span, f"module `{found.module}`"), *related],
                 )
+
+
+def _is_script(found: AppAttribute) -> bool:
+    return found.entry.kind is EntryKind.CONSOLE_SCRIPT
+
+
+def _script_fix(found: AppAttribute) -> tuple[str, list[Related]]:
+    """A console script calls a function: the fix is in the project's `[project.scripts]` or the module."""
+    functions = [n for n in found.names.names if found.names.function(n) is not None]
+    script = found.entry.launcher
+    if functions:
+        return (
+            f"the module defines `{functions[0]}`: point `{script}` at it in the project's scripts "
+            f'(`{script} = "{found.module}:{functions[0]}"`), or define `{found.attribute}`',
+            [],
+        )
+    return f"define `{found.attribute}` in `{found.module_span.path}`, or point `{script}` at a function it has", []
 
 
 def _fix(found: AppAttribute) -> tuple[str, list[Related]]:

@@ -43,9 +43,16 @@ class Analyzer:
     """Runs the analysis of one argv (implements `shell.Runner`)."""
 
     def __init__(
-        self, argv: Sequence[str], read_script: Callable[[str], str | None], sink: Sink, *, strict: bool = True
+        self,
+        argv: Sequence[str],
+        read_script: Callable[[str], str | None],
+        sink: Sink,
+        *,
+        strict: bool = True,
+        console_scripts: Mapping[str, str] | None = None,
     ) -> None:
         self.argv = list(argv)
+        self.console_scripts = console_scripts or {}
         self.read = read_script
         self.sink = sink
         self.strict = strict
@@ -100,6 +107,10 @@ class Analyzer:
             self._unwrapped(unwrapped, launch, ctx)
         elif base in LAUNCHERS:
             LAUNCHERS[base](launch)
+        elif base == name and base in self.console_scripts:
+            module, _, attribute = self.console_scripts[base].partition(":")
+            launch.add(EntryKind.CONSOLE_SCRIPT, launch.head.where, module=module.strip(),
+                       attribute=attribute.strip() or None, sys_path=tuple(launch.pythonpath()))  # fmt: skip
         else:
             self._script(launch, path, ctx)
 

@@ -131,6 +131,7 @@ def entry_points(
     workdir: str,
     env: Mapping[str, str | None],
     read_script: Callable[[str], str | None],
+    console_scripts: Mapping[str, str] | None = None,
 ) -> EntryAnalysis:
     """The Python entry points, programs and unknowns of a container's argv.
 
@@ -141,13 +142,15 @@ def entry_points(
     manage.py (default settings), gunicorn configs (``wsgi_app``), pyproject.toml
     (``[tool.fastapi]``), the FastAPI CLI's default app files and packages' ``__init__.py``
     (Flask, granian and the FastAPI CLI import a path as a module of its enclosing package).
+    ``console_scripts`` maps the console scripts of installed local projects whose code is read
+    (see `Provided.console_scripts`) to their ``module:function``.
 
     Positions: every entry, program and problem carries a `Where` whose ``arg_index`` indexes
     ``argv``; words inside a ``sh -c`` string or a script file add the offset/line/column in
     that text (and the script's path).
     """
     sink = Sink()
-    Analyzer(argv, read_script, sink).run_argv(workdir, env)
+    Analyzer(argv, read_script, sink, console_scripts=console_scripts).run_argv(workdir, env)
     return sink.freeze()
 
 

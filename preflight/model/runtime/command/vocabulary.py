@@ -69,6 +69,9 @@ class EntryKind(enum.Enum):
     """The app of ``celery -A``; ``attribute`` is None when Celery searches the module."""
     FLASK_APP = "flask-app"
     """The app of the ``flask`` command; ``module`` None means Flask's own discovery."""
+    CONSOLE_SCRIPT = "console-script"
+    """A console script of a local project the image installs: it imports ``module`` and calls
+    ``attribute``; ``sys.path`` starts with the script's own folder, not the working directory."""
     DJANGO_MANAGE = "django-manage"
     """``manage.py``/``django-admin``: ``path`` is manage.py (None for django-admin) and
     ``module`` the settings module (None when it cannot be known)."""

@@ -1,0 +1,5 @@
+import config
+
+
+def main() -> None:
+    print(config.NAME)
