@@ -1,6 +1,6 @@
 """What a container's launcher takes from the entry module it found: an app object, a `__main__`.
 
-Two facts over `ServiceRuntime.entry_hits` (the module each entry point was found as):
+Facts over `ServiceRuntime.entry_hits` (the module each entry point was found as):
 
 * `app_attributes`: for ``gunicorn m:app``, ``uvicorn m:app``, ``celery -A m:app``,
   ``flask --app m:app``..., whether module ``m`` binds ``app`` at top level (three-valued, see
@@ -8,6 +8,7 @@ Two facts over `ServiceRuntime.entry_hits` (the module each entry point was foun
 * `factories_called_per_request`: ``gunicorn m:create_app`` (no call) with a WSGI worker, where
   ``create_app`` is a plain function that cannot take ``(environ, start_response)``.
 * `packages_without_main`: ``python -m pkg`` where ``pkg`` is a package without ``__main__``.
+* `celery_apps_not_found`: ``celery -A pkg`` where Celery's search of the package finds no app.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from preflight.model.runtime.first_party import lone_namespace, only_copy
 from preflight.parse.python import Binding, FunctionShape, TopLevelNames
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from preflight.model.image.modules import ModuleHit
     from preflight.model.runtime.container import ServiceRuntime
+    from preflight.parse.python import PythonModule
 
 _APP_KINDS = (EntryKind.ASGI_WSGI_APP, EntryKind.CELERY_APP, EntryKind.FLASK_APP, EntryKind.CONSOLE_SCRIPT)
 
@@ -61,6 +65,27 @@ class PackageWithoutMain:
     """The package's ``__init__.py`` (or its folder, for a namespace package)."""
     runnable: tuple[str, ...] = ()
     """Its modules that have an ``if __name__ == "__main__":`` block (``pkg.jobs``), for the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class CeleryAppNotFound:
+    """``celery -A pkg`` where Celery's search of the package certainly finds no app.
+
+    Celery takes ``pkg.app``, then ``pkg.celery``, then the module ``pkg.celery``, then any
+    Celery instance among the package's attributes: with an ``__init__.py`` that binds nothing
+    (but inert dunders) and no ``pkg/celery.py``, there is none, and the worker stops with
+    ``Module 'pkg' has no attribute 'celery'``.
+    """
+
+    entry: EntryPoint
+    package: str
+    package_span: Span
+    """The package's ``__init__.py``."""
+    holders: tuple[str, ...] = ()
+    """Its modules that bind ``app`` or ``celery`` (``pkg.tasks``), for the fix."""
+
+
+_INERT = frozenset({"__all__", "__version__", "__author__", "__email__", "__license__", "__copyright__", "__doc__"})
 
 
 def app_attributes(runtime: ServiceRuntime) -> list[AppAttribute]:
@@ -146,8 +171,43 @@ def packages_without_main(runtime: ServiceRuntime) -> list[PackageWithoutMain]:
     return found
 
 
+def celery_apps_not_found(runtime: ServiceRuntime) -> list[CeleryAppNotFound]:
+    """``celery -A pkg`` entries whose package certainly holds no app Celery finds."""
+    found: list[CeleryAppNotFound] = []
+    locator = runtime.locator
+    for entry, hit in runtime.entry_hits:
+        if entry.kind is not EntryKind.CELERY_APP or entry.role is not EntryRole.MAIN or locator is None:
+            continue
+        if entry.attribute or entry.candidates or hit.name != entry.module or hit.context_path is None:
+            continue
+        if not hit.image_path.endswith("/__init__.py") or not only_copy(locator, hit.name):
+            continue
+        source = locator.parse(hit)
+        if source is None or source.problems or source.top_level.unknown is not None:
+            continue
+        if any(name not in _INERT for name in source.top_level.names) or _may_extend_path(runtime, hit):
+            continue
+        presence, _ = locator.find(f"{hit.name}.celery")
+        if presence is Presence.ABSENT:
+            folder = posixpath.dirname(hit.context_path)
+            holders = _modules_where(runtime, hit.name, folder, _binds_app)
+            found.append(CeleryAppNotFound(entry, hit.name, Span(locator.display(hit.context_path)), holders))
+    return found
+
+
+def _binds_app(module: PythonModule) -> bool:
+    return any(module.top_level.binds(name) is Binding.BOUND for name in ("app", "celery"))
+
+
 def _runnable(runtime: ServiceRuntime, package: str, folder: str) -> tuple[str, ...]:
     """Modules of a package folder (in the build context) that have a main block."""
+    return _modules_where(runtime, package, folder, lambda module: module.has_main_guard)
+
+
+def _modules_where(
+    runtime: ServiceRuntime, package: str, folder: str, keep: Callable[[PythonModule], bool]
+) -> tuple[str, ...]:
+    """Modules of a package folder (in the build context) that `keep` accepts, `__init__` aside."""
     locator, fs = runtime.locator, runtime.fs
     if locator is None or fs is None:
         return ()
@@ -158,7 +218,7 @@ def _runnable(runtime: ServiceRuntime, package: str, folder: str) -> tuple[str, 
     found = []
     for name in names[:50]:
         module = locator.parse_context_file(posixpath.join(folder, name) if folder != "." else name)
-        if module is not None and module.has_main_guard and name != "__init__.py":
+        if module is not None and keep(module) and name != "__init__.py":
             found.append(f"{package}.{name.removesuffix('.py')}")
     return tuple(found)
 

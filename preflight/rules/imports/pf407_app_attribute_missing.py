@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from preflight.diagnostics import Diagnostic, Related, Severity, Span
-from preflight.model.runtime.app_objects import AppAttribute, app_attributes
+from preflight.model.runtime.app_objects import AppAttribute, app_attributes, celery_apps_not_found
 from preflight.model.runtime.command.entrypoint import EntryKind
 from preflight.parse.python import Binding
 from preflight.rules.base import Rule
@@ -34,6 +34,9 @@ class AppAttributeMissing(Rule):
     `globals()`, `setattr`, `exec`) or that does not parse is not judged. A console script of
     a local project the image installs (`[project.scripts] shop-serve = "shop.cli:main"`, run as
     `command: shop-serve`) is checked the same way: its module must bind the function it calls.
+    For `celery -A pkg` (no attribute), Celery searches `pkg.app`, `pkg.celery`, the module
+    `pkg.celery` and any Celery instance the package binds: reported when `pkg/__init__.py`
+    binds nothing and `pkg/celery.py` does not exist.
 
     ## Why is this bad?
     The module imports, then the server stops: `Failed to find attribute 'app' in 'api'`
@@ -89,6 +92,23 @@ class AppAttributeMissing(Rule):
                     help=fix,
                     service=service,
                     related=[Related(found.module_span, f"module `{found.module}`"), *related],
+                )
+            for search in celery_apps_not_found(runtime):
+                package, path = search.package, search.package_span.path
+                yield self.at(
+                    runtime.arg_span(search.entry.source_arg_index),
+                    runtime.show(
+                        f'service "{service}" starts celery with the app `{package}`, but Celery finds no app in '
+                        f"the package: `{path}` binds neither `app` nor `celery`, and there is no module "
+                        f"`{package}.celery`"
+                    ),
+                    help=(
+                        f"name the module that creates the app: `-A {search.holders[0]}`"
+                        if search.holders
+                        else f"create the app in `{package}/celery.py`, or bind it as `app` in `{path}`"
+                    ),
+                    service=service,
+                    related=[Related(search.package_span, f"package `{package}`")],
                 )
 
 
