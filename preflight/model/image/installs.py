@@ -10,7 +10,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -122,6 +122,14 @@ class PipInstall:
     """Every other option as written, with its value ("" for a flag): `--package`, `--no-dev`..."""
     program: str = ""
     """The command word as written (`pip`, `/venv/bin/pip`, `python3`, `uv`), which tells the environment."""
+    assigned: tuple[tuple[str, str | None], ...] = ()
+    """Variables the RUN sets for the command: `export X=...` before it, `X=... pip install`
+    (None: a value the shell expands)."""
+
+    @property
+    def env(self) -> dict[str, str | None]:
+        """The command's environment: the stage's `ENV`, then what the RUN assigns."""
+        return {**dict(self.run.env), **dict(self.assigned)}
 
     def values(self, *names: str) -> list[str]:
         """The values given to any of the options `names` (`--group a --group b`)."""
@@ -270,8 +278,12 @@ def installs_in(run: RunOp, read_script: ReadScript | None = None) -> list[PipIn
 
 def _installs(run: RunOp, command: str, cwd: str, read_script: ReadScript | None, depth: int) -> list[PipInstall]:
     found = []
-    for words in _simple_commands(command):
-        words = _strip_prefix(words)
+    exported: dict[str, str | None] = {}
+    for written in _simple_commands(command):
+        words = _strip_prefix(written)
+        if words[:1] == ["export"]:
+            exported.update(_assignments(words[1:]))
+            continue
         if not words:
             continue
         if words[0] == "cd" and len(words) >= 2 and "$" not in words[1]:
@@ -279,7 +291,9 @@ def _installs(run: RunOp, command: str, cwd: str, read_script: ReadScript | None
             continue
         parsed = _install_args(words)
         if parsed is not None:
-            found.append(_parse(run, parsed[0], parsed[1], cwd, words[0]))
+            assigned = {**exported, **_assignments(written[: len(written) - len(words)])}
+            install = _parse(run, parsed[0], parsed[1], cwd, words[0])
+            found.append(replace(install, assigned=tuple(assigned.items())) if assigned else install)
             continue
         script = _script_of(words)
         if script is not None:
@@ -291,6 +305,16 @@ def _installs(run: RunOp, command: str, cwd: str, read_script: ReadScript | None
                 found.extend(_installs(run, _script_commands(text), cwd, read_script, depth + 1))
         elif posixpath.basename(words[0]) in _OPAQUE_TOOLS or _runs_python_file(words):
             found.append(PipInstall(run, "opaque", cwd, unknown=True))
+    return found
+
+
+def _assignments(words: list[str]) -> dict[str, str | None]:
+    """The `NAME=value` words among `words` (None for a value the shell expands)."""
+    found: dict[str, str | None] = {}
+    for word in words:
+        if _ASSIGNMENT.match(word):
+            name, _, value = word.partition("=")
+            found[name] = None if "$" in value or "`" in value else value
     return found
 
 

@@ -239,7 +239,7 @@ def _editable_projects(analysis: InstallAnalysis) -> list[tuple[str, str | None]
 def _installs_root_editable(analysis: InstallAnalysis, local: LocalProject) -> bool:
     """Whether the install puts the project itself in editable mode (uv sync, poetry install)."""
     install = analysis.install
-    env = dict(install.run.env)
+    env = install.env
     if install.tool == "uv sync":
         if install.flag("--no-editable", "--no-install-project", "--no-install-workspace", "--only-group"):
             return False
@@ -254,7 +254,7 @@ def _installs_root_editable(analysis: InstallAnalysis, local: LocalProject) -> b
 def _environment(analysis: InstallAnalysis, project_dir: str) -> str | None:
     """The virtual environment or prefix an install writes to, when the model can tell."""
     install = analysis.install
-    env = dict(install.run.env)
+    env = install.env
     virtual_env = env.get("VIRTUAL_ENV")
     if install.tool == "uv sync":
         if install.flag("--active"):

@@ -43,7 +43,8 @@ class Provided:
     site-packages, when the wheel's contents are certain (see `installed_sources`)."""
     console_scripts: dict[str, str] = field(default_factory=dict)
     """Console script -> `module:function`, of the followed projects, when nothing else of the
-    image (an editable install's `.pth`) may add folders to the scripts' `sys.path`."""
+    image (an editable install's `.pth`) may add folders to the scripts' `sys.path`; "" for the
+    scripts of a broken local install (reported where it is made)."""
 
 
 def _add_distribution(provided: Provided, name: str, extras: tuple[str, ...], overrides: dict[str, list[str]]) -> None:
@@ -241,7 +242,7 @@ def _add_followed(project: Project, model: ImageModel, provided: Provided) -> No
             provided.followed[name] = folder
     for script, target in installed.scripts.items():
         if target.partition(":")[0].strip().split(".")[0] in provided.followed:
-            provided.console_scripts[script] = target
+            provided.console_scripts.setdefault(script, target)
 
 
 def _add_gaps(project: Project, model: ImageModel, provided: Provided) -> None:
@@ -252,6 +253,7 @@ def _add_gaps(project: Project, model: ImageModel, provided: Provided) -> None:
         if gap.analysis.model is model:
             provided.declared.pop(gap.package, None)
             provided.broken.setdefault(gap.package, gap.analysis.install.tool + " " + gap.source)
+            provided.console_scripts.update((script, "") for script, _target in gap.scripts)
 
 
 def _add_broken(project: Project, provided: Provided, requirements_file: str, requirement: Requirement) -> None:

@@ -108,6 +108,8 @@ class Analyzer:
         elif base in LAUNCHERS:
             LAUNCHERS[base](launch)
         elif base == name and base in self.console_scripts:
+            if not self.console_scripts[base]:
+                return  # the script of a local install that is reported broken where it is made
             module, _, attribute = self.console_scripts[base].partition(":")
             launch.add(EntryKind.CONSOLE_SCRIPT, launch.head.where, module=module.strip(),
                        attribute=attribute.strip() or None, sys_path=tuple(launch.pythonpath()))  # fmt: skip

@@ -1,0 +1,3 @@
+from myapp.main import run
+
+run()
