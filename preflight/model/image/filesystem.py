@@ -27,6 +27,7 @@ from preflight.parse.gomatch import BadPattern, go_match, has_glob
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from preflight.diagnostics import Span
     from preflight.parse.dockerignore import IgnorePattern
 
 
@@ -58,6 +59,8 @@ class Mount:
     """The repository path a bind mount shows; None for volumes and unknown sources."""
     what: str
     """For messages: `volume data`, `bind mount ./src`, ..."""
+    span: Span | None = None
+    """Where the compose file declares it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from preflight.model.image.filesystem import Mount, Mounts
 from preflight.parse.yaml import YMap, YScalar, YSeq
 
 if TYPE_CHECKING:
+    from preflight.diagnostics import Span
     from preflight.model.compose.project import Service
 
 
@@ -55,11 +56,11 @@ def _short(item: YScalar, directory: Path) -> Mount | None:
     if len(parts) >= 2 and len(parts[0]) == 1 and parts[1].startswith(("\\", "/")) and len(parts) > 2:
         parts = [parts[0] + ":" + parts[1], *parts[2:]]  # a Windows drive letter
     if len(parts) == 1:
-        return _mount(parts[0], None, "an anonymous volume")
+        return _mount(parts[0], None, "an anonymous volume", item.span)
     source, target = parts[0], parts[1]
     if _is_path(source):
-        return _mount(target, _host(source, directory), f"the bind mount `{source}`")
-    return _mount(target, None, f"the volume `{source}`")
+        return _mount(target, _host(source, directory), f"the bind mount `{source}`", item.span)
+    return _mount(target, None, f"the volume `{source}`", item.span)
 
 
 def _long(item: YMap, directory: Path) -> Mount | None:
@@ -69,11 +70,11 @@ def _long(item: YMap, directory: Path) -> Mount | None:
     kind_text = kind.text() if isinstance(kind, YScalar) and not kind.unknown else "volume"
     source_text = source.text() if isinstance(source, YScalar) and not source.unknown and source.value else None
     if kind_text == "bind" and source_text is not None:
-        return _mount(target.text(), _host(source_text, directory), f"the bind mount `{source_text}`")
-    return _mount(target.text(), None, f"the {kind_text} `{source_text or target.text()}`")
+        return _mount(target.text(), _host(source_text, directory), f"the bind mount `{source_text}`", item.span)
+    return _mount(target.text(), None, f"the {kind_text} `{source_text or target.text()}`", item.span)
 
 
-def _mount(target: str, host: Path | None, what: str) -> Mount | None:
+def _mount(target: str, host: Path | None, what: str, span: Span) -> Mount | None:
     if "$" in target or not target.startswith("/"):
         return None
-    return Mount(posixpath.normpath(target), host, what)
+    return Mount(posixpath.normpath(target), host, what, span)

@@ -18,6 +18,13 @@ _HELP = "COPY it into the image, or fix the module path (it is relative to the w
 _HIDDEN_HELP = "mount the folder that holds the code laid out as the image has it, or drop the mount"
 
 
+def _mount_note(missing: MissingEntry) -> list[Related]:
+    mount = missing.mount
+    if mount is None or mount.span is None:
+        return []
+    return [Related(mount.span, f"{mount.what} over `{mount.target}`")]
+
+
 def _help(missing: MissingEntry) -> str:
     if missing.installed_from is not None:
         return "add the module to the package, or fix the module path (a console script's is in the project's scripts)"
@@ -102,7 +109,10 @@ class EntrypointMissing(Rule):
                     runtime.show(f'service "{service}" starts with {entry.launcher}, but {_why(missing)}'),
                     help=_help(missing),
                     service=service,
-                    related=[Related(runtime.model.spec.span, f"build context `{runtime.model.context_rel}`")],
+                    related=[
+                        Related(runtime.model.spec.span, f"build context `{runtime.model.context_rel}`"),
+                        *_mount_note(missing),
+                    ],
                 )
             analysis = runtime.analysis
             runs_python = runtime.python is not None or runtime.provided.installs > 0
