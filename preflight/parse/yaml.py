@@ -45,6 +45,9 @@ class YScalar:
     """The text as written, when interpolation changed it (show this, never the value)."""
     tag: str | None = None
     """Compose's merge tag written on the node (`!reset` or `!override`), else None."""
+    lines: tuple[tuple[int, int, int], ...] = ()
+    """For a block scalar (`|`, `>`): (offset in the text, line, column) where each of its source
+    lines starts, so that a position in the text maps back to the file."""
 
     def as_written(self) -> str:
         """The scalar as the file spells it: safe to print (no interpolated values)."""
@@ -150,8 +153,9 @@ def _resolve_plain(text: str, tag: str) -> Scalar:
 class _Converter:
     """Converts ruamel composer nodes into Y nodes, counting every expansion."""
 
-    def __init__(self, path: str, implicit: Callable[[str], str]) -> None:
+    def __init__(self, path: str, implicit: Callable[[str], str], text: str = "") -> None:
         self.path = path
+        self.source_lines = text.split("\n")
         self.implicit = implicit
         """The tag a plain scalar would resolve to without an explicit tag."""
         self.problems: list[ParseProblem] = []
@@ -197,13 +201,34 @@ class _Converter:
             # `!override 8080` is still the integer 8080: resolve as if the tag were absent
             kind = self.implicit(node.value) if tag is not None else node.tag or ""
             value: Scalar = node.value if quoted else _resolve_plain(node.value, kind)
-            return YScalar(value, span, quoted, span.line == span.end_line or node.style in ("|", ">"), tag=tag)
+            if node.style in ("|", ">"):
+                return YScalar(value, span, quoted, True, tag=tag, lines=self.block_lines(node.value, span))
+            return YScalar(value, span, quoted, span.line == span.end_line, tag=tag)
         if isinstance(node, SequenceNode):
             return YSeq(tuple(self.convert(item) for item in node.value), self.span(node), tag)
         if isinstance(node, MappingNode):
             mapping = self.mapping(node)
             return YMap(mapping.items, mapping.span, tag) if tag is not None else mapping
         raise TypeError(f"unexpected YAML node {type(node).__name__}")
+
+    def block_lines(self, text: str, span: Span) -> tuple[tuple[int, int, int], ...]:
+        """Where each source line of a block scalar starts in its text (empty when they cannot
+        be matched: the text is then located at the scalar's indicator only)."""
+        found: list[tuple[int, int, int]] = []
+        at = 0
+        for line in range(span.line + 1, min(span.end_line, len(self.source_lines)) + 1):
+            source = self.source_lines[line - 1].rstrip("\r")
+            content = source.lstrip(" ")
+            if not content.strip():
+                continue
+            if found and len(source) - len(content) < found[0][2] - 1:
+                break  # less indented than the block: what follows it (a comment, the next key)
+            offset = text.find(content.rstrip(), at)
+            if offset < 0:
+                return ()
+            found.append((offset, line, len(source) - len(content) + 1))
+            at = offset + len(content.rstrip())
+        return tuple(found)
 
     def mapping(self, node: object) -> YMap:
         own: list[tuple[YScalar, YNode]] = []
@@ -272,7 +297,7 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         return YamlDocument((), (ParseProblem(f"invalid YAML: {message}", line, col),))
     except (YAMLError, ValueError, RecursionError) as err:
         return YamlDocument((), (ParseProblem(f"invalid YAML: {err}"),))
-    converter = _Converter(path, lambda text: _implicit_tag(loader, text))
+    converter = _Converter(path, lambda plain: _implicit_tag(loader, plain), text)
     roots: list[YNode] = []
     try:
         roots = [converter.convert(node) for node in nodes if node is not None]

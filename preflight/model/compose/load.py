@@ -9,7 +9,7 @@ own folders (`preflight.model.compose.paths`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -107,10 +107,8 @@ class Loader:
         result = interpolate(node.value, self.env.lookup, lazy_operands=True)
         self._record(node, path, result, loaded)
         if result.value is None:
-            return YScalar(
-                node.value, node.span, node.quoted, node.single_line, unknown=True, raw=node.value, tag=node.tag
-            )
-        return YScalar(_cast(path, result.value), node.span, True, node.single_line, raw=node.value, tag=node.tag)
+            return replace(node, unknown=True, raw=node.value)
+        return replace(node, value=_cast(path, result.value), quoted=True, raw=node.value)
 
     def _record(self, node: YScalar, path: PathT, result: Interpolation, loaded: LoadedFile) -> None:
         service = str(path[1]) if len(path) >= 2 and path[0] == "services" else None
@@ -129,6 +127,7 @@ class Loader:
                     service=service,
                     path=path,
                     template=template,
+                    lines=node.lines,
                 )
             )
         if result.required_error is not None:

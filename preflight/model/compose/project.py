@@ -34,6 +34,8 @@ class VarUse:
     path: tuple[str | int, ...]
     template: str
     """The whole scalar the reference sits in, as written (not a value from any env file)."""
+    lines: tuple[tuple[int, int, int], ...] = ()
+    """The template's source lines, when it is a block scalar (see `YScalar.lines`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from preflight.diagnostics import Span
 from preflight.model.compose.command_refs import SHELLS, in_command, through_shell
 from preflight.model.compose.var_refs import use_refs
+from preflight.model.compose.yamlpath import block_span
 from preflight.parse.interpolate import VarStatus
 from preflight.parse.yaml import YScalar, YSeq
 
@@ -95,6 +96,8 @@ def _assignment(before: str, name: str) -> int | None:
 def _span_at(use: VarUse, ref_start: int, offset: int) -> Span:
     """Where the assignment is: exact on single-line scalars (the reference's column tells the base)."""
     s = use.span
+    if use.lines:
+        return block_span(s.path, use.lines, offset, offset + len(use.name))
     if s.line != s.end_line or s.end_col - s.col <= 1:
         return s
     base = s.col - ref_start

@@ -32,13 +32,21 @@ def locate_key(root: YNode, path: tuple[str | int, ...]) -> YScalar | None:
 
 
 def ref_span(node: YScalar, start: int, end: int) -> Span:
-    """The span of characters `start:end` of a scalar's text: exact columns for single-line
+    """The span of characters `start:end` of a scalar's text: exact for single-line and block
     scalars, the scalar's start otherwise."""
     s = node.span
+    if node.lines:
+        return block_span(s.path, node.lines, start, end)
     if not node.single_line or s.line != s.end_line:
         return Span(s.path, s.line, s.col, s.line, s.col + 1)
     offset = s.col + (1 if node.quoted and _looks_quoted(node) else 0)
     return Span(s.path, s.line, offset + start, s.line, offset + end)
+
+
+def block_span(path: str, lines: tuple[tuple[int, int, int], ...], start: int, end: int) -> Span:
+    """The span of characters `start:end` of a block scalar's text (see `YScalar.lines`)."""
+    offset, line, col = next((entry for entry in reversed(lines) if entry[0] <= start), lines[0])
+    return Span(path, line, col + start - offset, line, col + end - offset)
 
 
 def _looks_quoted(node: YScalar) -> bool:

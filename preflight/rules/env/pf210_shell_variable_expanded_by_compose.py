@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from preflight.diagnostics import Diagnostic, Related, Severity
-from preflight.model.compose.shell_assigned import shell_assigned_uses
+from preflight.diagnostics import Diagnostic, Related, Severity, Span
+from preflight.model.compose.shell_assigned import ShellAssigned, shell_assigned_uses
 from preflight.model.runtime.compose_time import expanded_at_compose_time
 from preflight.rules.base import Rule
 
@@ -51,9 +51,17 @@ class ShellVariableExpandedByCompose(Rule):
         """References the script assigns, blanked by compose first."""
         for compose in project.compose:
             claimed = expanded_at_compose_time(project, compose)
+            # one finding per assignment made dead, at its first use; the later uses are notes
+            groups: dict[tuple[str, str, Span, bool], tuple[ShellAssigned, list[Span]]] = {}
             for found in shell_assigned_uses(compose):
                 if id(found.use) in claimed:
                     continue  # the container has it too: PF204 reports it
+                key = (found.service.name, found.use.name, found.assigned_at, found.defaulted)
+                if key not in groups:
+                    groups[key] = (found, [])
+                elif found.use.span != groups[key][0].use.span and found.use.span not in groups[key][1]:
+                    groups[key][1].append(found.use.span)
+            for found, later in groups.values():
                 name = found.use.name
                 # with a default the program still gets a value (the default), only the assignment is lost
                 gets = "the default it writes" if found.defaulted else "an empty string"
@@ -64,6 +72,9 @@ class ShellVariableExpandedByCompose(Rule):
                     "before this point is never used",
                     help=f"write `$${name}` so the container's shell expands it after the assignment",
                     service=found.service.name,
-                    related=[Related(found.assigned_at, f"`{name}` is assigned here, when the container runs")],
+                    related=[
+                        Related(found.assigned_at, f"`{name}` is assigned here, when the container runs"),
+                        *(Related(span, f"`${name}` is expanded by compose here too") for span in later),
+                    ],
                     severity=Severity.WARNING if found.defaulted else Severity.ERROR,
                 )
