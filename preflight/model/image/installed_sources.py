@@ -71,9 +71,13 @@ def installed_sources(project: Project, model: ImageModel) -> InstalledSources:
     dropped: set[str] = set()
     editable = False
     chain = model.image.chain(model.image.final) if model.image is not None and model.image.final else []
-    for analysis in project.installs():
-        if analysis.model is not model:
-            continue
+    distributions: dict[str, str | None] = {}  # package -> the project's canonical name
+    named: set[str] = set()  # distributions the image installs by name
+    analyses = [a for a in project.installs() if a.model is model]
+    for analysis in analyses:
+        if _may_replace_anything(analysis):
+            return InstalledSources({}, {})  # a wheel, archive or URL may hold any package
+        named.update(r.canonical_name or "" for r, _ in analysis.requirements if r.name)
         editable = editable or _may_be_editable(analysis)
         if not any(analysis.stage is stage for stage in chain) or not _plain_install(analysis):
             dropped.update(_names(analysis))
@@ -82,10 +86,24 @@ def installed_sources(project: Project, model: ImageModel) -> InstalledSources:
             if folders.get(package, folder) != folder:
                 dropped.add(package)
             folders[package] = folder
+            distributions[package] = local.canonical_name
             if not editable_target:
                 scripts.update(local.scripts)
+    dropped.update(package for package, name in distributions.items() if name in named)
     kept = {name: folder for name, folder in folders.items() if name not in dropped}
     return InstalledSources(kept, {} if editable else scripts)
+
+
+def _may_replace_anything(analysis: InstallAnalysis) -> bool:
+    """Whether an install brings packages whose contents are not known (a wheel file, an
+    archive, a URL, a VCS checkout, a wildcard): it may replace a followed package."""
+    if analysis.globbed or analysis.remote or any(r.url or r.vcs for r, _ in analysis.requirements):
+        return True
+    fs = analysis.model.fs
+    return fs is not None and any(
+        target.found.context_path is not None and not (fs.context.root / target.found.context_path).is_dir()
+        for target in analysis.local_installs
+    )
 
 
 def _may_be_editable(analysis: InstallAnalysis) -> bool:
@@ -144,8 +162,8 @@ def _sources(analysis: InstallAnalysis) -> list[tuple[LocalProject, bool, str, s
         if local is None or not _certain_wheel(local):
             continue
         for module, rel in local.package_roots:
-            if "." in module or rel in ("", "."):
-                continue
+            if "." in module or posixpath.basename(rel) not in (module, f"{module}.py"):
+                continue  # a folder mapped to another name (`package-dir = {shop = "lib"}`) is not followed
             source = posixpath.normpath(posixpath.join(target.image_path, rel))
             at_run = lookup_at_run(model, analysis.stage, analysis.install.run, source)
             if at_run.presence is Presence.PRESENT:
@@ -159,6 +177,8 @@ def _certain_wheel(local: LocalProject) -> bool:
         return False
     if local.backend_kind is BackendKind.OTHER or local.build_requires is None:
         return False
+    if any("." in key for key, _ in local.setuptools_package_dir):
+        return False  # a subpackage taken from another folder (`"shop.api" = "api_src"`)
     if any(_requirement_name(r) not in _BACKEND_PROJECTS for r in local.build_requires):
         return False
     text = read_small_text(local.root / "pyproject.toml", 2_000_000)

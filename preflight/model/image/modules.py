@@ -117,7 +117,8 @@ class ModuleLocator:
         parts = dotted.split(".")
         for sys_dir in dirs:
             base = posixpath.join(sys_dir, *parts)
-            for candidate, is_package in ((base + ".py", False), (base + "/__init__.py", True)):
+            # Python's path finder takes a package over a module of the same name in one folder
+            for candidate, is_package in ((base + "/__init__.py", True), (base + ".py", False)):
                 context_path = index.files.get(candidate)
                 if context_path is not None:
                     return Presence.PRESENT, ModuleHit(dotted, candidate, context_path, is_package, sys_dir)
@@ -131,7 +132,7 @@ class ModuleLocator:
         unknown = False
         for sys_dir in dirs:
             base = posixpath.join(sys_dir, *parts)
-            for candidate, is_package in ((base + ".py", False), (base + "/__init__.py", True), (base, True)):
+            for candidate, is_package in ((base + "/__init__.py", True), (base + ".py", False), (base, True)):
                 found = self._probe(candidate)
                 if found.presence is Presence.PRESENT:
                     if candidate == base and found.context_path is not None and not self._is_dir(found):

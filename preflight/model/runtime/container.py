@@ -33,7 +33,7 @@ from preflight.model.runtime.command.entrypoint import (
     entry_points,
 )
 from preflight.model.runtime.django_settings import default_settings
-from preflight.model.runtime.environment import RuntimeEnv, runtime_env
+from preflight.model.runtime.environment import RuntimeEnv, pythonpath_dirs, runtime_env
 from preflight.model.runtime.mounts import service_mounts
 from preflight.parse.interpolate import interpolate
 from preflight.parse.python import ImportRef, PythonModule, resolve_relative
@@ -218,7 +218,7 @@ def _pythonpath(runtime: ServiceRuntime) -> list[str]:
     var = runtime.env.vars.get("PYTHONPATH")
     if var is None or var.value is None:
         return []
-    return [posixpath.normpath(posixpath.join(runtime.workdir, p)) for p in var.value.split(":") if p]
+    return pythonpath_dirs(var.value, runtime.workdir)
 
 
 def _follow(runtime: ServiceRuntime, sources: PythonSources) -> None:

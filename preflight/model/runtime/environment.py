@@ -7,6 +7,7 @@ and `environment` (:func:`runtime_env`); compose's part alone is :func:`containe
 from __future__ import annotations
 
 import enum
+import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -182,3 +183,14 @@ def _base_known(project: Project, stage: Stage) -> bool:
     from preflight.knowledge import image_info
 
     return image_info(root.base) is not None
+
+
+def pythonpath_dirs(value: str, workdir: str) -> list[str]:
+    """The folders a `PYTHONPATH` value puts on sys.path: an empty entry (`/opt/x:`, as
+    `ENV PYTHONPATH=/opt/x:$PYTHONPATH` makes it) is the working directory; an empty value, none."""
+    dirs: list[str] = []
+    for item in value.split(":") if value else ():
+        folder = posixpath.normpath(posixpath.join(workdir, item or "."))
+        if folder not in dirs:
+            dirs.append(folder)
+    return dirs

@@ -259,7 +259,8 @@ def lone_namespace(runtime: ServiceRuntime, locator: ModuleLocator, hit: ModuleH
     Python's path finder prefers a regular package or module found anywhere on ``sys.path`` (the
     standard library's, site-packages', a later directory's) over namespace portions, so the
     folder only wins when there is none: not in the standard library, not installed (checked by
-    the caller), no ``name/__init__.py`` or ``name.py`` in another ``sys.path`` directory.
+    the caller, and no distribution named ``name-*``, the usual name of one that adds a portion),
+    no ``name.py`` or ``name/`` in another ``sys.path`` directory (another folder adds a portion).
     """
     from preflight.knowledge import is_stdlib_module, stdlib_modules
 
@@ -267,12 +268,14 @@ def lone_namespace(runtime: ServiceRuntime, locator: ModuleLocator, hit: ModuleH
     python = runtime.python
     if (python and top in stdlib_modules(python)) or (python is None and is_stdlib_module(top)):
         return False
+    if any(name.startswith(f"{top.lower().replace('_', '-')}-") for name in runtime.provided.distributions):
+        return False  # `acme-common` is how a distribution that adds `acme.common` is usually named
     parts = hit.name.split(".")
-    for sys_dir in locator.sys_path:
+    for sys_dir in locator.search_path(hit.name):
         base = posixpath.join(sys_dir, *parts)
-        for candidate in (base + ".py", base + "/__init__.py"):
-            if locator.fs.locate(locator.stage, candidate).presence is not Presence.ABSENT:
-                return False
+        candidates = (base + ".py", base + "/__init__.py") if sys_dir == hit.sys_dir else (base + ".py", base)
+        if any(locator.fs.locate(locator.stage, c).presence is not Presence.ABSENT for c in candidates):
+            return False  # a module or package wins; another folder adds a portion
     return True
 
 

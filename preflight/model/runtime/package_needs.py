@@ -19,7 +19,7 @@ from preflight.diagnostics import Span
 from preflight.model.image.filesystem import Presence
 from preflight.model.image.modules import ModuleLocator
 from preflight.model.runtime.command.entrypoint import EntryKind
-from preflight.model.runtime.environment import EnvUnknown, RuntimeVar
+from preflight.model.runtime.environment import EnvUnknown, RuntimeVar, pythonpath_dirs
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -95,5 +95,5 @@ def _script_locator(runtime: ServiceRuntime) -> ModuleLocator | None:
     if isinstance(var, RuntimeVar) and var.value is None:
         return None
     value = var.value or "" if isinstance(var, RuntimeVar) else ""
-    dirs = [posixpath.normpath(posixpath.join(runtime.workdir, p)) for p in value.split(":") if p]
+    dirs = pythonpath_dirs(value, runtime.workdir)
     return ModuleLocator(runtime.fs, runtime.stage, dirs, runtime.model.context_rel, runtime.locator.sources)

@@ -61,10 +61,14 @@ class ModuleNotCopied(Rule):
                 case NotCopied() as missing:
                     yield self.at(
                         found.span,
-                        f'`{found.top}` exists in the repository but not in the image of service "{found.service}": '
-                        + _why(missing),
-                        help="COPY it into the image (and keep it on sys.path), or move it into the package the image "
-                        "copies",
+                        _message(found.top, found.service, missing),
+                        help=(
+                            "put its folder on sys.path (`ENV PYTHONPATH=...`), or move it into the package the "
+                            "container imports"
+                            if isinstance(missing.why, OffSysPath)
+                            else "COPY it into the image (and keep it on sys.path), or move it into the package the "
+                            "image copies"
+                        ),
                         service=found.service,
                         related=_related(found.top, missing),
                         severity=Severity.WARNING if found.runtime.guessed else Severity.ERROR,
@@ -73,15 +77,24 @@ class ModuleNotCopied(Rule):
                     pass
 
 
+def _message(top: str, service: str, missing: NotCopied) -> str:
+    if isinstance(missing.why, OffSysPath):
+        on_path = ", ".join(missing.why.sys_path) or "only the standard library and site-packages"
+        return (
+            f'`{top}` is in the image of service "{service}" (copied to `{missing.why.copied_to}`), but not '
+            f"on its sys.path ({on_path})"
+        )
+    return f'`{top}` exists in the repository but not in the image of service "{service}": ' + _why(missing)
+
+
 def _why(missing: NotCopied) -> str:
     match missing.why:
         case OutsideContext():
             return f"it is outside the build context `{missing.context_rel}`"
         case Excluded(pattern):
             return f"`.dockerignore` pattern `{pattern}` keeps it out of the build context"
-        case OffSysPath(copied_to, sys_path):
-            on_path = ", ".join(sys_path) or "the standard library and site-packages only"
-            return f"it is copied to `{copied_to}`, which is not on sys.path ({on_path})"
+        case OffSysPath():
+            return ""  # worded whole by `_message`
         case NeverCopied():
             return "no COPY puts it in the image"
         case _:

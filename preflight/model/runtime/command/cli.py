@@ -231,8 +231,8 @@ class Launch:
             self.sink.note_unknown("PYTHONPATH is set to a value that cannot be known")
             return ()
         out: list[str] = []
-        for item in value.split(":"):
-            resolved = self.resolve(item) if item else None
+        for item in value.split(":") if value else ():
+            resolved = self.resolve(item or ".")  # an empty entry is the working directory
             if resolved is not None and resolved not in out:
                 out.append(resolved)
         return tuple(out)

@@ -1,0 +1,3 @@
+from tools.helper import X
+def main():
+    print("cli ok", X)

@@ -1,0 +1,1 @@
+# stale module without app
