@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
@@ -214,7 +215,7 @@ def _analyze(tree: SourceTree, analysis: InstallAnalysis) -> None:
     for number, target in enumerate((*install.editables, *install.targets)):
         if "$" in target:
             continue
-        if has_glob(target):
+        if has_glob(re.sub(r"\[[\w,.\s-]*\]$", "", target)):  # `.[prod]` names extras, not a pattern
             analysis.globbed.append(target)  # e.g. /wheels/*.whl: built by `pip wheel` in another stage
             continue
         path = _local_path(target)
