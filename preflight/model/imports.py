@@ -189,6 +189,12 @@ class ResolvedImport:
         """The service whose container makes the import."""
         return self.runtime.service.name
 
+    @property
+    def breaks_start(self) -> bool:
+        """Whether the failure stops the container at start: what it runs is known, and the
+        import is not inside a function (which fails only when the function runs)."""
+        return not self.runtime.guessed and not self.ref.in_function
+
 
 def import_resolutions(project: Project) -> list[ResolvedImport]:
     """Every import of every built service's container that does not simply work, resolved

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from preflight.diagnostics import Diagnostic, Severity
 from preflight.model.imports import Missing, import_resolutions
 from preflight.rules.base import Rule
+from preflight.rules.imports._wording import in_function_note
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -22,7 +23,8 @@ class ModuleNotFound(Rule):
     (files really COPYed, on the container's `sys.path`) and reports a third-party import that
     no requirement the image installs provides, when every installed distribution's dependencies
     are known (otherwise PF403 warns instead). Imports guarded by `try/except ImportError` or
-    `if TYPE_CHECKING:` are optional and never reported.
+    `if TYPE_CHECKING:` are optional and never reported; an import inside a function is a
+    warning (the container starts, and fails when the function runs).
 
     ## Why is this bad?
     The container dies at start with `ModuleNotFoundError: No module named 'yaml'`.
@@ -50,10 +52,10 @@ class ModuleNotFound(Rule):
                     yield self.at(
                         found.span,
                         f'no module named `{found.top}` in the image of service "{found.service}": '
-                        "nothing installs it and it is not in the image",
+                        "nothing installs it and it is not in the image" + in_function_note(found),
                         help=f"add the distribution that provides `{found.top}` to the requirements the image installs",
                         service=found.service,
-                        severity=Severity.WARNING if found.runtime.guessed else Severity.ERROR,
+                        severity=Severity.ERROR if found.breaks_start else Severity.WARNING,
                     )
                 case _:
                     pass

@@ -14,6 +14,7 @@ from preflight.model.imports import (
     import_resolutions,
 )
 from preflight.rules.base import Rule, assert_never
+from preflight.rules.imports._wording import in_function_note
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,7 +29,8 @@ class ModuleNotCopied(Rule):
     Reports imports of first-party modules that the repository has but the container will not
     find: outside the build context, excluded by `.dockerignore`, never COPYed, or copied
     somewhere that is not on `sys.path`. The related locations show the module's file, the
-    compose build context and the Dockerfile COPY.
+    compose build context and the Dockerfile COPY. An import inside a function is a warning:
+    the container starts, and fails when the function runs.
 
     ## Why is this bad?
     `ModuleNotFoundError: No module named 'config'` at start, although `config.py` is right
@@ -61,7 +63,7 @@ class ModuleNotCopied(Rule):
                 case NotCopied() as missing:
                     yield self.at(
                         found.span,
-                        _message(found.top, found.service, missing),
+                        _message(found.top, found.service, missing) + in_function_note(found),
                         help=(
                             "put its folder on sys.path (`ENV PYTHONPATH=...`), or move it into the package the "
                             "container imports"
@@ -71,7 +73,7 @@ class ModuleNotCopied(Rule):
                         ),
                         service=found.service,
                         related=_related(found.top, missing),
-                        severity=Severity.WARNING if found.runtime.guessed else Severity.ERROR,
+                        severity=Severity.ERROR if found.breaks_start else Severity.WARNING,
                     )
                 case _:
                     pass

@@ -55,7 +55,7 @@ class StdlibVersionMismatch(Rule):
                         help="install the backport (e.g. `setuptools`, `tomli`), or pick a base image with a Python "
                         "that has it",
                         service=found.service,
-                        severity=Severity.WARNING if found.runtime.guessed else Severity.ERROR,
+                        severity=Severity.ERROR if found.breaks_start else Severity.WARNING,
                     )
                 case _:
                     pass
