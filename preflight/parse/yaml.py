@@ -216,16 +216,15 @@ class _Converter:
         be matched: the text is then located at the scalar's indicator only)."""
         found: list[tuple[int, int, int]] = []
         at = 0
-        for line in range(span.line + 1, min(span.end_line, len(self.source_lines)) + 1):
+        last = span.end_line - 1 if span.end_col == 1 else span.end_line  # the end mark may open the next line
+        for line in range(span.line + 1, min(last, len(self.source_lines)) + 1):
             source = self.source_lines[line - 1].rstrip("\r")
             content = source.lstrip(" ")
             if not content.strip():
                 continue
-            if found and len(source) - len(content) < found[0][2] - 1:
-                break  # less indented than the block: what follows it (a comment, the next key)
             offset = text.find(content.rstrip(), at)
             if offset < 0:
-                return ()
+                break  # past the block: a comment or the next key
             found.append((offset, line, len(source) - len(content) + 1))
             at = offset + len(content.rstrip())
         return tuple(found)

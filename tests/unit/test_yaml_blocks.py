@@ -19,6 +19,9 @@ services:
       one ${A}
       two ${B}
     # a comment after the block
+    indicated: |4
+            deeper first ${A}
+          then ${B}
     plain: x ${A}
 """
 
@@ -43,6 +46,8 @@ def _scalar(key: str) -> YScalar:
         ("literal", "${C}", 7, 21),
         ("folded", "${A}", 9, 11),
         ("folded", "${B}", 10, 11),
+        ("indicated", "${A}", 13, 26),
+        ("indicated", "${B}", 14, 16),
     ],
 )
 def test_a_reference_in_a_block_is_located_on_its_own_line(key: str, ref: str, line: int, col: int) -> None:

@@ -27,6 +27,7 @@ from preflight.files import read_small_text
 from preflight.model.image.context import path_under
 from preflight.model.image.filesystem import Presence
 from preflight.model.image.requirements import lookup_at_run
+from preflight.model.image.stages import CopyOp
 from preflight.parse.pyproject import BackendKind, read_local_project
 from preflight.parse.toml import parse_toml
 
@@ -69,6 +70,7 @@ def installed_sources(project: Project, model: ImageModel) -> InstalledSources:
     folders: dict[str, str] = {}
     scripts: dict[str, str] = {}
     dropped: set[str] = set()
+    clashing: set[str] = set()
     editable = False
     chain = model.image.chain(model.image.final) if model.image is not None and model.image.final else []
     distributions: dict[str, str | None] = {}  # package -> the project's canonical name
@@ -88,9 +90,12 @@ def installed_sources(project: Project, model: ImageModel) -> InstalledSources:
             folders[package] = folder
             distributions[package] = local.canonical_name
             if not editable_target:
-                scripts.update(local.scripts)
+                for script, target in local.scripts:
+                    if scripts.setdefault(script, target) != target or script in clashing:
+                        clashing.add(script)  # two projects write the script: which one is left is not known
     dropped.update(package for package, name in distributions.items() if name in named)
     kept = {name: folder for name, folder in folders.items() if name not in dropped}
+    scripts = {script: target for script, target in scripts.items() if script not in clashing}
     return InstalledSources(kept, {} if editable else scripts)
 
 
@@ -124,12 +129,13 @@ def unmounted(followed: dict[str, str], mounts: Mounts | None) -> dict[str, str]
     if mounts.unknown:
         return {}
     return {
-        name: folder
-        for name, folder in followed.items()
-        if not any(
-            path_under(m.target, folder) is not None or path_under(folder, m.target) is not None for m in mounts.items
-        )
+        name: folder for name, folder in followed.items() if not any(_overlap(m.target, folder) for m in mounts.items)
     }
+
+
+def _overlap(one: str, other: str) -> bool:
+    """Whether one path is the other or inside it."""
+    return path_under(one, other) is not None or path_under(other, one) is not None
 
 
 def _plain_install(analysis: InstallAnalysis) -> bool:
@@ -166,9 +172,25 @@ def _sources(analysis: InstallAnalysis) -> list[tuple[LocalProject, bool, str, s
                 continue  # a folder mapped to another name (`package-dir = {shop = "lib"}`) is not followed
             source = posixpath.normpath(posixpath.join(target.image_path, rel))
             at_run = lookup_at_run(model, analysis.stage, analysis.install.run, source)
-            if at_run.presence is Presence.PRESENT:
+            if at_run.presence is Presence.PRESENT and not _copied_over_later(analysis, source):
                 sources.append((local, target.editable, module, posixpath.dirname(source)))
     return sources
+
+
+def _copied_over_later(analysis: InstallAnalysis, folder: str) -> bool:
+    """Whether a COPY after the install writes into (or over) `folder`: the image then shows files
+    that are not what site-packages copied when pip ran."""
+    model = analysis.model
+    if model.image is None or model.image.final is None:
+        return True
+    after = False
+    for stage in reversed(model.image.chain(model.image.final)):  # the base stage first
+        for op in stage.ops:
+            if op is analysis.install.run:
+                after = True
+            elif after and isinstance(op, CopyOp) and (op.dest is None or _overlap(op.dest, folder)):
+                return True
+    return not after  # the install's RUN is not in the final stage's chain
 
 
 def _certain_wheel(local: LocalProject) -> bool:

@@ -243,9 +243,12 @@ def _env(project: Project, compose: ComposeProject, service: Service) -> Runtime
 
 def _match_span(item: YScalar, match: re.Match[str]) -> Span:
     from preflight.diagnostics import Span
+    from preflight.model.compose.yamlpath import block_span
 
     s = item.span
     raw = item.raw or ""
+    if item.lines:
+        return block_span(s.path, item.lines, match.start(), match.end())
     if not item.single_line or s.line != s.end_line:
         return s
     offset = s.col + (1 if s.end_col - s.col >= len(raw) + 2 else 0)

@@ -52,16 +52,17 @@ class ShellVariableExpandedByCompose(Rule):
         for compose in project.compose:
             claimed = expanded_at_compose_time(project, compose)
             # one finding per assignment made dead, at its first use; the later uses are notes
-            groups: dict[tuple[str, str, Span, bool], tuple[ShellAssigned, list[Span]]] = {}
+            groups: dict[tuple[str, str, Span], list[ShellAssigned]] = {}
             for found in shell_assigned_uses(compose):
                 if id(found.use) in claimed:
                     continue  # the container has it too: PF204 reports it
-                key = (found.service.name, found.use.name, found.assigned_at, found.defaulted)
-                if key not in groups:
-                    groups[key] = (found, [])
-                elif found.use.span != groups[key][0].use.span and found.use.span not in groups[key][1]:
-                    groups[key][1].append(found.use.span)
-            for found, later in groups.values():
+                group = groups.setdefault((found.service.name, found.use.name, found.assigned_at), [])
+                if all(found.use.span != other.use.span for other in group):
+                    group.append(found)
+            for group in groups.values():
+                # reported at the first use that loses a value (a `${X:-d}` still gets its default)
+                found = next((use for use in group if not use.defaulted), group[0])
+                later = [use.use.span for use in group if use is not found]
                 name = found.use.name
                 # with a default the program still gets a value (the default), only the assignment is lost
                 gets = "the default it writes" if found.defaulted else "an empty string"

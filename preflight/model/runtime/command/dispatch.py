@@ -107,7 +107,7 @@ class Analyzer:
             self._unwrapped(unwrapped, launch, ctx)
         elif base in LAUNCHERS:
             LAUNCHERS[base](launch)
-        elif base == name and base in self.console_scripts:
+        elif base == name and base in self.console_scripts and not self._on_path(launch, name):
             if not self.console_scripts[base]:
                 return  # the script of a local install that is reported broken where it is made
             module, _, attribute = self.console_scripts[base].partition(":")
@@ -136,14 +136,16 @@ class Analyzer:
         elif u.rest:
             self.command(list(u.rest), env, workdir, sub)
 
+    def _on_path(self, launch: Launch, name: str) -> bool:
+        """Whether the image has a file `name` in a folder of PATH (it runs instead of a console
+        script pip writes)."""
+        return any(self.read(candidate) is not None for candidate in _path_candidates(launch, name))
+
     def _script(self, launch: Launch, path: str | None, ctx: CommandCtx) -> None:
         name = launch.head.text or ""
         if path is None and "/" in name:
             return
-        candidates = [path] if path is not None else []
-        if path is None:
-            search = launch.env.get("PATH", DEFAULT_PATH) or DEFAULT_PATH
-            candidates = [posixpath.join(d or ".", name) for d in search.split(":") if posixpath.isabs(d)]
+        candidates = [path] if path is not None else _path_candidates(launch, name)
         for candidate in candidates:
             text = self.read(candidate)
             if text is not None:
@@ -284,3 +286,9 @@ class Analyzer:
     def unknown(self, reason: str) -> None:
         """Record what could not be understood."""
         self.sink.note_unknown(reason)
+
+
+def _path_candidates(launch: Launch, name: str) -> list[str]:
+    """Where the shell looks for a program `name`, in order (the absolute folders of PATH)."""
+    search = launch.env.get("PATH", DEFAULT_PATH) or DEFAULT_PATH
+    return [posixpath.join(d or ".", name) for d in search.split(":") if posixpath.isabs(d)]
