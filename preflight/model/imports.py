@@ -65,6 +65,7 @@ class UnknownReason(enum.Enum):
     """Why the model cannot say whether the container has a module."""
 
     IMAGE_UNSEEN = "the image may hold it unseen: a RUN, a mount or an unreadable folder may put it there"
+    SYS_PATH_EDITED = "the code changes sys.path: the folders Python searches are not known"
     INSTALL_NOT_UNDERSTOOD = "an install of the image is not understood: it may have brought it"
 
 
@@ -261,6 +262,8 @@ def _resolve(
     found = by_top[top]
     if found is not None:
         return found
+    if runtime.sys_path_edited:
+        return Unknown(UnknownReason.SYS_PATH_EDITED)
     local = _in_repository(project, module, top)
     if local is not None:
         return _not_copied(project, runtime, local)

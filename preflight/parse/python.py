@@ -96,6 +96,9 @@ class PythonModule:
     django_settings: tuple[str, ...] = ()
     """The settings modules ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")``
     names (string literals only), in source order."""
+    edits_sys_path: bool = False
+    """The module may change ``sys.path`` (``sys.path.insert``/``append``/``extend``, an assignment
+    to it, ``site.addsitedir``): the folders later imports search are not the model's."""
 
 
 def resolve_relative(ref: ImportRef, package: str) -> str | None:
@@ -157,7 +160,14 @@ def analyze_python(text: str, path: str, *, full: bool = False) -> PythonModule:
         tuple(dict.fromkeys(walker.env_files)),
         top_level=top_level,
         django_settings=tuple(dict.fromkeys(walker.django_settings)),
+        edits_sys_path=_SYS_PATH_EDIT.search(text) is not None,
     )
+
+
+# a text scan: a mention in a comment or string only makes the model quieter
+_SYS_PATH_EDIT = re.compile(
+    r"\bsys\.path\s*(?:\.\s*(?:insert|append|extend|__setitem__)\b|\+=|=(?!=)|\[)|\baddsitedir\b"
+)
 
 
 _NEWER_MESSAGES = ("multiple exception types must be parenthesized", "f-string")

@@ -106,6 +106,8 @@ class ServiceRuntime:
     """True when no entry point was understood: the code the container runs is unknown."""
     fs: ImageFS | None = None
     """What the container sees: the final stage with compose's bind mounts and volumes."""
+    sys_path_edited: bool = False
+    """A module the container loads may change sys.path (see `PythonModule.edits_sys_path`)."""
 
     def syntax_error_certain(self, module: PythonModule) -> bool:
         """Whether the image's Python rejects a module our parser rejects (its grammar may be newer)."""
@@ -268,6 +270,7 @@ def _walk(runtime: ServiceRuntime, locator: ModuleLocator, queue: list[_Queued])
         if name in runtime.reached:
             continue
         source = locator.parse(hit)
+        runtime.sys_path_edited |= source is not None and source.edits_sys_path
         package = name if hit.is_package else name.rpartition(".")[0]
         runtime.reached[name] = Reached(hit, source, via, package)
         _queue_parents(locator, name, pending)

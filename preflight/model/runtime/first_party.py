@@ -138,6 +138,8 @@ class _Judge:
         if top not in self._tops:
             self._tops[top] = None
             provided = self.runtime.provided
+            if self.runtime.sys_path_edited:
+                return None  # another folder put first on sys.path may hold another copy
             if provided.unknown or top in provided.transitive or top in provided.broken:
                 return None  # an installed distribution may be the one Python finds, or extend the package
             presence, hit = self.locator.find(top)

@@ -30,7 +30,9 @@ class ModuleNotCopied(Rule):
     find: outside the build context, excluded by `.dockerignore`, never COPYed, or copied
     somewhere that is not on `sys.path`. The related locations show the module's file, the
     compose build context and the Dockerfile COPY. An import inside a function is a warning:
-    the container starts, and fails when the function runs.
+    the container starts, and fails when the function runs. Code that changes `sys.path`
+    itself (`sys.path.insert`, `site.addsitedir`) is not judged: the folders Python searches are
+    then not known.
 
     ## Why is this bad?
     `ModuleNotFoundError: No module named 'config'` at start, although `config.py` is right
