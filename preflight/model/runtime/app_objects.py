@@ -24,9 +24,9 @@ from preflight.model.runtime.first_party import lone_namespace, only_copy
 from preflight.parse.python import Binding, FunctionShape, TopLevelNames
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
-    from preflight.model.image.modules import ModuleHit
+    from preflight.model.image.modules import ModuleHit, ModuleLocator
     from preflight.model.runtime.container import ServiceRuntime
     from preflight.parse.python import PythonModule
 
@@ -152,15 +152,8 @@ def _may_have_config(runtime: ServiceRuntime, entry: EntryPoint) -> bool:
 def packages_without_main(runtime: ServiceRuntime) -> list[PackageWithoutMain]:
     """``python -m`` entries that name a package whose ``__main__`` is certainly absent."""
     found: list[PackageWithoutMain] = []
-    locator = runtime.locator
-    for entry, hit in runtime.entry_hits:
-        if entry.kind is not EntryKind.MODULE or entry.role is not EntryRole.MAIN or locator is None:
-            continue
-        if hit.name != entry.module or not hit.is_package or hit.context_path is None:
-            continue
-        if not only_copy(locator, hit.name):
-            continue
-        if _may_extend_path(runtime, hit):
+    for entry, hit, locator in _main_hits(runtime, EntryKind.MODULE):
+        if not hit.is_package or hit.context_path is None or _may_extend_path(runtime, hit):
             continue
         presence, _ = locator.find(f"{hit.name}.__main__")
         if presence is Presence.ABSENT:
@@ -174,13 +167,13 @@ def packages_without_main(runtime: ServiceRuntime) -> list[PackageWithoutMain]:
 def celery_apps_not_found(runtime: ServiceRuntime) -> list[CeleryAppNotFound]:
     """``celery -A pkg`` entries whose package certainly holds no app Celery finds."""
     found: list[CeleryAppNotFound] = []
-    locator = runtime.locator
-    for entry, hit in runtime.entry_hits:
-        if entry.kind is not EntryKind.CELERY_APP or entry.role is not EntryRole.MAIN or locator is None:
-            continue
-        if entry.attribute or entry.candidates or hit.name != entry.module or hit.context_path is None:
-            continue
-        if not hit.image_path.endswith("/__init__.py") or not only_copy(locator, hit.name):
+    for entry, hit, locator in _main_hits(runtime, EntryKind.CELERY_APP):
+        if (
+            entry.attribute
+            or entry.candidates
+            or hit.context_path is None
+            or not hit.image_path.endswith("/__init__.py")
+        ):
             continue
         source = locator.parse(hit)
         if source is None or source.problems or source.top_level.unknown is not None:
@@ -193,6 +186,17 @@ def celery_apps_not_found(runtime: ServiceRuntime) -> list[CeleryAppNotFound]:
             holders = _modules_where(runtime, hit.name, folder, _binds_app)
             found.append(CeleryAppNotFound(entry, hit.name, Span(locator.display(hit.context_path)), holders))
     return found
+
+
+def _main_hits(runtime: ServiceRuntime, kind: EntryKind) -> Iterator[tuple[EntryPoint, ModuleHit, ModuleLocator]]:
+    """The main entries of `kind` found as the module they name, in one copy on sys.path."""
+    locator = runtime.locator
+    if locator is None:
+        return
+    for entry, hit in runtime.entry_hits:
+        named = entry.kind is kind and entry.role is EntryRole.MAIN and hit.name == entry.module
+        if named and only_copy(locator, hit.name):
+            yield entry, hit, locator
 
 
 def _binds_app(module: PythonModule) -> bool:
