@@ -11,10 +11,12 @@ builder stage reaches the final stage only through a copied environment, judged 
 or `uv pip` installs into the image's own environment; the project is pyproject-only (no
 `setup.py`, which may do anything), built by a known backend with no build plugin (a plugin may
 write files into the wheel: a version file, a compiled extension) and no backend option that
-adds, renames or generates files; and its package folder is in the image when pip runs.
+adds, renames or generates files; its package folder, named as the package, is in the image
+when pip runs and no later COPY writes into it; and no install of the image may replace the
+package (a wheel or archive file, a URL or VCS requirement, a wildcard, the project's name).
 A file the wheel holds is then in the folder, so a module missing from the folder is missing
 from site-packages. The reverse need not hold (a backend may leave a file out), which only makes
-the model quieter.
+the model quieter. Mounts are judged per container (`unmounted`).
 """
 
 from __future__ import annotations
