@@ -87,6 +87,9 @@ class LocalProject:
     """setuptools' ``package_dir`` as configured (``packages.find.where`` sets its ``""`` key)."""
     setuptools_explicit: bool = False
     """setuptools is told ``packages`` or ``py_modules`` (no automatic discovery)."""
+    wheel_options: tuple[str, ...] = ()
+    """Backend options that put into the wheel what the package folders do not hold (build
+    hooks, force-included or renamed sources, extension modules...), as dotted ``[tool]`` keys."""
 
 
 def read_local_project(root: Path, tree: Tree | None = None) -> LocalProject | None:
@@ -139,8 +142,36 @@ def read_local_project(root: Path, tree: Tree | None = None) -> LocalProject | N
         build_requires=None if requires is None else tuple(requires),
         setuptools_package_dir=tuple(found.setuptools.package_dir.items()),
         setuptools_explicit=found.setuptools.packages is not None or found.setuptools.py_modules is not None,
+        wheel_options=tuple(".".join(path) for path in _WHEEL_OPTIONS if _has_key(tool, path)),
         **_groups_and_workspace(data),
     )
+
+
+# `[tool]` keys by which a backend adds, renames or generates files of the wheel
+_WHEEL_OPTIONS: tuple[tuple[str, ...], ...] = (
+    ("setuptools", "ext-modules"),
+    ("setuptools", "data-files"),
+    ("hatch", "build", "hooks"),
+    ("hatch", "build", "force-include"),
+    ("hatch", "build", "sources"),
+    ("hatch", "build", "dev-mode-dirs"),
+    ("hatch", "build", "targets", "wheel", "hooks"),
+    ("hatch", "build", "targets", "wheel", "force-include"),
+    ("hatch", "build", "targets", "wheel", "sources"),
+    ("poetry", "build"),
+    ("poetry", "include"),
+    ("pdm", "build", "custom-hook"),
+    ("pdm", "build", "run-setuptools"),
+    ("flit", "external-data"),
+)
+
+
+def _has_key(table: dict[str, object], path: tuple[str, ...]) -> bool:
+    """Whether the nested tables of `table` hold the key `path` (with any value)."""
+    *tables, last = path
+    for key in tables:
+        table = sub_table(table, key)
+    return last in table
 
 
 def _groups_and_workspace(data: dict[str, object]) -> dict[str, Any]:

@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from preflight.files import read_small_text
 from preflight.model.image.context import path_under
 from preflight.model.image.filesystem import Presence
 from preflight.model.image.requirements import lookup_at_run
 from preflight.model.image.stages import CopyOp
 from preflight.parse.pyproject import BackendKind, read_local_project
-from preflight.parse.toml import parse_toml
 
 if TYPE_CHECKING:
     from preflight.model.image.build import ImageModel
@@ -44,15 +42,6 @@ _BACKEND_PROJECTS = frozenset(
     {"setuptools", "wheel", "hatchling", "poetry-core", "flit-core", "pdm-backend", "uv-build"}
 )
 _PLACEMENT_FLAGS = ("--target", "-t", "--prefix", "--root", "--user", "--python", "-p")
-
-# backend options that put into the wheel what the package folder does not hold
-_ADDING_OPTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "setuptools": (("ext-modules",), ("data-files",)),
-    "hatch": (("build", "hooks"), ("build", "force-include"), ("build", "sources"), ("build", "dev-mode-dirs")),
-    "poetry": (("build",), ("include",)),
-    "pdm": (("build", "custom-hook"), ("build", "run-setuptools")),
-    "flit": (("external-data",),),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,31 +192,7 @@ def _certain_wheel(local: LocalProject) -> bool:
         return False
     if any("." in key for key, _ in local.setuptools_package_dir):
         return False  # a subpackage taken from another folder (`"shop.api" = "api_src"`)
-    if any(_requirement_name(r) not in _BACKEND_PROJECTS for r in local.build_requires):
-        return False
-    text = read_small_text(local.root / "pyproject.toml", 2_000_000)
-    data = parse_toml(text) if text is not None else None
-    if not isinstance(data, dict):
-        return False
-    tool = data.get("tool")
-    if not isinstance(tool, dict):
-        return True
-    for name, paths in _ADDING_OPTIONS.items():
-        table = tool.get(name)
-        if isinstance(table, dict) and any(_has(table, path) for path in paths):
-            return False
-    return not _has(tool, ("hatch", "build", "targets", "wheel", "hooks")) and not any(
-        _has(tool, ("hatch", "build", "targets", "wheel", key)) for key in ("force-include", "sources")
-    )
-
-
-def _has(table: dict[str, Any], path: tuple[str, ...]) -> bool:
-    node: Any = table
-    for key in path:
-        if not isinstance(node, dict) or key not in node:
-            return False
-        node = node[key]
-    return True
+    return not local.wheel_options and all(_requirement_name(r) in _BACKEND_PROJECTS for r in local.build_requires)
 
 
 def _requirement_name(text: str) -> str:
