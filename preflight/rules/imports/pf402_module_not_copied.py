@@ -83,11 +83,7 @@ class ModuleNotCopied(Rule):
 
 def _message(top: str, service: str, missing: NotCopied) -> str:
     if isinstance(missing.why, OffSysPath):
-        on_path = ", ".join(missing.why.sys_path) or "only the standard library and site-packages"
-        return (
-            f'`{top}` is in the image of service "{service}" (copied to `{missing.why.copied_to}`), but not '
-            f"on its sys.path ({on_path})"
-        )
+        return f'`{top}` is in the image of service "{service}" ' + _why(missing)
     return f'`{top}` exists in the repository but not in the image of service "{service}": ' + _why(missing)
 
 
@@ -97,8 +93,9 @@ def _why(missing: NotCopied) -> str:
             return f"it is outside the build context `{missing.context_rel}`"
         case Excluded(pattern):
             return f"`.dockerignore` pattern `{pattern}` keeps it out of the build context"
-        case OffSysPath():
-            return ""  # worded whole by `_message`
+        case OffSysPath(copied_to, sys_path):
+            on_path = ", ".join(sys_path) or "only the standard library and site-packages"
+            return f"(copied to `{copied_to}`), but not on its sys.path ({on_path})"
         case NeverCopied():
             return "no COPY puts it in the image"
         case _:
